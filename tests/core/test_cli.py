@@ -1,0 +1,143 @@
+import csv
+import json
+import subprocess
+import sys
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+import pytest
+
+from vpg_gui.cli import FLAGS, main
+from vpg_gui.core.checkpoint import load_checkpoint
+from vpg_gui.core.metrics import CSV_COLUMNS
+
+CONTRACT_COLUMNS = [
+    "epoch",
+    "return_mean",
+    "return_std",
+    "return_min",
+    "return_max",
+    "length_mean",
+    "episodes",
+    "steps",
+    "loss",
+    "entropy",
+    "lr",
+    "batch_steps",
+    "seconds",
+    "steps_per_s",
+]
+
+
+def test_every_config_field_has_its_contract_flag():
+    assert sorted(FLAGS.values()) == sorted(
+        [
+            "--env",
+            "--lr",
+            "--batch-steps",
+            "--epochs",
+            "--hidden-sizes",
+            "--activation",
+            "--gamma",
+            "--weighting",
+            "--seed",
+            "--num-envs",
+        ]
+    )
+
+
+def test_short_run_writes_metrics_config_checkpoint_and_json(tmp_path, capsys):
+    out = tmp_path / "run"
+    rc = main(
+        [
+            "--epochs",
+            "3",
+            "--batch-steps",
+            "500",
+            "--hidden-sizes",
+            "16,16",
+            "--weighting",
+            "reward-to-go",
+            "--num-envs",
+            "4",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
+    assert rc == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert [o["epoch"] for o in objects] == [1, 2, 3]
+    assert list(objects[0]) == list(CSV_COLUMNS)
+    with open(out / "metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert set(CONTRACT_COLUMNS) <= set(rows[0])
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
+    assert float(rows[2]["return_mean"]) == pytest.approx(objects[2]["return_mean"])
+    config = tomllib.loads((out / "config.toml").read_text())
+    assert config["hidden_sizes"] == [16, 16] and config["weighting"] == "reward-to-go"
+    assert len(load_checkpoint(out / "checkpoint.pt")["history"]) == 3
+
+
+def test_resume_continues_the_run_in_place(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["--epochs", "2", "--batch-steps", "300", "--out", str(out)]) == 0
+    assert main(["--resume", str(out / "checkpoint.pt"), "--epochs", "3", "--lr", "0.02", "--out", str(out)]) == 0
+    with open(out / "metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
+    assert [float(r["lr"]) for r in rows] == [0.01, 0.01, 0.02]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--lr", "0"], "--lr 0.0: must be between"),
+        (["--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
+        (["--batch-steps", "3"], "--batch-steps 3: must be between 10"),
+        (["--weighting", "rtg"], "argument --weighting: invalid choice"),
+        (["--hidden-sizes", "3,x"], "hidden_sizes = '3,x'"),
+        (["--env", "CartPol-v1"], "did you mean CartPole-v1"),
+        (["--num-envs", "many"], "'many' is not a whole number or 'auto'"),
+        (["--resume", "missing.pt"], "missing.pt: no such checkpoint file"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, argv, expected):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        sys.exit(main([*argv, "--out", str(out)]))
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("vpg-train: error: ")
+    assert expected in err
+    assert not out.exists()
+
+
+def test_out_dir_holding_a_run_is_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["--epochs", "1", "--batch-steps", "200", "--out", str(out)]) == 0
+    before = (out / "metrics.csv").read_bytes()
+    assert main(["--epochs", "1", "--batch-steps", "200", "--out", str(out)]) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert (out / "metrics.csv").read_bytes() == before
+
+
+def test_console_script_in_a_subprocess_has_no_traceback():
+    proc = subprocess.run([sys.executable, "-m", "vpg_gui.cli", "--gamma", "2"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr == "vpg-train: error: --gamma 2.0: must be between 0 and 1\n"
+
+
+def test_core_and_cli_import_no_qt():
+    code = (
+        "import sys, vpg_gui.cli, vpg_gui.config, vpg_gui.core.trainer, vpg_gui.core.checkpoint;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'PyQt5', 'PyQt6')];"
+        "sys.exit(repr(bad) if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,138 @@
+import dataclasses
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.checkpoint import CheckpointError
+from vpg_gui.core.trainer import Trainer
+
+SMALL = TrainConfig(batch_steps=1000, epochs=4, seed=7)
+
+
+def comparable(stats):
+    """Everything but wall time, which no two runs share."""
+    d = dataclasses.asdict(stats)
+    del d["seconds"], d["steps_per_s"]
+    return d
+
+
+def run(config, epochs):
+    trainer = Trainer(config)
+    try:
+        return [comparable(trainer.train_epoch()) for _ in range(epochs)]
+    finally:
+        trainer.close()
+
+
+def test_same_config_and_seed_give_the_same_metrics():
+    assert run(SMALL, 3) == run(SMALL, 3)
+    assert run(SMALL, 3) != run(SMALL.replace(seed=8), 3)
+
+
+def test_epoch_stats_are_consistent():
+    trainer = Trainer(SMALL)
+    s = trainer.train_epoch()
+    assert s.epoch == 1 and s.steps >= 1000 and s.episodes >= 1
+    assert s.return_min <= s.return_mean <= s.return_max
+    assert s.length_mean == pytest.approx(s.steps / s.episodes)
+    assert 0 < s.entropy <= np.log(2) + 1e-6
+    assert s.lr == 0.01 and s.batch_steps == 1000
+    assert s.steps_per_s == pytest.approx(s.steps / s.seconds)
+    trainer.close()
+
+
+def test_hot_changes_apply_from_the_next_epoch_and_cold_ones_are_refused():
+    trainer = Trainer(SMALL)
+    trainer.train_epoch()
+    trainer.apply(trainer.config.replace(lr=0.05, batch_steps=500))
+    s = trainer.train_epoch()
+    assert (s.lr, s.batch_steps) == (0.05, 500)
+    assert trainer.optimizer.param_groups[0]["lr"] == 0.05
+    with pytest.raises(ConfigError, match="hidden_sizes: cannot change during a run"):
+        trainer.apply(trainer.config.replace(hidden_sizes=(8,)))
+    trainer.close()
+
+
+def test_policy_learns_cartpole_a_little():
+    trainer = Trainer(TrainConfig(batch_steps=2000, seed=0, weighting="reward-to-go", lr=0.02))
+    history = [trainer.train_epoch() for _ in range(15)]
+    trainer.close()
+    assert history[-1].return_mean > 2 * history[0].return_mean
+
+
+def test_checkpoint_round_trip_resumes_exactly(tmp_path):
+    path = tmp_path / "run.pt"
+    trainer = Trainer(SMALL)
+    for _ in range(2):
+        trainer.train_epoch()
+    trainer.save(path)
+    continuous = [comparable(trainer.train_epoch()) for _ in range(2)]
+    trainer.close()
+
+    resumed = Trainer.from_checkpoint(path)
+    assert resumed.epoch == 2 and resumed.config == SMALL
+    assert [comparable(resumed.train_epoch()) for _ in range(2)] == continuous
+    assert [s.epoch for s in resumed.history] == [1, 2, 3, 4]
+    resumed.close()
+
+
+def test_resume_with_hot_change(tmp_path):
+    trainer = Trainer(SMALL)
+    trainer.train_epoch()
+    trainer.save(tmp_path / "run.pt")
+    trainer.close()
+    resumed = Trainer.from_checkpoint(tmp_path / "run.pt", {"lr": 0.02})
+    assert resumed.train_epoch().lr == 0.02
+    resumed.close()
+
+
+def test_corrupt_and_truncated_files_are_refused(tmp_path):
+    trainer = Trainer(SMALL)
+    trainer.train_epoch()
+    good = tmp_path / "good.pt"
+    trainer.save(good)
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"not a checkpoint at all")
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(3)}, foreign)
+    for bad in (truncated, garbage, foreign, tmp_path / "missing.pt"):
+        before = [p.clone() for p in trainer.policy.parameters()]
+        with pytest.raises(CheckpointError, match=bad.name):
+            trainer.load(bad)
+        assert all(torch.equal(a, b) for a, b in zip(before, trainer.policy.parameters(), strict=True))
+    trainer.close()
+
+
+class _Exploit:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_malicious_pickle_runs_no_code(tmp_path):
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.pt"
+    evil.write_bytes(pickle.dumps({"format": "vpg-gui-checkpoint", "x": _Exploit(str(marker))}))
+    torch.save({"format": "vpg-gui-checkpoint", "x": _Exploit(str(marker))}, tmp_path / "evil2.pt")
+    marker.unlink(missing_ok=True)
+    for path in (evil, tmp_path / "evil2.pt"):
+        with pytest.raises(CheckpointError, match="unsafe"):
+            Trainer.from_checkpoint(path)
+    assert not marker.exists()
+
+
+def test_checkpoint_from_another_config_is_refused(tmp_path):
+    other = Trainer(SMALL.replace(hidden_sizes=(8, 8)))
+    other.save(tmp_path / "other.pt")
+    other.close()
+    trainer = Trainer(SMALL)
+    with pytest.raises(CheckpointError, match="another config .*hidden_sizes"):
+        trainer.load(tmp_path / "other.pt")
+    trainer.close()

@@ -1,0 +1,173 @@
+"""`vpg-train`: train headless, with a progress bar, CSV / JSON metrics and checkpoints.
+
+    vpg-train --epochs 30 --weighting reward-to-go --out runs/rtg
+    vpg-train --resume runs/rtg/checkpoint.pt --epochs 60 --out runs/rtg
+
+Bad input gets one line on stderr and exit code 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from vpg_gui.config import (
+    ACTIVATIONS,
+    FIELD_NAMES,
+    HOT_FIELDS,
+    WEIGHTINGS,
+    ConfigError,
+    TrainConfig,
+    field_help,
+    parse_sizes,
+)
+
+PROG = "vpg-train"
+# Config field -> flag; every field has one (the window's launcher reuses this table).
+FLAGS = {name: "--" + {"env_id": "env"}.get(name, name).replace("_", "-") for name in FIELD_NAMES}
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but an error is one line on stderr (no usage block) and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _num_envs(text: str) -> int:
+    if text == "auto":
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'auto'") from None
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        return parse_sizes(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_config_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per TrainConfig field, all defaulting to None (= not given)."""
+    defaults = TrainConfig()
+    kinds = {"lr": float, "gamma": float, "batch_steps": int, "epochs": int, "seed": int}
+    choices = {"weighting": WEIGHTINGS, "activation": ACTIVATIONS}
+    for name in FIELD_NAMES:
+        default = getattr(defaults, name)
+        shown = {"hidden_sizes": "32", "num_envs": "auto"}.get(name, default)
+        kwargs = {"default": None, "help": f"{field_help(name)} [default: {shown}]", "dest": name}
+        if name in kinds:
+            kwargs["type"] = kinds[name]
+        elif name in choices:
+            kwargs["choices"] = choices[name]
+        elif name == "hidden_sizes":
+            kwargs.update(type=_sizes, metavar="W[,W...]")
+        elif name == "num_envs":
+            kwargs.update(type=_num_envs, metavar="N|auto")
+        parser.add_argument(FLAGS[name], **kwargs)
+
+
+def given_settings(args: argparse.Namespace) -> dict:
+    return {name: getattr(args, name) for name in FIELD_NAMES if getattr(args, name) is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(prog=PROG, description="Train a policy with the simplest policy gradient, headless.")
+    add_config_flags(parser)
+    parser.add_argument("--out", type=Path, metavar="DIR", help="write metrics.csv, config.toml and checkpoint.pt here")
+    parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _check_out_dir(out: Path, resume: Path | None) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: exists and is not a directory")
+    resuming_here = resume is not None and resume.resolve().parent == out.resolve()
+    existing = [n for n in ("metrics.csv", "checkpoint.pt") if (out / n).exists()]
+    if existing and not resuming_here:
+        raise ConfigError(f"--out {out}: already holds a run ({existing[0]}); choose a new directory or --resume it")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = given_settings(args)
+    # Deferred so that --help and bad flags answer at once, without loading torch.
+    from vpg_gui.core.checkpoint import CheckpointError
+    from vpg_gui.core.trainer import Trainer
+
+    try:
+        if args.out is not None:
+            _check_out_dir(args.out, args.resume)
+        if args.resume is not None:
+            cold = sorted(set(settings) - HOT_FIELDS)
+            if cold:
+                raise ConfigError(f"{FLAGS[cold[0]]}: cannot change when resuming (only hot settings can)")
+            trainer = Trainer.from_checkpoint(args.resume, settings)
+        else:
+            trainer = Trainer(TrainConfig(**settings))
+    except ConfigError as exc:
+        message = str(exc)
+        if exc.field:  # speak in flags: "--lr 0.0: ..." rather than "lr = 0.0: ..."
+            message = message.replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1)
+        return _fail(message)
+    except CheckpointError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror}")
+    try:
+        return _run(trainer, args.out, args.json)
+    finally:
+        trainer.close()
+
+
+def _run(trainer, out: Path | None, as_json: bool) -> int:
+    import tomli_w
+    from tqdm import tqdm
+
+    from vpg_gui.core.files import atomic_write_bytes
+    from vpg_gui.core.metrics import MetricsCsv
+
+    csv = None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out / "config.toml", tomli_w.dumps(trainer.config.to_dict()).encode())
+        csv = MetricsCsv(out / "metrics.csv", trainer.history)
+    # SIGTERM ends the run like Ctrl-C: the last finished epoch is kept.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    total = trainer.config.epochs or None
+    bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
+    try:
+        while not trainer.finished:
+            stats = trainer.train_epoch()
+            if out is not None:
+                csv.append(stats)
+                trainer.save(out / "checkpoint.pt")
+            if as_json:
+                print(json.dumps(stats.to_dict()), flush=True)
+            bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
+            bar.update(1)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
+        return 130
+    finally:
+        bar.close()
+        if csv is not None:
+            csv.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

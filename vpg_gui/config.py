@@ -1,0 +1,227 @@
+"""TrainConfig: every setting of a run, in one frozen, typed dataclass.
+
+Each field's ``metadata`` carries its help text (the CLI's ``--help`` and the window's tooltips
+both read it, so the explanation lives in one place), its allowed range and whether it is *hot*
+(may change between epochs of a running run) or *cold* (needs a new policy, i.e. a Reset).
+
+>>> cfg = TrainConfig(lr=0.02)
+>>> cfg.replace(batch_steps=2000).batch_steps
+2000
+>>> TrainConfig(lr=-1).validate()
+Traceback (most recent call last):
+...
+vpg_gui.config.ConfigError: lr = -1: must be between 1e-06 and 10
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+WEIGHTINGS = ("episode-return", "reward-to-go")
+ACTIVATIONS = ("tanh", "relu")
+MAX_HIDDEN_LAYERS = 4
+MAX_LAYER_WIDTH = 1024
+
+
+class ConfigError(ValueError):
+    """A setting with a value outside what is allowed; the message names field, value and range.
+
+    ``field`` is the setting's name when one setting is to blame (the CLI turns it into a flag).
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _meta(help: str, hot: bool, lo: float | None = None, hi: float | None = None) -> dict:
+    return {"help": help, "hot": hot, "min": lo, "max": hi}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The settings of one training run (see each field's ``metadata['help']``)."""
+
+    env_id: str = field(
+        default="CartPole-v1",
+        metadata=_meta("Gymnasium environment to learn (Box observations, discrete actions).", False),
+    )
+    hidden_sizes: tuple[int, ...] = field(
+        default=(32,),
+        metadata=_meta(
+            "Widths of the policy network's hidden layers, e.g. 32 or 64,64. Empty gives a linear policy.",
+            False,
+        ),
+    )
+    activation: str = field(default="tanh", metadata=_meta("Nonlinearity between hidden layers (tanh or relu).", False))
+    lr: float = field(
+        default=1e-2,
+        metadata=_meta(
+            "Adam learning rate: how far each epoch's single gradient step moves the policy. "
+            "Too large and learning collapses; too small and it crawls.",
+            True,
+            1e-6,
+            10.0,
+        ),
+    )
+    batch_steps: int = field(
+        default=5000,
+        metadata=_meta(
+            "Environment steps collected per epoch (whole episodes, at least this many). "
+            "Larger batches give a less noisy gradient but take longer.",
+            True,
+            10,
+            1_000_000,
+        ),
+    )
+    epochs: int = field(
+        default=50,
+        metadata=_meta("Number of epochs (policy updates) to run; 0 runs until stopped.", True, 0, 1_000_000),
+    )
+    gamma: float = field(
+        default=1.0,
+        metadata=_meta(
+            "Discount factor for the weights: 1 counts every future reward fully, smaller values "
+            "weigh rewards far in the future less.",
+            True,
+            0.0,
+            1.0,
+        ),
+    )
+    weighting: str = field(
+        default="episode-return",
+        metadata=_meta(
+            "What multiplies each action's log-probability: the whole episode's return (the plain "
+            "policy gradient) or only the rewards that came after the action (reward-to-go, less noisy).",
+            True,
+        ),
+    )
+    seed: int = field(
+        default=0,
+        metadata=_meta("Random seed for the initial policy, environments and sampled actions.", False, 0, 2**31 - 1),
+    )
+    num_envs: int = field(
+        default=0,
+        metadata=_meta(
+            "Environment copies stepped in parallel while sampling; 0 picks a good number. "
+            "Changes speed, not the maths.",
+            False,
+            0,
+            256,
+        ),
+    )
+
+    def validate(self) -> TrainConfig:
+        """Raise ConfigError naming the first bad field, its value and what is allowed; else return self."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            lo, hi = f.metadata["min"], f.metadata["max"]
+            if lo is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{f.name} = {value!r}: must be a number between {lo:g} and {hi:g}", f.name)
+            if f.type == "int" and not isinstance(value, int):
+                raise ConfigError(f"{f.name} = {value!r}: must be a whole number between {lo:g} and {hi:g}", f.name)
+            if not lo <= value <= hi:  # also rejects NaN
+                raise ConfigError(f"{f.name} = {value!r}: must be between {lo:g} and {hi:g}", f.name)
+        if self.weighting not in WEIGHTINGS:
+            raise ConfigError(f"weighting = {self.weighting!r}: must be one of {', '.join(WEIGHTINGS)}", "weighting")
+        if self.activation not in ACTIVATIONS:
+            raise ConfigError(
+                f"activation = {self.activation!r}: must be one of {', '.join(ACTIVATIONS)}", "activation"
+            )
+        sizes = self.hidden_sizes
+        if (
+            not isinstance(sizes, tuple)
+            or len(sizes) > MAX_HIDDEN_LAYERS
+            or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_WIDTH for s in sizes)
+        ):
+            raise ConfigError(
+                f"hidden_sizes = {format_sizes(sizes) if isinstance(sizes, tuple) else sizes!r}: must be up to "
+                f"{MAX_HIDDEN_LAYERS} layer widths between 1 and {MAX_LAYER_WIDTH}, e.g. 32 or 64,64",
+                "hidden_sizes",
+            )
+        _check_env_id(self.env_id)
+        return self
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain types only (hidden_sizes as a list), ready for TOML / JSON."""
+        d = dataclasses.asdict(self)
+        d["hidden_sizes"] = list(self.hidden_sizes)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Build and validate a config from plain data; unknown keys and wrong types are refused.
+
+        >>> TrainConfig.from_dict({"lr": 0.05, "hidden_sizes": [16, 16]}).hidden_sizes
+        (16, 16)
+        """
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r}: known settings are {', '.join(known)}")
+        values = {}
+        for name, value in data.items():
+            kind = known[name].type
+            if name == "hidden_sizes":
+                if not isinstance(value, list | tuple):
+                    raise ConfigError(f"hidden_sizes = {value!r}: must be a list of layer widths, e.g. [32]", name)
+                value = tuple(value)
+            elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            elif kind == "str" and not isinstance(value, str):
+                raise ConfigError(f"{name} = {value!r}: must be text", name)
+            values[name] = value
+        return cls(**values).validate()
+
+
+FIELD_NAMES = tuple(f.name for f in dataclasses.fields(TrainConfig))
+HOT_FIELDS = frozenset(f.name for f in dataclasses.fields(TrainConfig) if f.metadata["hot"])
+COLD_FIELDS = frozenset(FIELD_NAMES) - HOT_FIELDS
+
+
+def field_help(name: str) -> str:
+    """The one- or two-sentence explanation of a setting (CLI help and GUI tooltips)."""
+    return TrainConfig.__dataclass_fields__[name].metadata["help"]
+
+
+def field_range(name: str) -> tuple[float, float]:
+    meta = TrainConfig.__dataclass_fields__[name].metadata
+    return meta["min"], meta["max"]
+
+
+def cold_changes(old: TrainConfig, new: TrainConfig) -> list[str]:
+    """Names of the cold fields that differ: the ones a running policy cannot take on."""
+    return [name for name in FIELD_NAMES if name in COLD_FIELDS and getattr(old, name) != getattr(new, name)]
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """'64, 64' -> (64, 64); '' -> (); anything else raises ConfigError naming hidden_sizes."""
+    parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(
+            f"hidden_sizes = {text!r}: must be layer widths separated by commas, e.g. 32 or 64,64", "hidden_sizes"
+        ) from None
+    return sizes
+
+
+def format_sizes(sizes: tuple[int, ...]) -> str:
+    return ",".join(str(s) for s in sizes)
+
+
+def _check_env_id(env_id: str) -> None:
+    import gymnasium  # deferred: the registry import costs ~0.2 s and only validation needs it
+
+    if not isinstance(env_id, str) or env_id not in gymnasium.envs.registry:
+        close = difflib.get_close_matches(str(env_id), list(gymnasium.envs.registry), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"env_id = {env_id!r}: not a registered gymnasium environment{hint}", "env_id")

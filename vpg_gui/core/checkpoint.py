@@ -1,0 +1,57 @@
+"""Checkpoint files: written atomically, read without running any code from them.
+
+``torch.load(weights_only=True)`` only rebuilds tensors and plain containers; a pickle that
+would construct arbitrary objects is refused. The payload carries a format tag and version.
+
+>>> import tempfile, pathlib, torch
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "run.pt"
+>>> save_checkpoint(p, {"config": {}, "policy": {"w": torch.zeros(1)}, "optimizer": {}, "history": []})
+>>> sorted(load_checkpoint(p))
+['config', 'format', 'history', 'optimizer', 'policy', 'version']
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from vpg_gui.core.files import atomic_write_bytes
+
+FORMAT = "vpg-gui-checkpoint"
+VERSION = 1
+REQUIRED_KEYS = ("config", "policy", "optimizer", "history")
+
+
+class CheckpointError(ValueError):
+    """A file that is not a usable checkpoint; the message says why and names the file."""
+
+
+def save_checkpoint(path: Path | str, payload: dict[str, Any]) -> None:
+    buf = io.BytesIO()
+    torch.save({"format": FORMAT, "version": VERSION, **payload}, buf)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def load_checkpoint(path: Path | str) -> dict[str, Any]:
+    """Read and check a checkpoint; raises CheckpointError for a missing, corrupt or foreign file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint file")
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many kinds for truncated, corrupt or unsafe files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: not a readable checkpoint (corrupt, truncated or unsafe): {reason}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not a vpg-gui checkpoint")
+    if data.get("version") != VERSION:
+        raise CheckpointError(
+            f"{path}: checkpoint format version {data.get('version')!r}; this vpg-gui reads {VERSION}"
+        )
+    missing = [k for k in REQUIRED_KEYS if k not in data]
+    if missing:
+        raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
+    return data

@@ -1,0 +1,71 @@
+"""Making gymnasium environments the trainer can use, and what it needs to know about them.
+
+>>> info = env_info("CartPole-v1")
+>>> info.obs_dim, info.n_actions, info.reward_threshold, info.render_fps
+(4, 2, 475.0, 50)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from vpg_gui.config import ConfigError
+
+
+@dataclass(frozen=True)
+class EnvInfo:
+    env_id: str
+    obs_dim: int
+    n_actions: int
+    reward_threshold: float | None  # the env's "solved" return, when its spec has one
+    render_fps: int
+    max_episode_steps: int | None
+    vectorised: bool  # True when the env has a numpy-vectorised implementation
+
+
+def env_info(env_id: str) -> EnvInfo:
+    """Inspect an env once (spaces, spec); raises ConfigError for spaces the policy cannot handle."""
+    try:
+        spec = gym.spec(env_id)
+        env = gym.make(env_id)
+    except gym.error.Error as exc:  # unknown id, or a missing optional package (e.g. Box2D)
+        raise ConfigError(f"env_id = {env_id!r}: {exc}", "env_id") from None
+    try:
+        obs_space, act_space = env.observation_space, env.action_space
+        fps = int(env.metadata.get("render_fps", 30))
+    finally:
+        env.close()
+    if not isinstance(obs_space, spaces.Box) or len(obs_space.shape) != 1:
+        raise ConfigError(
+            f"env_id = {env_id!r}: observations are {obs_space}; only flat Box observations are supported", "env_id"
+        )
+    if not isinstance(act_space, spaces.Discrete):
+        raise ConfigError(
+            f"env_id = {env_id!r}: actions are {act_space}; only Discrete actions are supported", "env_id"
+        )
+    return EnvInfo(
+        env_id=env_id,
+        obs_dim=int(obs_space.shape[0]),
+        n_actions=int(act_space.n),
+        reward_threshold=spec.reward_threshold,
+        render_fps=fps,
+        max_episode_steps=spec.max_episode_steps,
+        vectorised=spec.vector_entry_point is not None,
+    )
+
+
+def auto_num_envs(info: EnvInfo, batch_steps: int) -> int:
+    """Parallel copies when the config says 0: many for numpy-vectorised envs (a copy costs almost
+    nothing there), few for envs stepped one by one in Python."""
+    cap = 64 if info.vectorised else 8
+    return int(np.clip(batch_steps // 50, 1, cap))
+
+
+def make_vector_env(info: EnvInfo, num_envs: int) -> gym.vector.VectorEnv:
+    """A vector env with next-step autoreset: the numpy-vectorised one when the env has it, else sync."""
+    mode = "vector_entry_point" if info.vectorised else "sync"
+    return gym.make_vec(info.env_id, num_envs=num_envs, vectorization_mode=mode)

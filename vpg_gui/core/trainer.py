@@ -1,0 +1,162 @@
+"""Trainer: the simplest policy gradient, one epoch at a time.
+
+Each epoch plays whole episodes with the current policy until the batch holds at least
+``batch_steps`` steps, weights every action's log-probability by its episode's return (or its
+reward-to-go) and takes ONE Adam step on ``-mean(logp * weight)``.
+
+>>> from vpg_gui.config import TrainConfig
+>>> trainer = Trainer(TrainConfig(batch_steps=500, seed=1))
+>>> stats = trainer.train_epoch()
+>>> stats.epoch, stats.steps >= 500
+(1, True)
+>>> trainer.apply(trainer.config.replace(lr=0.05))  # hot: used from the next epoch
+>>> trainer.train_epoch().lr
+0.05
+>>> trainer.close()
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from vpg_gui.config import ConfigError, TrainConfig, cold_changes
+from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vpg_gui.core.envs import auto_num_envs, env_info
+from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.policy import NumpyPolicy, build_mlp
+from vpg_gui.core.returns import policy_weights
+from vpg_gui.core.rollout import Sampler
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig):
+        self.config = config.validate()
+        # A tiny MLP runs fastest on one thread; more threads only add synchronisation.
+        torch.set_num_threads(1)
+        self.info = env_info(config.env_id)
+        with torch.random.fork_rng(devices=[]):  # seed the init without disturbing global RNG
+            torch.manual_seed(config.seed)
+            self.policy, self.optimizer = self._new_model()
+        self.num_envs = config.num_envs or auto_num_envs(self.info, config.batch_steps)
+        self.sampler = Sampler(self.info, self.num_envs)
+        self.history: list[EpochStats] = []
+
+    @property
+    def epoch(self) -> int:
+        """Epochs completed so far."""
+        return len(self.history)
+
+    @property
+    def finished(self) -> bool:
+        return self.config.epochs > 0 and self.epoch >= self.config.epochs
+
+    def apply(self, config: TrainConfig) -> None:
+        """Take new settings from the next epoch on; cold changes need a new Trainer."""
+        cold = cold_changes(self.config, config)
+        if cold:
+            raise ConfigError(f"{', '.join(cold)}: cannot change during a run; they apply on Reset")
+        self.config = config.validate()
+
+    def sampling_policy(self) -> NumpyPolicy:
+        """A numpy copy of the current weights, safe to hand to another thread."""
+        return NumpyPolicy.from_state_dict(self.policy.state_dict(), self.config.activation)
+
+    def train_epoch(self) -> EpochStats:
+        cfg = self.config
+        start = time.perf_counter()
+        for group in self.optimizer.param_groups:
+            group["lr"] = cfg.lr
+        typical = self.history[-1].length_mean if self.history else 1.0
+        batch = self.sampler.collect(self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical)
+        weights = policy_weights(batch.rew, batch.lengths, cfg.gamma, cfg.weighting)
+
+        logp_all = torch.log_softmax(self.policy(torch.from_numpy(batch.obs)), dim=-1)
+        logp = logp_all.gather(1, torch.from_numpy(batch.act)[:, None]).squeeze(1)
+        loss = -(logp * torch.from_numpy(weights.astype(np.float32))).mean()
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        with torch.no_grad():
+            entropy = float(-(logp_all.exp() * logp_all).sum(-1).mean())
+
+        seconds = time.perf_counter() - start
+        returns = batch.returns
+        stats = EpochStats(
+            epoch=self.epoch + 1,
+            return_mean=float(returns.mean()),
+            return_std=float(returns.std()),
+            return_min=float(returns.min()),
+            return_max=float(returns.max()),
+            length_mean=float(batch.lengths.mean()),
+            episodes=len(batch.lengths),
+            steps=batch.steps,
+            loss=loss.item(),
+            entropy=entropy,
+            lr=cfg.lr,
+            batch_steps=cfg.batch_steps,
+            seconds=seconds,
+            steps_per_s=batch.steps / seconds,
+        )
+        self.history.append(stats)
+        return stats
+
+    # --- checkpoints -------------------------------------------------------------------------
+
+    def save(self, path: Path | str) -> None:
+        save_checkpoint(
+            path,
+            {
+                "config": self.config.to_dict(),
+                "policy": self.policy.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "history": [s.to_dict() for s in self.history],
+            },
+        )
+
+    @classmethod
+    def from_checkpoint(cls, path: Path | str, hot_changes: dict | None = None) -> Trainer:
+        """A Trainer that continues the checkpointed run, optionally with new hot settings."""
+        data = load_checkpoint(path)
+        try:
+            config = TrainConfig.from_dict(data["config"])
+        except (ConfigError, TypeError) as exc:
+            raise CheckpointError(f"{path}: checkpoint holds an invalid config: {exc}") from None
+        trainer = cls(config)
+        trainer._restore(path, data)
+        if hot_changes:
+            trainer.apply(config.replace(**hot_changes))
+        return trainer
+
+    def load(self, path: Path | str) -> None:
+        """Load a checkpoint of a run with the same cold settings into this Trainer."""
+        data = load_checkpoint(path)
+        theirs = data["config"]
+        differ = [k for k in ("env_id", "hidden_sizes", "activation") if theirs.get(k) != self.config.to_dict()[k]]
+        if differ:
+            raise CheckpointError(f"{path}: checkpoint is from another config ({', '.join(differ)} differ)")
+        self._restore(path, data)
+        self.config = TrainConfig.from_dict(theirs)
+
+    def _new_model(self) -> tuple[torch.nn.Module, torch.optim.Optimizer]:
+        cfg, info = self.config, self.info
+        policy = build_mlp(info.obs_dim, cfg.hidden_sizes, info.n_actions, cfg.activation)
+        return policy, torch.optim.Adam(policy.parameters(), lr=cfg.lr)
+
+    def _restore(self, path: Path | str, data: dict) -> None:
+        # Load into fresh objects and swap only when everything fitted: a bad file leaves us untouched.
+        policy, optimizer = self._new_model()
+        try:
+            history = [EpochStats.from_dict(d) for d in data["history"]]
+            policy.load_state_dict(data["policy"])
+            optimizer.load_state_dict(data["optimizer"])
+        except (ValueError, KeyError, RuntimeError, TypeError) as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise CheckpointError(f"{path}: checkpoint does not fit this policy: {reason}") from None
+        self.policy, self.optimizer, self.history = policy, optimizer, history
+
+    def close(self) -> None:
+        self.sampler.close()
