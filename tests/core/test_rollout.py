@@ -3,7 +3,7 @@ import pytest
 
 from tests.core import counter_env
 from vpg_gui.core.envs import env_info
-from vpg_gui.core.policy import NumpyPolicy
+from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.rollout import Sampler
 
 

@@ -10,7 +10,7 @@ not about to end), capped at the time limit, so N copies do not overshoot the ba
 
 >>> import numpy as np
 >>> from vpg_gui.core.envs import env_info
->>> from vpg_gui.core.policy import NumpyPolicy
+>>> from vpg_gui.core.numpy_policy import NumpyPolicy
 >>> zero = NumpyPolicy([(np.zeros((4, 2), np.float32), np.zeros(2, np.float32))], "tanh")
 >>> sampler = Sampler(env_info("CartPole-v1"), num_envs=8)
 >>> batch = sampler.collect(zero, batch_steps=500, seed=0, epoch=1, typical_length=1.0)
@@ -20,12 +20,17 @@ not about to end), capped at the time limit, so N copies do not overshoot the ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from vpg_gui.core.envs import EnvInfo, make_vector_env
-from vpg_gui.core.policy import NumpyPolicy
+from vpg_gui.core.numpy_policy import NumpyPolicy
+
+
+class EpochCancelled(Exception):
+    """Raised by ``collect`` when its ``cancel`` callback says so; nothing of the epoch is kept."""
 
 
 @dataclass
@@ -65,7 +70,16 @@ class Sampler:
     def close(self) -> None:
         self.env.close()
 
-    def collect(self, policy: NumpyPolicy, batch_steps: int, seed: int, epoch: int, typical_length: float) -> Batch:
+    def collect(
+        self,
+        policy: NumpyPolicy,
+        batch_steps: int,
+        seed: int,
+        epoch: int,
+        typical_length: float,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Batch:
+        """Play one epoch's batch; ``cancel`` is polled every vector step (e.g. a window closing)."""
         rng, env_seed = epoch_rngs(seed, epoch)
         obs, _ = self.env.reset(seed=env_seed)
         n = self.num_envs
@@ -87,6 +101,8 @@ class Sampler:
                     elapsed[to_start] = 0
             if not active.any() and completed >= batch_steps:
                 break
+            if cancel is not None and cancel():
+                raise EpochCancelled
             act = policy.sample(obs, rng)
             next_obs, rew, term, trunc, _ = self.env.step(act)
             done = term | trunc

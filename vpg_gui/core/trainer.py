@@ -18,6 +18,7 @@ reward-to-go) and takes ONE Adam step on ``-mean(logp * weight)``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,8 @@ from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.metrics import EpochStats
-from vpg_gui.core.policy import NumpyPolicy, build_mlp
+from vpg_gui.core.numpy_policy import NumpyPolicy
+from vpg_gui.core.policy import build_mlp, numpy_copy
 from vpg_gui.core.returns import policy_weights
 from vpg_gui.core.rollout import Sampler
 
@@ -63,15 +65,17 @@ class Trainer:
 
     def sampling_policy(self) -> NumpyPolicy:
         """A numpy copy of the current weights, safe to hand to another thread."""
-        return NumpyPolicy.from_state_dict(self.policy.state_dict(), self.config.activation)
+        return numpy_copy(self.policy, self.config.activation)
 
-    def train_epoch(self) -> EpochStats:
+    def train_epoch(self, cancel: Callable[[], bool] | None = None) -> EpochStats:
+        """Sample, update, summarise. ``cancel`` can abort the sampling (EpochCancelled), leaving
+        the policy and history as they were."""
         cfg = self.config
         start = time.perf_counter()
         for group in self.optimizer.param_groups:
             group["lr"] = cfg.lr
         typical = self.history[-1].length_mean if self.history else 1.0
-        batch = self.sampler.collect(self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical)
+        batch = self.sampler.collect(self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel)
         weights = policy_weights(batch.rew, batch.lengths, cfg.gamma, cfg.weighting)
 
         logp_all = torch.log_softmax(self.policy(torch.from_numpy(batch.obs)), dim=-1)
