@@ -1,8 +1,54 @@
-"""`vpg-gui`: the playground window (arrives with the window issue; for now it says so)."""
+"""`vpg-gui`: the playground window.
 
+vpg-gui                          # the window with the default settings
+vpg-gui --lr 0.02 --epochs 80    # pre-filled controls (the same flags as vpg-train)
+vpg-gui --autostart              # start training at launch
+"""
+
+from __future__ import annotations
+
+import os
 import sys
 
+from vpg_gui.cli import FLAGS, _OneLineParser, add_config_flags, given_settings
+from vpg_gui.config import ConfigError, TrainConfig
 
-def main() -> int:
-    print("vpg-gui: the window is not built yet; use vpg-train for headless training", file=sys.stderr)
-    return 1
+PROG = "vpg-gui"
+
+
+def build_parser() -> _OneLineParser:
+    parser = _OneLineParser(prog=PROG, description="A playground for watching the simplest policy gradient learn.")
+    add_config_flags(parser)
+    parser.add_argument("--autostart", action="store_true", help="start training as soon as the window is up")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = TrainConfig(**given_settings(args)).validate()
+    except ConfigError as exc:
+        message = str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    # Frames are drawn off-screen by pygame: never let SDL open a window of its own.
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from vpg_gui.qt.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("vpg-gui")
+    app.setOrganizationName("vpg-gui")
+    window = MainWindow(config)
+    window.show()
+    if args.autostart:
+        QTimer.singleShot(0, window.train_button.click)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

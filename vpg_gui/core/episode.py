@@ -1,0 +1,64 @@
+"""EpisodePlayer: plays one environment step by step with a policy snapshot, for watching.
+
+No Qt: the render panel drives it from a timer and shows its ``rgb_array`` frames.
+
+>>> player = EpisodePlayer("CartPole-v1", seed=0)
+>>> player.start(policy=None)          # None: uniformly random actions
+>>> frame = player.frame()
+>>> frame.shape, frame.flags["C_CONTIGUOUS"]
+((400, 600, 3), True)
+>>> player.step(greedy=False)          # True when the episode has ended
+False
+>>> player.steps, player.total_return
+(1, 1.0)
+>>> player.close()
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+
+from vpg_gui.core.numpy_policy import NumpyPolicy
+
+
+class EpisodePlayer:
+    def __init__(self, env_id: str, seed: int = 0):
+        self.env = gym.make(env_id, render_mode="rgb_array")
+        self.render_fps = int(self.env.metadata.get("render_fps", 30))
+        self._rng = np.random.default_rng(seed)
+        self._seed = seed
+        self.policy: NumpyPolicy | None = None
+        self.obs: np.ndarray | None = None
+        self.steps = 0
+        self.total_return = 0.0
+        self.done = True
+
+    def start(self, policy: NumpyPolicy | None) -> None:
+        """Begin a new episode played by ``policy`` (kept for the whole episode)."""
+        self.policy = policy
+        self.obs, _ = self.env.reset(seed=self._seed if self.obs is None else None)
+        self.steps, self.total_return, self.done = 0, 0.0, False
+
+    def step(self, greedy: bool) -> bool:
+        """One action; returns True once the episode has ended (terminated or truncated)."""
+        if self.done:
+            return True
+        if self.policy is None:
+            action = int(self._rng.integers(self.env.action_space.n))
+        elif greedy:
+            action = int(self.policy.greedy(self.obs[None].astype(np.float32))[0])
+        else:
+            action = int(self.policy.sample(self.obs[None].astype(np.float32), self._rng)[0])
+        self.obs, reward, terminated, truncated, _ = self.env.step(action)
+        self.steps += 1
+        self.total_return += float(reward)
+        self.done = bool(terminated or truncated)
+        return self.done
+
+    def frame(self) -> np.ndarray:
+        """The current frame, (H, W, 3) uint8, C-contiguous (ready to wrap in an image)."""
+        return np.ascontiguousarray(self.env.render())
+
+    def close(self) -> None:
+        self.env.close()

@@ -1,0 +1,181 @@
+"""The hyperparameter form <-> TrainConfig, both directions.
+
+Ranges and tooltips come from TrainConfig's field metadata, so the form, the CLI and the
+validator agree. ``edited`` fires on any user change; ``config()`` reads the form (raising
+ConfigError naming the field when the text in it is not valid) and ``set_config`` fills it.
+
+    panel = ControlsPanel(TrainConfig(lr=0.05))
+    panel.findChild(QDoubleSpinBox, "lrSpin").value()   # 0.05
+    panel.config().lr                                    # 0.05
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from vpg_gui.config import (
+    ACTIVATIONS,
+    WEIGHTINGS,
+    ConfigError,
+    TrainConfig,
+    field_help,
+    field_range,
+    format_sizes,
+    parse_sizes,
+)
+
+ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0")
+_LR_TICKS_PER_DECADE = 100  # the slider moves lr on a log scale, 1/100 of a decade per tick
+
+
+class ControlsPanel(QWidget):
+    edited = Signal()
+
+    def __init__(self, config: TrainConfig, parent: QWidget | None = None):
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.rows: dict[str, QWidget] = {}
+
+        self.env = QComboBox(objectName="envCombo", editable=True)
+        self.env.addItems(ENVIRONMENTS)
+        self._add(form, "env_id", "Environment", self.env)
+
+        self.lr = QDoubleSpinBox(objectName="lrSpin", decimals=6)
+        self.lr.setRange(*field_range("lr"))
+        self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        lo, hi = (round(math.log10(v) * _LR_TICKS_PER_DECADE) for v in field_range("lr"))
+        self.lr_slider = QSlider(Qt.Orientation.Horizontal, objectName="lrSlider", minimum=lo, maximum=hi)
+        self.lr_slider.setToolTip(field_help("lr") + " (log scale)")
+        lr_row = QWidget()
+        row = QHBoxLayout(lr_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.lr, 1)
+        row.addWidget(self.lr_slider, 2)
+        self._add(form, "lr", "Learning rate", lr_row, tooltip_on=self.lr)
+
+        self.batch_steps = self._int_spin("batchStepsSpin", "batch_steps", step=500)
+        self._add(form, "batch_steps", "Batch steps", self.batch_steps)
+        self.epochs = self._int_spin("epochsSpin", "epochs", step=10)
+        self.epochs.setSpecialValueText("until stopped")
+        self._add(form, "epochs", "Epochs", self.epochs)
+
+        self.weighting = QComboBox(objectName="weightingCombo")
+        self.weighting.addItems(WEIGHTINGS)
+        self._add(form, "weighting", "Weighting", self.weighting)
+        self.gamma = QDoubleSpinBox(objectName="gammaSpin", decimals=3, singleStep=0.01)
+        self.gamma.setRange(*field_range("gamma"))
+        self._add(form, "gamma", "Discount γ", self.gamma)
+
+        self.hidden_sizes = QLineEdit(objectName="hiddenSizesEdit", placeholderText="e.g. 32 or 64,64")
+        self._add(form, "hidden_sizes", "Hidden sizes", self.hidden_sizes)
+        self.activation = QComboBox(objectName="activationCombo")
+        self.activation.addItems(ACTIVATIONS)
+        self._add(form, "activation", "Activation", self.activation)
+        self.seed = self._int_spin("seedSpin", "seed", step=1)
+        self._add(form, "seed", "Seed", self.seed)
+
+        self.error = QLabel(objectName="controlsError", wordWrap=True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
+        form.addRow(self.error)
+
+        self.set_config(config)
+        for signal in (
+            self.env.currentTextChanged,
+            self.lr.valueChanged,
+            self.batch_steps.valueChanged,
+            self.epochs.valueChanged,
+            self.weighting.currentTextChanged,
+            self.gamma.valueChanged,
+            self.hidden_sizes.textEdited,
+            self.activation.currentTextChanged,
+            self.seed.valueChanged,
+        ):
+            signal.connect(self._on_edit)
+        self.lr.valueChanged.connect(self._lr_to_slider)
+        self.lr_slider.valueChanged.connect(self._slider_to_lr)
+
+    def _int_spin(self, name: str, field: str, step: int) -> QSpinBox:
+        spin = QSpinBox(objectName=name, singleStep=step)
+        spin.setRange(*(int(v) for v in field_range(field)))
+        spin.setGroupSeparatorShown(True)
+        return spin
+
+    def _add(self, form: QFormLayout, field: str, label: str, widget: QWidget, tooltip_on: QWidget | None = None):
+        (tooltip_on or widget).setToolTip(field_help(field))
+        form.addRow(label, widget)
+        form.labelForField(widget).setToolTip(field_help(field))
+        self.rows[field] = widget
+
+    # --- form <-> config ---------------------------------------------------------------------
+
+    def config(self) -> TrainConfig:
+        """The form's settings, validated; ConfigError names the field at fault."""
+        return TrainConfig(
+            env_id=self.env.currentText().strip(),
+            hidden_sizes=parse_sizes(self.hidden_sizes.text()),
+            activation=self.activation.currentText(),
+            lr=self.lr.value(),
+            batch_steps=self.batch_steps.value(),
+            epochs=self.epochs.value(),
+            gamma=self.gamma.value(),
+            weighting=self.weighting.currentText(),
+            seed=self.seed.value(),
+        ).validate()
+
+    def set_config(self, config: TrainConfig) -> None:
+        widgets = (self.env, self.lr, self.lr_slider, self.batch_steps, self.epochs, self.weighting)
+        widgets += (self.gamma, self.hidden_sizes, self.activation, self.seed)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.env.setCurrentText(config.env_id)
+            self.lr.setValue(config.lr)
+            self.lr_slider.setValue(round(math.log10(config.lr) * _LR_TICKS_PER_DECADE))
+            self.batch_steps.setValue(config.batch_steps)
+            self.epochs.setValue(config.epochs)
+            self.weighting.setCurrentText(config.weighting)
+            self.gamma.setValue(config.gamma)
+            self.hidden_sizes.setText(format_sizes(config.hidden_sizes))
+            self.activation.setCurrentText(config.activation)
+            self.seed.setValue(config.seed)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self.show_error(None)
+
+    def show_error(self, error: ConfigError | None) -> None:
+        """Show why the form is not valid beside it (or clear it), and mark the field at fault."""
+        for widget in self.rows.values():
+            widget.setStyleSheet("")
+        if error is None:
+            self.error.hide()
+            return
+        self.error.setText(str(error))
+        self.error.show()
+        if error.field in self.rows:
+            self.rows[error.field].setStyleSheet("border: 1px solid #c62828;")
+
+    def _on_edit(self) -> None:
+        self.edited.emit()
+
+    def _lr_to_slider(self, value: float) -> None:
+        self.lr_slider.blockSignals(True)
+        self.lr_slider.setValue(round(math.log10(value) * _LR_TICKS_PER_DECADE))
+        self.lr_slider.blockSignals(False)
+
+    def _slider_to_lr(self, tick: int) -> None:
+        self.lr.setValue(float(f"{10 ** (tick / _LR_TICKS_PER_DECADE):.3g}"))

@@ -1,0 +1,234 @@
+"""MainWindow: controls, toolbar, live plots, render panel and status bar around one worker thread.
+
+Data flows one way: controls -> TrainConfig -> worker -> EpochStats + policy snapshot (queued
+signal) -> history -> plots / render panel / status bar.
+
+    window = MainWindow(TrainConfig(epochs=20))
+    window.show()
+    window.train_button.click()      # Train -> Pause -> Resume ...
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+)
+
+from vpg_gui.config import ConfigError, TrainConfig, cold_changes
+from vpg_gui.core.metrics import EpochStats
+from vpg_gui.qt.controls import ControlsPanel
+from vpg_gui.qt.plots import TrainingPlots
+from vpg_gui.qt.render import RenderPanel
+from vpg_gui.qt.worker import RunState, TrainingWorker
+
+SHUTDOWN_WAIT_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, config: TrainConfig | None = None):
+        super().__init__()
+        # The worker runs pure-Python stretches (env stepping); a short switch interval makes
+        # it hand the GIL back often enough for the GUI thread to paint on time.
+        sys.setswitchinterval(0.001)
+        self.setWindowTitle("vpg-gui: the simplest policy gradient")
+        self.resize(1500, 860)
+        self.history: list[EpochStats] = []
+        self.state = RunState.IDLE
+        self._run_config: TrainConfig | None = None  # settings of the run in progress, if any
+        self._closing = False
+
+        self.controls = ControlsPanel(config or TrainConfig())
+        self.plots = TrainingPlots()
+        self.render_panel = RenderPanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.controls)
+        splitter.addWidget(self.plots)
+        splitter.addWidget(self.render_panel)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([300, 700, 500])
+        self.setCentralWidget(splitter)
+
+        self._build_toolbar()
+        self._build_status_bar()
+        self.controls.edited.connect(self._on_controls_edited)
+        self._start_worker(self.controls.config())
+        self._refresh()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Training", objectName="trainingToolBar", movable=False)
+        self.addToolBar(bar)
+        tips = {
+            "train": "Start training; while training, pause it; while paused, resume it",
+            "step": "Run exactly one epoch (one batch of episodes, one policy update), then pause",
+            "stop": "Stop after the current epoch; Train continues the same run",
+            "reset": "Forget this run: a new policy from the seed, plots cleared, all settings applied",
+        }
+        self.train_button = self._button(bar, "Train", "trainButton", tips["train"], self.on_train)
+        self.step_button = self._button(bar, "Step", "stepButton", tips["step"], self.on_step)
+        self.stop_button = self._button(bar, "Stop", "stopButton", tips["stop"], self.on_stop)
+        self.reset_button = self._button(bar, "Reset", "resetButton", tips["reset"], self.on_reset)
+
+    def _button(self, bar: QToolBar, text: str, name: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text, objectName=name, toolTip=tip)
+        button.setMinimumWidth(90)
+        button.clicked.connect(slot)
+        bar.addWidget(button)
+        return button
+
+    def _build_status_bar(self) -> None:
+        self.status_labels = {}
+        for key in ("epoch", "steps", "speed", "elapsed", "state"):
+            label = QLabel(objectName=f"status_{key}")
+            label.setMinimumWidth(110)
+            self.statusBar().addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def _start_worker(self, config: TrainConfig) -> None:
+        self.thread_ = QThread(self)
+        self.worker = TrainingWorker(config)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.finished.connect(self.thread_.quit)
+        self.worker.finished.connect(self.worker.deleteLater)
+        self.worker.epoch_finished.connect(self._on_epoch)
+        self.worker.state_changed.connect(self._on_state)
+        self.worker.run_created.connect(self._on_run_created)
+        self.worker.failed.connect(self._on_failed)
+        self.thread_.finished.connect(self._on_thread_finished)
+        self.thread_.start()
+
+    # --- toolbar -----------------------------------------------------------------------------
+
+    def on_train(self) -> None:
+        if self.state == RunState.TRAINING:
+            self.worker.pause()
+        elif self._ready_to_run():
+            self.worker.train()
+
+    def on_step(self) -> None:
+        if self._ready_to_run():
+            self.worker.step()
+
+    def on_stop(self) -> None:
+        self.worker.stop()
+
+    def on_reset(self) -> None:
+        config = self._valid_config()
+        if config is None:
+            return
+        self.worker.reset(config)
+        self._run_config = None
+        self.history = []
+        self.plots.set_history([])
+        self.render_panel.clear_policy()
+        self.render_panel.set_env(config.env_id)
+        self.statusBar().showMessage("Reset: the next Train starts a new policy", 4000)
+        self._refresh()
+
+    def _ready_to_run(self) -> bool:
+        """True when Train / Step may go ahead; otherwise says why in the status bar."""
+        config = self._valid_config()
+        if config is None:
+            return False
+        if self._run_config is None:  # a new run: its settings are the form's
+            self.history = []
+            self.plots.set_history([])
+            self.worker.reset(config)
+            self._run_config = config
+        elif config.epochs and len(self.history) >= config.epochs:
+            self.statusBar().showMessage(
+                f"The run has its {config.epochs} epochs: raise Epochs (0 = until stopped) to go on, or Reset", 6000
+            )
+            return False
+        return True
+
+    def _valid_config(self) -> TrainConfig | None:
+        try:
+            config = self.controls.config()
+        except ConfigError as exc:
+            self.controls.show_error(exc)
+            self.statusBar().showMessage(f"Fix the setting first: {exc}", 6000)
+            return None
+        self.controls.show_error(None)
+        return config
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def _on_controls_edited(self) -> None:
+        try:
+            config = self.controls.config()
+        except ConfigError as exc:
+            self.controls.show_error(exc)
+            return
+        self.controls.show_error(None)
+        if self._run_config is None:
+            self.worker.reset(config)
+            self.render_panel.set_env(config.env_id)
+            return
+        self.worker.apply(config)  # hot settings: from the next epoch
+        cold = cold_changes(self._run_config, config)
+        self.reset_button.setStyleSheet("font-weight: bold; color: #c62828;" if cold else "")
+        if cold:
+            self.statusBar().showMessage(f"{', '.join(cold)}: applies on Reset", 6000)
+
+    # --- worker signals ----------------------------------------------------------------------
+
+    def _on_run_created(self, info) -> None:
+        self.plots.set_threshold(info.reward_threshold)
+        self.render_panel.set_env(info.env_id)
+
+    def _on_epoch(self, stats: EpochStats, snapshot) -> None:
+        self.history.append(stats)
+        self.plots.set_history(self.history)
+        self.render_panel.set_policy(snapshot, stats.epoch)
+        self._refresh()
+
+    def _on_state(self, state: str) -> None:
+        self.state = RunState(state)
+        self._refresh()
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self._run_config = None  # the run cannot go on; its curves stay on the plots
+        box = QMessageBox(QMessageBox.Icon.Warning, "Training stopped", message, parent=self)
+        box.setInformativeText("The curves so far are kept. Check the settings, then press Train to start anew.")
+        box.setDetailedText(details)
+        box.open()
+
+    def _on_thread_finished(self) -> None:
+        if not self._closing:  # the worker ended after a failure: stand up a fresh one
+            self._start_worker(self._valid_config() or TrainConfig())
+
+    def _refresh(self) -> None:
+        labels = {RunState.TRAINING: "Pause", RunState.PAUSED: "Resume", RunState.IDLE: "Train"}
+        self.train_button.setText(labels[self.state])
+        self.stop_button.setEnabled(self.state != RunState.IDLE)
+        last = self.history[-1] if self.history else None
+        total_steps = sum(s.steps for s in self.history)
+        elapsed = sum(s.seconds for s in self.history)
+        self.status_labels["epoch"].setText(f"epoch {last.epoch if last else 0}")
+        self.status_labels["steps"].setText(f"{total_steps:,} steps")
+        self.status_labels["speed"].setText(f"{last.steps_per_s:,.0f} steps/s" if last else "- steps/s")
+        self.status_labels["elapsed"].setText(f"{int(elapsed // 60)}:{elapsed % 60:04.1f} trained")
+        self.status_labels["state"].setText(self.state.value)
+
+    # --- shutdown ----------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._closing = True
+        self.render_panel.stop()
+        self.worker.shutdown()
+        self.thread_.quit()
+        if not self.thread_.wait(SHUTDOWN_WAIT_MS):
+            print("vpg-gui: the training thread did not stop in time", file=sys.stderr)
+        event.accept()

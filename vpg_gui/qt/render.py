@@ -1,0 +1,182 @@
+"""The render panel: plays episodes of the latest policy snapshot at the env's own frame rate.
+
+A precise QTimer ticks at ``render_fps`` (times the speed when slower than 1x); faster speeds
+take several env steps per shown frame instead of asking for more than 50 repaints a second.
+Frames are wrapped in a QImage without copying pixel by pixel, and drawn scaled to fit with
+their aspect ratio kept, the step count and return written on them.
+
+    panel = RenderPanel()
+    panel.set_env("CartPole-v1")
+    panel.set_policy(snapshot, epoch=12)   # used from the next episode on
+    panel.play_button.click()              # plays episode after episode until clicked again
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+HOLD_TICKS = 20  # frames the last frame of an episode stays up before the next one starts
+
+
+class FrameView(QWidget):
+    """Draws an RGB frame scaled to fit (aspect ratio kept) with an overlay line of text."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, objectName="renderView")
+        self.setMinimumSize(240, 160)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._frame: np.ndarray | None = None  # keeps the pixels alive while the image uses them
+        self._image: QImage | None = None
+        self._text = "Press Play to watch the current policy"
+        self.frames_shown = 0
+
+    def show_frame(self, frame: np.ndarray, text: str) -> None:
+        h, w, _ = frame.shape
+        self._frame = frame
+        self._image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        self._text = text
+        self.frames_shown += 1
+        self.update()
+
+    def image(self) -> QImage | None:
+        return self._image
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        target = QRectF(self.rect())
+        if self._image is not None:
+            scale = min(self.width() / self._image.width(), self.height() / self._image.height())
+            w, h = self._image.width() * scale, self._image.height() * scale
+            target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, self._image)
+        font = QFont(self.font())
+        font.setPointSizeF(max(9.0, target.height() / 22))
+        painter.setFont(font)
+        painter.setPen(QColor("#222"))
+        painter.drawText(
+            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self._text
+        )
+        painter.end()
+
+
+class RenderPanel(QWidget):
+    episode_finished = Signal(int, float)  # steps, return
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.view = FrameView()
+        self.play_button = QPushButton("Play", objectName="playButton", checkable=True)
+        self.play_button.setToolTip("Play episodes of the latest policy while training goes on (P)")
+        self.speed = QComboBox(objectName="speedCombo")
+        self.speed.addItems([f"{s:g}x" for s in SPEEDS])
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip("Playback speed relative to the environment's own frame rate")
+        self.greedy = QCheckBox("Greedy", objectName="greedyCheck")
+        self.greedy.setToolTip("Take the most likely action instead of sampling one, as training does")
+        self.info = QLabel(objectName="renderInfo")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.play_button)
+        bar.addWidget(QLabel("Speed"))
+        bar.addWidget(self.speed)
+        bar.addWidget(self.greedy)
+        bar.addStretch(1)
+        bar.addWidget(self.info)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+
+        self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.play_button.toggled.connect(self._set_playing)
+        self.speed.currentIndexChanged.connect(self._retime)
+
+        self._env_id: str | None = None
+        self._player = None
+        self._policy = None
+        self._policy_epoch = 0
+        self._episode_epoch = 0
+        self._hold = 0
+        self.frame_costs: list[float] = []  # seconds to convert and show each frame (benchmarks)
+
+    def set_env(self, env_id: str) -> None:
+        """Play ``env_id`` from now on (a new environment is made at the next episode)."""
+        if env_id != self._env_id:
+            self._env_id = env_id
+            self._close_player()
+
+    def set_policy(self, policy, epoch: int) -> None:
+        self._policy, self._policy_epoch = policy, epoch
+
+    def clear_policy(self) -> None:
+        self.set_policy(None, 0)
+
+    def stop(self) -> None:
+        self.play_button.setChecked(False)
+        self._close_player()
+
+    def _set_playing(self, playing: bool) -> None:
+        self.play_button.setText("Stop playing" if playing else "Play")
+        if playing:
+            self._start_episode()
+            self._retime()
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _retime(self) -> None:
+        fps = self._player.render_fps if self._player else 50
+        speed = SPEEDS[self.speed.currentIndex()]
+        self.timer.setInterval(round(1000 / (fps * min(speed, 1.0))))
+
+    def _start_episode(self) -> None:
+        if self._player is None:
+            from vpg_gui.core.episode import EpisodePlayer  # gymnasium + pygame load on first Play
+
+            self._player = EpisodePlayer(self._env_id or "CartPole-v1")
+        self._player.start(self._policy)
+        self._episode_epoch = self._policy_epoch
+        self._hold = 0
+        self._show()
+
+    def _tick(self) -> None:
+        player = self._player
+        if player.done:
+            self._hold += 1
+            if self._hold >= HOLD_TICKS:
+                self._start_episode()
+            return
+        for _ in range(max(1, round(SPEEDS[self.speed.currentIndex()]))):
+            if player.step(self.greedy.isChecked()):
+                self.episode_finished.emit(player.steps, player.total_return)
+                break
+        self._show()
+
+    def _show(self) -> None:
+        player = self._player
+        start = time.perf_counter()
+        frame = player.frame()
+        who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
+        status = "  (done)" if player.done else ""
+        self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
+        self.frame_costs.append(time.perf_counter() - start)
+        del self.frame_costs[:-500]
+        self.info.setText(f"{self._env_id or 'CartPole-v1'} @ {player.render_fps} fps")
+
+    def _close_player(self) -> None:
+        if self._player is not None:
+            self.timer.stop()
+            self._player.close()
+            self._player = None
+            if self.play_button.isChecked():
+                self._start_episode()
+                self.timer.start()
