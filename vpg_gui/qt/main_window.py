@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -30,11 +30,12 @@ from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
 SHUTDOWN_WAIT_MS = 2000
+REDRAW_MS = 30  # plots and status redraw at most ~33 times a second, however fast epochs come
 
 
 class MainWindow(QMainWindow):
     def __init__(self, config: TrainConfig | None = None):
-        super().__init__()
+        super().__init__(objectName="mainWindow")
         # The worker runs pure-Python stretches (env stepping); a short switch interval makes
         # it hand the GIL back often enough for the GUI thread to paint on time.
         sys.setswitchinterval(0.001)
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.history: list[EpochStats] = []
         self.state = RunState.IDLE
         self._run_config: TrainConfig | None = None  # settings of the run in progress, if any
+        self._run_id = 0  # the worker's id of the run shown
         self._closing = False
 
         self.controls = ControlsPanel(config or TrainConfig())
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([300, 700, 500])
         self.setCentralWidget(splitter)
 
+        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
+        self._redraw.timeout.connect(self._redraw_history)
         self._build_toolbar()
         self._build_status_bar()
         self.controls.edited.connect(self._on_controls_edited)
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
     def _start_worker(self, config: TrainConfig) -> None:
         self.thread_ = QThread(self)
         self.worker = TrainingWorker(config)
+        self._run_id = self.worker.run_id
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.finished.connect(self.thread_.quit)
@@ -127,7 +132,7 @@ class MainWindow(QMainWindow):
         config = self._valid_config()
         if config is None:
             return
-        self.worker.reset(config)
+        self._run_id = self.worker.reset(config)
         self._run_config = None
         self.history = []
         self.plots.set_history([])
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
         if self._run_config is None:  # a new run: its settings are the form's
             self.history = []
             self.plots.set_history([])
-            self.worker.reset(config)
+            self._run_id = self.worker.reset(config)
             self._run_config = config
         elif config.epochs and len(self.history) >= config.epochs:
             self.statusBar().showMessage(
@@ -173,7 +178,7 @@ class MainWindow(QMainWindow):
             return
         self.controls.show_error(None)
         if self._run_config is None:
-            self.worker.reset(config)
+            self._run_id = self.worker.reset(config)
             self.render_panel.set_env(config.env_id)
             return
         self.worker.apply(config)  # hot settings: from the next epoch
@@ -188,11 +193,13 @@ class MainWindow(QMainWindow):
         self.plots.set_threshold(info.reward_threshold)
         self.render_panel.set_env(info.env_id)
 
-    def _on_epoch(self, stats: EpochStats, snapshot) -> None:
+    def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:
+        if run_id != self._run_id:  # finished after a Reset: belongs to the dropped run
+            return
         self.history.append(stats)
-        self.plots.set_history(self.history)
         self.render_panel.set_policy(snapshot, stats.epoch)
-        self._refresh()
+        if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
+            self._redraw.start()
 
     def _on_state(self, state: str) -> None:
         self.state = RunState(state)
@@ -208,6 +215,10 @@ class MainWindow(QMainWindow):
     def _on_thread_finished(self) -> None:
         if not self._closing:  # the worker ended after a failure: stand up a fresh one
             self._start_worker(self._valid_config() or TrainConfig())
+
+    def _redraw_history(self) -> None:
+        self.plots.set_history(self.history)
+        self._refresh()
 
     def _refresh(self) -> None:
         labels = {RunState.TRAINING: "Pause", RunState.PAUSED: "Resume", RunState.IDLE: "Train"}

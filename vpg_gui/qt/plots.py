@@ -22,7 +22,8 @@ THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 
 
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(objectName=name, background="w")
+    plot = pg.PlotWidget(background="w")
+    plot.setObjectName(name)  # PlotWidget hands its keyword arguments to its PlotItem, not to Qt
     plot.setTitle(title, color="#222", size="12pt")
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)

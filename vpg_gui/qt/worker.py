@@ -30,7 +30,7 @@ class RunState(str, Enum):
 
 
 class TrainingWorker(QObject):
-    epoch_finished = Signal(object, object)  # EpochStats, NumpyPolicy snapshot
+    epoch_finished = Signal(int, object, object)  # run id, EpochStats, NumpyPolicy snapshot
     state_changed = Signal(str)  # a RunState value
     run_created = Signal(object)  # EnvInfo of a new run's environment
     failed = Signal(str, str)  # message, details (traceback)
@@ -43,8 +43,10 @@ class TrainingWorker(QObject):
         self._state = RunState.IDLE
         self._steps_left = 0  # > 0 while a Step is being run
         self._reset_requested = False
+        self.run_id = 0  # bumped by reset(): epochs of a dropped run still in flight can be told apart
         self._quit = threading.Event()
         self._trainer = None  # created, used and closed in the worker thread only
+        self.waiting = False  # True while the loop waits for a command (read by tests, benchmarks)
 
     # --- commands (any thread) ---------------------------------------------------------------
 
@@ -63,13 +65,15 @@ class TrainingWorker(QObject):
         """Stop after the epoch in flight; the run is kept and Train continues it."""
         self._command(RunState.IDLE)
 
-    def reset(self, config: TrainConfig) -> None:
-        """Drop the run; the next Train starts a new policy from ``config``."""
+    def reset(self, config: TrainConfig) -> int:
+        """Drop the run; the next Train starts a new policy from ``config``. Returns the new run id."""
         with self._cond:
             self._config = config
             self._reset_requested = True
+            self.run_id += 1
             self._set_state(RunState.IDLE)
             self._cond.notify_all()
+            return self.run_id
 
     def apply(self, config: TrainConfig) -> None:
         """Hot settings take effect from the next epoch; cold ones wait for reset()."""
@@ -100,11 +104,12 @@ class TrainingWorker(QObject):
 
         try:
             while self._next_epoch_allowed():
+                run_id = self.run_id
                 try:
                     stats = self._trainer.train_epoch(cancel=self._quit.is_set)
                 except EpochCancelled:
                     break
-                self.epoch_finished.emit(stats, self._trainer.sampling_policy())
+                self.epoch_finished.emit(run_id, stats, self._trainer.sampling_policy())
                 with self._cond:
                     if self._steps_left:
                         self._steps_left -= 1
@@ -129,7 +134,9 @@ class TrainingWorker(QObject):
                         self._reset_requested = False
                         self._close_trainer()
                         continue
+                    self.waiting = True
                     self._cond.wait()
+                    self.waiting = False
                 if self._quit.is_set():
                     return False
                 config = self._config

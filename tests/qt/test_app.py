@@ -1,0 +1,74 @@
+import subprocess
+import sys
+import textwrap
+
+from vpg_gui.config import TrainConfig
+from vpg_gui.qt.app import main
+from vpg_gui.qt.controls import ControlsPanel
+
+
+def test_controls_bind_both_ways(qtbot):
+    config = TrainConfig(
+        env_id="Acrobot-v1",
+        lr=0.003,
+        batch_steps=2500,
+        epochs=0,
+        hidden_sizes=(64, 64),
+        seed=9,
+        weighting="reward-to-go",
+        gamma=0.99,
+        activation="relu",
+    )
+    panel = ControlsPanel(TrainConfig())
+    qtbot.addWidget(panel)
+    panel.set_config(config)
+    assert panel.config() == config
+    assert panel.findChild(object, "epochsSpin").text() == "until stopped"
+
+    with qtbot.waitSignal(panel.edited):
+        panel.lr_slider.setValue(-100)  # log scale: 10^-1
+    assert panel.config().lr == 0.1
+    panel.batch_steps.setValue(800)
+    panel.weighting.setCurrentText("episode-return")
+    assert (panel.config().batch_steps, panel.config().weighting) == (800, "episode-return")
+
+
+def test_bad_flag_is_one_line_and_exit_2(capsys):
+    assert main(["--lr", "0"]) == 2
+    assert capsys.readouterr().err == "vpg-gui: error: --lr 0.0: must be between 1e-06 and 10\n"
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from vpg_gui.qt import app as vpg_app
+
+    qt_app = QApplication(sys.argv[:1])
+    seen = {}
+
+    def poll():
+        windows = [w for w in qt_app.topLevelWidgets() if w.objectName() == "mainWindow"]
+        if not windows:
+            return
+        window = windows[0]
+        seen.setdefault("lr", window.controls.lr.value())
+        seen.setdefault("epochs", window.controls.epochs.value())
+        if window.history:  # --autostart trained an epoch: close mid-training
+            window.close()
+
+    timer = QTimer(interval=20, timeout=poll)
+    timer.start()
+    code = vpg_app.main(["--autostart", "--lr", "0.02", "--epochs", "7", "--batch-steps", "300"])
+    print(seen["lr"], seen["epochs"], code)
+    sys.exit(code)
+    """
+)
+
+
+def test_launch_prefills_autostarts_and_closes_cleanly_mid_training():
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0.02", "7", "0"]
+    assert "QThread" not in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,137 @@
+import numpy as np
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLineEdit, QPushButton, QSpinBox, QWidget
+
+from vpg_gui.qt.worker import RunState
+
+
+def mean_curve(window):
+    item = window.plots.return_plot.getPlotItem().listDataItems()[0]
+    x, y = item.getData()
+    return (np.array([]), np.array([])) if x is None else (x, y)
+
+
+def wait_epochs(qtbot, window, n, timeout=30000):
+    qtbot.waitUntil(lambda: len(window.history) >= n, timeout=timeout)
+
+
+def settle_paused(qtbot, window):
+    """Wait until the worker sits idle and its last epoch has been delivered."""
+    qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
+    QApplication.processEvents()
+
+
+def test_contract_widgets_exist(window):
+    for name in ("trainButton", "stepButton", "stopButton", "resetButton", "playButton"):
+        assert window.findChild(QPushButton, name) is not None, name
+    for name in ("batchStepsSpin", "epochsSpin", "seedSpin"):
+        assert window.findChild(QSpinBox, name) is not None, name
+    assert window.findChild(QDoubleSpinBox, "lrSpin") is not None
+    assert window.findChild(QLineEdit, "hiddenSizesEdit") is not None
+    for name in ("envCombo", "weightingCombo", "returnPlot", "lengthPlot", "renderView"):
+        assert window.findChild(QWidget, name) is not None, name
+    for name in ("lrSpin", "batchStepsSpin", "epochsSpin", "hiddenSizesEdit", "seedSpin", "weightingCombo"):
+        assert window.findChild(QWidget, name).toolTip(), f"{name} has no tooltip"
+
+
+def test_train_pause_resume_stop(qtbot, window):
+    window.train_button.click()
+    assert window.train_button.text() == "Pause"
+    qtbot.waitUntil(lambda: len(mean_curve(window)[0]) >= 3, timeout=30000)
+    x, y = mean_curve(window)
+    assert len(x) >= 3 and list(x[:3]) == [1, 2, 3]
+    assert list(y[:3]) == [s.return_mean for s in window.history[:3]]
+
+    window.train_button.click()  # Pause
+    assert window.state == RunState.PAUSED and window.train_button.text() == "Resume"
+    settle_paused(qtbot, window)
+    paused_at = len(window.history)
+    with qtbot.assertNotEmitted(window.worker.epoch_finished, wait=500):
+        pass
+    assert len(window.history) == paused_at
+
+    window.train_button.click()  # Resume
+    wait_epochs(qtbot, window, paused_at + 2)
+    window.stop_button.click()
+    assert window.state == RunState.IDLE and window.train_button.text() == "Train"
+    settle_paused(qtbot, window)
+    assert [s.epoch for s in window.history] == list(range(1, len(window.history) + 1))
+
+
+def test_step_runs_exactly_one_epoch(qtbot, window):
+    with qtbot.waitSignal(window.worker.epoch_finished, timeout=30000):
+        window.step_button.click()
+    qtbot.waitUntil(lambda: window.state == RunState.PAUSED)
+    settle_paused(qtbot, window)
+    assert len(window.history) == 1
+    with qtbot.waitSignal(window.worker.epoch_finished, timeout=10000):
+        window.step_button.click()
+    settle_paused(qtbot, window)
+    assert [s.epoch for s in window.history] == [1, 2]
+
+
+def test_reset_clears_the_plots_and_starts_a_new_policy(qtbot, window):
+    window.train_button.click()
+    wait_epochs(qtbot, window, 2)
+    first = window.history[0]
+    window.reset_button.click()
+    assert window.state == RunState.IDLE
+    assert window.history == [] and len(mean_curve(window)[0]) == 0
+    settle_paused(qtbot, window)
+    assert len(mean_curve(window)[0]) == 0
+    window.train_button.click()
+    wait_epochs(qtbot, window, 1)
+    assert window.history[0].epoch == 1
+    assert window.history[0].return_mean == first.return_mean  # same seed, same first epoch
+
+
+def test_hot_changes_show_up_in_the_next_epoch(qtbot, window):
+    window.train_button.click()
+    wait_epochs(qtbot, window, 1)
+    changed_at = len(window.history)
+    window.controls.lr.setValue(0.05)
+    window.controls.batch_steps.setValue(700)
+    # Epochs already finished (or in flight) keep the old values; from the first epoch the worker
+    # starts after the change on, every epoch uses the new ones.
+    qtbot.waitUntil(lambda: window.history[-1].lr == 0.05, timeout=30000)
+    first_new = next(i for i, s in enumerate(window.history) if s.lr == 0.05)
+    wait_epochs(qtbot, window, first_new + 3)
+    assert first_new >= changed_at
+    assert all((s.lr, s.batch_steps) == (0.05, 700) and s.steps >= 700 for s in window.history[first_new:])
+    assert all(s.lr == 0.01 for s in window.history[:first_new])
+
+
+def test_cold_change_waits_for_reset(qtbot, window):
+    window.train_button.click()
+    wait_epochs(qtbot, window, 1)
+    window.controls.hidden_sizes.setText("8")
+    window.controls.hidden_sizes.textEdited.emit("8")
+    assert "applies on Reset" in window.statusBar().currentMessage()
+    assert window.reset_button.styleSheet()
+
+
+def test_invalid_hidden_sizes_are_shown_beside_the_form_not_raised(qtbot, window):
+    window.controls.hidden_sizes.setText("32,x")
+    window.controls.hidden_sizes.textEdited.emit("32,x")
+    assert window.controls.error.isVisible()
+    assert "hidden_sizes = '32,x'" in window.controls.error.text()
+    window.train_button.click()
+    assert window.state == RunState.IDLE  # nothing started
+
+
+def test_play_renders_frames(qtbot, window):
+    window.render_panel.play_button.click()
+    view = window.render_panel.view
+    qtbot.waitUntil(lambda: view.frames_shown >= 5, timeout=10000)
+    image = view.image()
+    assert (image.width(), image.height()) == (600, 400)
+    assert "step" in view._text
+    window.render_panel.play_button.click()
+    assert not window.render_panel.timer.isActive()
+
+
+def test_close_during_training_stops_the_thread(qtbot, window):
+    window.train_button.click()
+    window.render_panel.play_button.click()
+    wait_epochs(qtbot, window, 1)
+    window.close()
+    assert window.thread_.isFinished()
