@@ -12,6 +12,7 @@ import argparse
 import json
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from vpg_gui.config import (
@@ -138,19 +139,24 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
 
     from vpg_gui.core.files import atomic_write_bytes
     from vpg_gui.core.metrics import MetricsCsv
+    from vpg_gui.core.rollout import EpochCancelled
 
     csv = None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out / "config.toml", tomli_w.dumps(trainer.config.to_dict()).encode())
         csv = MetricsCsv(out / "metrics.csv", trainer.history)
-    # SIGTERM ends the run like Ctrl-C: the last finished epoch is kept.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl-C / SIGTERM cancel the epoch in flight; files are never cut off half-way.
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     total = trainer.config.epochs or None
     bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
     try:
-        while not trainer.finished:
-            stats = trainer.train_epoch()
+        while not trainer.finished and not stop.is_set():
+            try:
+                stats = trainer.train_epoch(cancel=stop.is_set)
+            except EpochCancelled:
+                break
             if out is not None:
                 csv.append(stats)
                 trainer.save(out / "checkpoint.pt")
@@ -158,14 +164,15 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
                 print(json.dumps(stats.to_dict()), flush=True)
             bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
             bar.update(1)
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
-        return 130
     finally:
         bar.close()
         if csv is not None:
             csv.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stop.is_set():
+        print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
+        return 130
     return 0
 
 

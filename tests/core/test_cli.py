@@ -1,5 +1,6 @@
 import csv
 import json
+import signal
 import subprocess
 import sys
 
@@ -141,3 +142,20 @@ def test_core_and_cli_import_no_qt():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_interrupted_run_keeps_every_finished_epoch(tmp_path):
+    """Ctrl-C (or SIGTERM) mid-run: exit 130, metrics.csv and checkpoint.pt hold the finished epochs."""
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "0", "--batch-steps", "300", "--out", str(out), "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(3):
+        proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "stopped after epoch" in err and "Traceback" not in err
+    with open(out / "metrics.csv", newline="") as f:
+        epochs = [int(r["epoch"]) for r in csv.DictReader(f)]
+    assert epochs[:3] == [1, 2, 3] and epochs == list(range(1, len(epochs) + 1))
+    assert len(load_checkpoint(out / "checkpoint.pt")["history"]) == len(epochs)
