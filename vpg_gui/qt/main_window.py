@@ -30,7 +30,7 @@ from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
 SHUTDOWN_WAIT_MS = 2000
-REDRAW_MS = 30  # plots and status redraw at most ~33 times a second, however fast epochs come
+REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 
 
 class MainWindow(QMainWindow):
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
     # --- worker signals ----------------------------------------------------------------------
 
     def _on_run_created(self, info) -> None:
-        self.plots.set_threshold(info.reward_threshold)
+        self.plots.set_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 
     def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:

@@ -14,6 +14,7 @@ It never touches a widget.
 
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from enum import Enum
@@ -144,6 +145,10 @@ class TrainingWorker(QObject):
                 from vpg_gui.core.trainer import Trainer
 
                 self._trainer = Trainer(config)
+                # Everything imported so far (torch, gymnasium, Qt) lives as long as the process:
+                # freezing it keeps later full garbage collections, which hold the GIL and so
+                # stall the window, from scanning it again (one took 140 ms at start-up).
+                gc.freeze()
                 self.run_created.emit(self._trainer.info)
             elif config != self._trainer.config:
                 self._trainer.apply(config)
