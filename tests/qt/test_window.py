@@ -40,6 +40,8 @@ def test_train_pause_resume_stop(qtbot, window):
     x, y = mean_curve(window)
     assert len(x) >= 3 and list(x[:3]) == [1, 2, 3]
     assert list(y[:3]) == [s.return_mean for s in window.history[:3]]
+    band = window.plots.band.boundingRect()  # the min-max band spans the returns seen
+    assert band.width() > 0 and band.top() <= min(s.return_min for s in window.history[:3])
 
     window.train_button.click()  # Pause
     assert window.state == RunState.PAUSED and window.train_button.text() == "Resume"

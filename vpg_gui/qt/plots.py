@@ -78,12 +78,15 @@ class TrainingPlots(QWidget):
 
         # The mean curve is the plot's first data item (tests and scripts read it).
         self.mean_curve = _curve(self.return_plot, MEAN_PEN)
-        self._band_lo = pg.PlotDataItem([], [], pen=None)
-        self._band_hi = pg.PlotDataItem([], [], pen=None)
+        # PlotCurveItems, not PlotDataItems: a PlotDataItem without a pen builds no path to fill.
+        self._band_lo = pg.PlotCurveItem(pen=None)
+        self._band_hi = pg.PlotCurveItem(pen=None)
         self.band = pg.FillBetweenItem(self._band_lo, self._band_hi, brush=BAND_BRUSH)
         self.return_plot.addItem(self.band)
         self.threshold = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, movable=False)
-        self.threshold.label = pg.InfLineLabel(self.threshold, text="solved", position=0.05, color="#c62828")
+        self.threshold.label = pg.InfLineLabel(
+            self.threshold, text="solved", position=0.1, anchors=[(0, 1), (0, 1)], color="#c62828"
+        )
         self.return_plot.addItem(self.threshold)
         self.threshold.hide()
         self.length_curve = _curve(self.length_plot, LENGTH_PEN)
