@@ -201,8 +201,9 @@ class MainWindow(QMainWindow):
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
             self._redraw.start()
 
-    def _on_state(self, state: str) -> None:
-        self.state = RunState(state)
+    def _on_state(self, _state: str) -> None:
+        # A queued notice may arrive after a newer command changed the state: show the current one.
+        self.state = self.worker.state
         self._refresh()
 
     def _on_failed(self, message: str, details: str) -> None:

@@ -31,15 +31,17 @@ class FrameView(QWidget):
         super().__init__(parent, objectName="renderView")
         self.setMinimumSize(240, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._frame: np.ndarray | None = None  # keeps the pixels alive while the image uses them
         self._image: QImage | None = None
         self._text = "Press Play to watch the current policy"
         self.frames_shown = 0
 
     def show_frame(self, frame: np.ndarray, text: str) -> None:
         h, w, _ = frame.shape
-        self._frame = frame
-        self._image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        # Wrap the pixels (no copy), then convert once to the backing store's RGB32: drawing an
+        # RGB888 image converts it on every paint, ~4x the cost (benchmarks/bench_gui.py).
+        self._image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888).convertToFormat(
+            QImage.Format.Format_RGB32
+        )
         self._text = text
         self.frames_shown += 1
         self.update()
@@ -55,7 +57,8 @@ class FrameView(QWidget):
             scale = min(self.width() / self._image.width(), self.height() / self._image.height())
             w, h = self._image.width() * scale, self._image.height() * scale
             target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            # No smooth scaling: PySide holds the GIL while it paints, and this paint was the GUI
+            # thread's largest cost to the training thread (py-spy --gil; bench_gui.py).
             painter.drawImage(target, self._image)
         font = QFont(self.font())
         font.setPointSizeF(max(9.0, target.height() / 22))
@@ -143,6 +146,7 @@ class RenderPanel(QWidget):
             from vpg_gui.core.episode import EpisodePlayer  # gymnasium + pygame load on first Play
 
             self._player = EpisodePlayer(self._env_id or "CartPole-v1")
+            self.info.setText(f"{self._player.env.spec.id} @ {self._player.render_fps} fps")
         self._player.start(self._policy)
         self._episode_epoch = self._policy_epoch
         self._hold = 0
@@ -170,7 +174,6 @@ class RenderPanel(QWidget):
         self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
         self.frame_costs.append(time.perf_counter() - start)
         del self.frame_costs[:-500]
-        self.info.setText(f"{self._env_id or 'CartPole-v1'} @ {player.render_fps} fps")
 
     def _close_player(self) -> None:
         if self._player is not None:

@@ -32,7 +32,7 @@ class RunState(str, Enum):
 
 class TrainingWorker(QObject):
     epoch_finished = Signal(int, object, object)  # run id, EpochStats, NumpyPolicy snapshot
-    state_changed = Signal(str)  # a RunState value
+    state_changed = Signal(str)  # a RunState value (read .state for the current one)
     run_created = Signal(object)  # EnvInfo of a new run's environment
     failed = Signal(str, str)  # message, details (traceback)
     finished = Signal()
@@ -93,6 +93,10 @@ class TrainingWorker(QObject):
             self._set_state(state)
             self._cond.notify_all()
 
+    @property
+    def state(self) -> RunState:
+        return self._state
+
     def _set_state(self, state: RunState) -> None:
         if state != self._state:
             self._state = state
@@ -104,8 +108,7 @@ class TrainingWorker(QObject):
         from vpg_gui.core.rollout import EpochCancelled  # torch loads here, off the GUI thread
 
         try:
-            while self._next_epoch_allowed():
-                run_id = self.run_id
+            while (run_id := self._next_epoch()) is not None:
                 try:
                     stats = self._trainer.train_epoch(cancel=self._quit.is_set)
                 except EpochCancelled:
@@ -126,8 +129,10 @@ class TrainingWorker(QObject):
             self._close_trainer()
             self.finished.emit()
 
-    def _next_epoch_allowed(self) -> bool:
-        """Wait until an epoch should run; prepare the trainer. False when shutting down."""
+    def _next_epoch(self) -> int | None:
+        """Wait until an epoch should run and prepare the trainer; returns the id of the run the
+        epoch belongs to (read with the settings, so a reset cannot slip in between), or None
+        when shutting down."""
         while True:
             with self._cond:
                 while not self._quit.is_set() and (self._state != RunState.TRAINING or self._reset_requested):
@@ -139,8 +144,8 @@ class TrainingWorker(QObject):
                     self._cond.wait()
                     self.waiting = False
                 if self._quit.is_set():
-                    return False
-                config = self._config
+                    return None
+                config, run_id = self._config, self.run_id
             if self._trainer is None:
                 from vpg_gui.core.trainer import Trainer
 
@@ -153,7 +158,7 @@ class TrainingWorker(QObject):
             elif config != self._trainer.config:
                 self._trainer.apply(config)
             if not self._trainer.finished:
-                return True
+                return run_id
             with self._cond:  # the run has all its epochs: raise Epochs to go on
                 self._steps_left = 0
                 self._set_state(RunState.IDLE)
