@@ -116,6 +116,7 @@ class _Exploit:
         return (open, (self.marker, "w"))
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_malicious_pickle_runs_no_code(tmp_path):
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pt"
