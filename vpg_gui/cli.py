@@ -138,7 +138,7 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
     from tqdm import tqdm
 
     from vpg_gui.core.files import atomic_write_bytes
-    from vpg_gui.core.metrics import MetricsCsv
+    from vpg_gui.core.metrics import MetricsCsv, csv_rows
     from vpg_gui.core.rollout import EpochCancelled
 
     csv = None
@@ -158,10 +158,10 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
             except EpochCancelled:
                 break
             if out is not None:
-                csv.append(stats)
+                csv.append(trainer.history)
                 trainer.save(out / "checkpoint.pt")
             if as_json:
-                print(json.dumps(stats.to_dict()), flush=True)
+                print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
             bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
             bar.update(1)
     finally:

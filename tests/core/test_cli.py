@@ -79,6 +79,7 @@ def test_short_run_writes_metrics_config_checkpoint_and_json(tmp_path, capsys):
     assert set(CONTRACT_COLUMNS) <= set(rows[0])
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     assert float(rows[2]["return_mean"]) == pytest.approx(objects[2]["return_mean"])
+    assert rows[2]["gamma"] == "1.0" and rows[2]["weighting"] == "reward-to-go" and rows[2]["change"] == ""
     config = tomllib.loads((out / "config.toml").read_text())
     assert config["hidden_sizes"] == [16, 16] and config["weighting"] == "reward-to-go"
     assert len(load_checkpoint(out / "checkpoint.pt")["history"]) == 3
@@ -92,6 +93,7 @@ def test_resume_continues_the_run_in_place(tmp_path, capsys):
         rows = list(csv.DictReader(f))
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     assert [float(r["lr"]) for r in rows] == [0.01, 0.01, 0.02]
+    assert [r["change"] for r in rows] == ["", "", "lr 0.01 -> 0.02"]  # the marker of the hot change
 
 
 @pytest.mark.parametrize(

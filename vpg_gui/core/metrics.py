@@ -2,7 +2,8 @@
 
 >>> s = EpochStats(epoch=1, return_mean=20.0, return_std=5.0, return_min=9.0, return_max=40.0,
 ...                length_mean=20.0, episodes=250, steps=5012, loss=3.1, entropy=0.69, lr=0.01,
-...                batch_steps=5000, seconds=0.05, steps_per_s=100240.0)
+...                batch_steps=5000, gamma=1.0, weighting="episode-return", seconds=0.05,
+...                steps_per_s=100240.0)
 >>> EpochStats.from_dict(s.to_dict()) == s
 True
 >>> CSV_COLUMNS[:3]
@@ -20,6 +21,8 @@ from typing import Any
 
 from vpg_gui.core.files import atomic_write_bytes
 
+HOT_STATS = ("lr", "batch_steps", "gamma", "weighting")  # the hot settings each epoch records
+
 
 @dataclass(frozen=True)
 class EpochStats:
@@ -33,8 +36,10 @@ class EpochStats:
     steps: int
     loss: float  # the surrogate loss -mean(logp * weight) before the update
     entropy: float  # mean policy entropy over the batch's states (nats)
-    lr: float  # the settings in force for this epoch
+    lr: float  # the hot settings in force for this epoch
     batch_steps: int
+    gamma: float
+    weighting: str
     seconds: float  # wall time of sampling + update
     steps_per_s: float
 
@@ -43,22 +48,31 @@ class EpochStats:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EpochStats:
-        """From a dict with exactly these keys (CSV strings are converted to the field types)."""
+        """From a dict with these keys (CSV strings are converted to the field types; a CSV's
+        derived ``change`` column is ignored)."""
         types = {f.name: f.type for f in dataclasses.fields(cls)}
-        if set(data) != set(types):
-            missing, extra = sorted(set(types) - set(data)), sorted(set(data) - set(types))
+        missing, extra = sorted(set(types) - set(data)), sorted(set(data) - set(types) - {"change"})
+        if missing or extra:
             raise ValueError(f"epoch record: missing {missing}, unexpected {extra}")
-        return cls(**{k: (int if types[k] == "int" else float)(data[k]) for k in types})
+        kinds = {"int": int, "float": float, "str": str}
+        return cls(**{k: kinds[types[k]](data[k]) for k in types})
 
 
-CSV_COLUMNS = tuple(f.name for f in dataclasses.fields(EpochStats))
+STATS_COLUMNS = tuple(f.name for f in dataclasses.fields(EpochStats))
+# metrics.csv adds "change": the hot settings that changed at that epoch (the plots' markers).
+CSV_COLUMNS = (*STATS_COLUMNS, "change")
+
+
+def csv_rows(history: list[EpochStats]) -> list[dict[str, Any]]:
+    labels = dict(changes(history))
+    return [{**s.to_dict(), "change": labels.get(s.epoch, "")} for s in history]
 
 
 def csv_text(history: list[EpochStats]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(s.to_dict() for s in history)
+    writer.writerows(csv_rows(history))
     return out.getvalue()
 
 
@@ -79,9 +93,32 @@ class MetricsCsv:
         self._file = open(self.path, "a", newline="")
         self._writer = csv.DictWriter(self._file, CSV_COLUMNS, lineterminator="\n")
 
-    def append(self, stats: EpochStats) -> None:
-        self._writer.writerow(stats.to_dict())
+    def append(self, history: list[EpochStats]) -> None:
+        """Write the last epoch of ``history`` (the whole history names what changed at it)."""
+        self._writer.writerow(csv_rows(history[-2:])[-1])
         self._file.flush()
 
     def close(self) -> None:
         self._file.close()
+
+
+def changes(history: list[EpochStats]) -> list[tuple[int, str]]:
+    """(epoch, label) where a hot setting differs from the epoch before: the change markers.
+
+    >>> a = EpochStats(1, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
+    >>> b = dataclasses.replace(a, epoch=2, lr=0.1, weighting="reward-to-go")
+    >>> changes([a, b])
+    [(2, 'lr 0.01 -> 0.1, weighting episode-return -> reward-to-go')]
+    """
+    out = []
+    for before, after in zip(history, history[1:], strict=False):
+        diffs = [
+            f"{name} {getattr(before, name):g} -> {getattr(after, name):g}"
+            if name != "weighting"
+            else f"{name} {before.weighting} -> {after.weighting}"
+            for name in HOT_STATS
+            if getattr(before, name) != getattr(after, name)
+        ]
+        if diffs:
+            out.append((after.epoch, ", ".join(diffs)))
+    return out

@@ -102,6 +102,8 @@ class Trainer:
             entropy=entropy,
             lr=cfg.lr,
             batch_steps=cfg.batch_steps,
+            gamma=cfg.gamma,
+            weighting=cfg.weighting,
             seconds=seconds,
             steps_per_s=batch.steps / seconds,
         )
