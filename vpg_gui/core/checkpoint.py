@@ -20,38 +20,42 @@ import torch
 
 from vpg_gui.core.files import atomic_write_bytes
 
-FORMAT = "vpg-gui-checkpoint"
 VERSION = 1
-REQUIRED_KEYS = ("config", "policy", "optimizer", "history")
+# A checkpoint is one run; a session (the window's File > Save session) adds the kept runs and
+# may have no policy yet (saved before the first epoch).
+FORMATS = {"checkpoint": "vpg-gui-checkpoint", "session": "vpg-gui-session"}
+REQUIRED_KEYS = {
+    "checkpoint": ("config", "policy", "optimizer", "history"),
+    "session": ("config", "history", "kept_runs"),
+}
 
 
 class CheckpointError(ValueError):
     """A file that is not a usable checkpoint; the message says why and names the file."""
 
 
-def save_checkpoint(path: Path | str, payload: dict[str, Any]) -> None:
+def save_checkpoint(path: Path | str, payload: dict[str, Any], kind: str = "checkpoint") -> None:
     buf = io.BytesIO()
-    torch.save({"format": FORMAT, "version": VERSION, **payload}, buf)
+    torch.save({"format": FORMATS[kind], "version": VERSION, **payload}, buf)
     atomic_write_bytes(path, buf.getvalue())
 
 
-def load_checkpoint(path: Path | str) -> dict[str, Any]:
-    """Read and check a checkpoint; raises CheckpointError for a missing, corrupt or foreign file."""
+def load_checkpoint(path: Path | str, kind: str = "checkpoint") -> dict[str, Any]:
+    """Read and check a checkpoint (or session); raises CheckpointError for a missing, corrupt or
+    foreign file."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such checkpoint file")
+        raise CheckpointError(f"{path}: no such {kind} file")
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for truncated, corrupt or unsafe files
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path}: not a readable checkpoint (corrupt, truncated or unsafe): {reason}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not a vpg-gui checkpoint")
+        raise CheckpointError(f"{path}: not a readable {kind} (corrupt, truncated or unsafe): {reason}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMATS[kind]:
+        raise CheckpointError(f"{path}: not a vpg-gui {kind}")
     if data.get("version") != VERSION:
-        raise CheckpointError(
-            f"{path}: checkpoint format version {data.get('version')!r}; this vpg-gui reads {VERSION}"
-        )
-    missing = [k for k in REQUIRED_KEYS if k not in data]
+        raise CheckpointError(f"{path}: {kind} format version {data.get('version')!r}; this vpg-gui reads {VERSION}")
+    missing = [k for k in REQUIRED_KEYS[kind] if k not in data]
     if missing:
-        raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
+        raise CheckpointError(f"{path}: {kind} lacks {', '.join(missing)}")
     return data

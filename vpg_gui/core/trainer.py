@@ -17,6 +17,7 @@ reward-to-go) and takes ONE Adam step on ``-mean(logp * weight)``.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -112,29 +113,39 @@ class Trainer:
 
     # --- checkpoints -------------------------------------------------------------------------
 
+    def state(self) -> dict:
+        """The run as plain data (copies): config, policy, optimizer, history."""
+        return {
+            "config": self.config.to_dict(),
+            "policy": copy.deepcopy(self.policy.state_dict()),
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "history": [s.to_dict() for s in self.history],
+        }
+
     def save(self, path: Path | str) -> None:
-        save_checkpoint(
-            path,
-            {
-                "config": self.config.to_dict(),
-                "policy": self.policy.state_dict(),
-                "optimizer": self.optimizer.state_dict(),
-                "history": [s.to_dict() for s in self.history],
-            },
-        )
+        save_checkpoint(path, self.state())
 
     @classmethod
     def from_checkpoint(cls, path: Path | str, hot_changes: dict | None = None) -> Trainer:
         """A Trainer that continues the checkpointed run, optionally with new hot settings."""
-        data = load_checkpoint(path)
+        trainer = cls.from_state(path, load_checkpoint(path))
+        if hot_changes:
+            trainer.apply(trainer.config.replace(**hot_changes))
+        return trainer
+
+    @classmethod
+    def from_state(cls, source: Path | str, data: dict) -> Trainer:
+        """A Trainer continuing ``data`` (as from ``state()``); CheckpointError names ``source``."""
         try:
             config = TrainConfig.from_dict(data["config"])
-        except (ConfigError, TypeError) as exc:
-            raise CheckpointError(f"{path}: checkpoint holds an invalid config: {exc}") from None
+        except (ConfigError, TypeError, AttributeError) as exc:
+            raise CheckpointError(f"{source}: holds an invalid config: {exc}") from None
         trainer = cls(config)
-        trainer._restore(path, data)
-        if hot_changes:
-            trainer.apply(config.replace(**hot_changes))
+        try:
+            trainer._restore(source, data)
+        except CheckpointError:
+            trainer.close()
+            raise
         return trainer
 
     def load(self, path: Path | str) -> None:

@@ -1,19 +1,25 @@
 """The live plots: mean return per epoch with its min-max band and the solved line, and mean
-episode length per epoch. Curves are created once and fed with ``setData``.
+episode length per epoch; change markers, kept runs for comparison, EMA smoothing. Curves are
+created once and fed with ``setData``.
 
     plots = TrainingPlots()
     plots.set_env(475.0, 500)          # solved line and y ranges from the env's spec (None: none)
-    plots.set_history(history)         # after each epoch: x = epoch, y = mean (and the band)
+    plots.set_history(history)         # after each epoch: x = epoch, y = mean, band, markers
+    plots.keep_run("lr 0.01", history) # on Reset: the old run stays as a faded labelled curve
+    plots.set_smoothing(0.8)           # EMA of the mean curves; the band stays raw
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.metrics import EpochStats, changes
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
 # and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
@@ -22,6 +28,20 @@ MEAN_PEN = pg.mkPen("#1565c0", width=2)
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
+MAX_KEPT = 8  # runs kept on the plots for comparison after Reset
+KEPT_COLORS = [
+    (c[0], c[1], c[2], 150)
+    for c in (
+        (239, 108, 0),
+        (0, 137, 123),
+        (94, 53, 177),
+        (216, 27, 96),
+        (124, 179, 66),
+        (84, 110, 122),
+        (255, 179, 0),
+        (3, 155, 229),
+    )
+]  # faded (alpha 150)
 
 
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
@@ -65,6 +85,33 @@ def _curve(plot: pg.PlotWidget, pen) -> pg.PlotDataItem:
     return curve
 
 
+def ema(values: np.ndarray, smoothing: float) -> np.ndarray:
+    """Exponential moving average; smoothing 0 returns the values as they are.
+
+    >>> ema(np.array([0.0, 10.0, 10.0]), 0.5).tolist()
+    [0.0, 5.0, 7.5]
+    """
+    if smoothing <= 0 or len(values) == 0:
+        return values
+    out = np.empty_like(values)
+    acc = values[0]
+    for i, v in enumerate(values):  # a few thousand points at most, at <= 10 redraws a second
+        acc = smoothing * acc + (1 - smoothing) * v
+        out[i] = acc
+    return out
+
+
+def _columns(history: list[EpochStats], *names: str) -> list[np.ndarray]:
+    return [np.fromiter((getattr(s, n) for s in history), float, len(history)) for n in names]
+
+
+@dataclass
+class _KeptRun:
+    label: str
+    history: list[EpochStats]
+    curves: tuple[pg.PlotDataItem, pg.PlotDataItem]  # on the return and the length plot
+
+
 class TrainingPlots(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,13 +122,17 @@ class TrainingPlots(QWidget):
         self.length_plot.setXLink(self.return_plot)
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
+        self.legend = self.return_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
+        self.legend.setVisible(False)
 
         # The mean curve is the plot's first data item (tests and scripts read it).
         self.mean_curve = _curve(self.return_plot, MEAN_PEN)
+        self.legend.addItem(self.mean_curve, "current run")
         # PlotCurveItems, not PlotDataItems: a PlotDataItem without a pen builds no path to fill.
         self._band_lo = pg.PlotCurveItem(pen=None)
         self._band_hi = pg.PlotCurveItem(pen=None)
         self.band = pg.FillBetweenItem(self._band_lo, self._band_hi, brush=BAND_BRUSH)
+        self.band.setZValue(-10)
         self.return_plot.addItem(self.band)
         self.threshold = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, movable=False)
         self.threshold.label = pg.InfLineLabel(
@@ -91,23 +142,96 @@ class TrainingPlots(QWidget):
         self.threshold.hide()
         self.length_curve = _curve(self.length_plot, LENGTH_PEN)
         self._return_floor = self._length_floor = 10.0  # y ranges always reach these (set_env)
+        self.history: list[EpochStats] = []
+        self.smoothing = 0.0
+        self.markers: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = {}  # epoch -> lines
+        self.kept: list[_KeptRun] = []
+        self._width = 1.0  # line width scale (presentation mode)
 
     def set_history(self, history: list[EpochStats]) -> None:
+        self.history = history
+        self._update_markers(history)
         if not history:
             for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
                 item.setData([], [])
             self._fit(0, 0.0, 0.0, 0.0)
             return
-        x = np.fromiter((s.epoch for s in history), float, len(history))
-        column = lambda name: np.fromiter((getattr(s, name) for s in history), float, len(history))  # noqa: E731
-        lo, hi, lengths = column("return_min"), column("return_max"), column("length_mean")
-        self.mean_curve.setData(x, column("return_mean"))
-        self._band_lo.setData(x, lo)
+        x, mean, lo, hi, lengths = _columns(history, "epoch", "return_mean", "return_min", "return_max", "length_mean")
+        self.mean_curve.setData(x, ema(mean, self.smoothing))
+        self._band_lo.setData(x, lo)  # the band always shows the raw spread
         self._band_hi.setData(x, hi)
-        self.length_curve.setData(x, lengths)
+        self.length_curve.setData(x, ema(lengths, self.smoothing))
         self._fit(x[-1], lo.min(), hi.max(), lengths.max())
 
+    def set_smoothing(self, smoothing: float) -> None:
+        """EMA factor for the mean curves (0 = raw); the min-max band stays raw."""
+        self.smoothing = smoothing
+        self.set_history(self.history)
+        for run in self.kept:
+            self._draw_kept(run)
+
+    # --- change markers ----------------------------------------------------------------------
+
+    def _update_markers(self, history: list[EpochStats]) -> None:
+        wanted = dict(changes(history))
+        for epoch in [e for e in self.markers if e not in wanted]:
+            for plot, line in zip((self.return_plot, self.length_plot), self.markers.pop(epoch), strict=True):
+                plot.removeItem(line)
+        for epoch, label in wanted.items():
+            if epoch not in self.markers:
+                pair = []
+                for plot, text in ((self.return_plot, label), (self.length_plot, None)):
+                    line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
+                    if text:
+                        pg.InfLineLabel(
+                            line, text=text, position=0.95, rotateAxis=(1, 0), anchor=(1, 1), color="#6a1b9a"
+                        )
+                    plot.addItem(line)
+                    pair.append(line)
+                self.markers[epoch] = tuple(pair)
+
+    def _marker_pen(self):
+        return pg.mkPen("#8e24aa", width=1.5 * self._width, style=Qt.PenStyle.DotLine)
+
+    # --- kept runs ---------------------------------------------------------------------------
+
+    def keep_run(self, label: str, history: list[EpochStats]) -> None:
+        """Keep a finished run on both plots as a faded, labelled curve (at most MAX_KEPT)."""
+        if not history:
+            return
+        if len(self.kept) >= MAX_KEPT:
+            self._drop_kept(self.kept[0])
+        color = KEPT_COLORS[len(self.kept) % len(KEPT_COLORS)]
+        curves = (
+            self.return_plot.plot([], [], pen=pg.mkPen(color, width=1.5 * self._width), name=label),
+            self.length_plot.plot([], [], pen=pg.mkPen(color, width=1.5 * self._width)),
+        )
+        run = _KeptRun(label, list(history), curves)
+        self.kept.append(run)
+        self._draw_kept(run)
+        self.legend.setVisible(True)
+
+    def clear_kept_runs(self) -> None:
+        for run in list(self.kept):
+            self._drop_kept(run)
+        self.legend.setVisible(False)
+
+    def _draw_kept(self, run: _KeptRun) -> None:
+        x, mean, lengths = _columns(run.history, "epoch", "return_mean", "length_mean")
+        run.curves[0].setData(x, ema(mean, self.smoothing))
+        run.curves[1].setData(x, ema(lengths, self.smoothing))
+
+    def _drop_kept(self, run: _KeptRun) -> None:
+        self.return_plot.removeItem(run.curves[0])
+        self.legend.removeItem(run.curves[0])
+        self.length_plot.removeItem(run.curves[1])
+        self.kept.remove(run)
+
+    # --- ranges, env, presentation -----------------------------------------------------------
+
     def _fit(self, x_max: float, return_lo: float, return_hi: float, length_hi: float) -> None:
+        for run in self.kept:
+            x_max = max(x_max, run.history[-1].epoch)
         _grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
         _grow_range(self.length_plot, max(x_max, 10), 0.0, max(length_hi, self._length_floor))
 
@@ -121,3 +245,22 @@ class TrainingPlots(QWidget):
         self._return_floor = reward_threshold * 1.05 if reward_threshold is not None else 10.0
         self._length_floor = max_episode_steps or 10.0
         self._fit(0, 0.0, 0.0, 0.0)
+
+    def set_presentation(self, on: bool) -> None:
+        """Thick lines and large fonts for a projector."""
+        self._width = 2.5 if on else 1.0
+        self.mean_curve.setPen(pg.mkPen(MEAN_PEN.color(), width=2 * self._width))
+        self.length_curve.setPen(pg.mkPen(LENGTH_PEN.color(), width=2 * self._width))
+        for run in self.kept:
+            for curve in run.curves:
+                curve.setPen(pg.mkPen(curve.opts["pen"].color(), width=1.5 * self._width))
+        for pair in self.markers.values():
+            for line in pair:
+                line.setPen(self._marker_pen())
+        font = QFont()
+        font.setPointSize(16 if on else 9)
+        for plot in (self.return_plot, self.length_plot):
+            plot.setTitle(plot.getPlotItem().titleLabel.text, color="#222", size="20pt" if on else "12pt")
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTickFont(font)
+                plot.getAxis(axis).label.setFont(font)

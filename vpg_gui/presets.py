@@ -1,0 +1,71 @@
+"""Presets: TOML files that set up one step of the lecture story.
+
+    title = "1. The post's plain policy gradient"
+    description = "Every action weighted by its whole episode's return."
+    [config]
+    lr = 0.01
+    weighting = "episode-return"
+
+Settings missing from [config] keep their defaults; unknown keys or bad values are refused with
+a message naming the key.
+
+>>> [p.title for p in map(load_preset, builtin_presets())][:1]
+["1. The post's plain policy gradient"]
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.files import atomic_write_bytes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PRESETS_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
+TOP_KEYS = ("title", "description", "config")
+
+
+@dataclass(frozen=True)
+class Preset:
+    title: str
+    description: str
+    config: TrainConfig
+
+
+def builtin_presets() -> list[Path]:
+    return sorted(PRESETS_DIR.glob("*.toml"))
+
+
+def load_preset(path: Path | str) -> Preset:
+    """Read a preset; raises ConfigError naming the file and the key at fault."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path.name}: not a readable TOML preset: {exc}") from None
+    unknown = sorted(set(data) - set(TOP_KEYS))
+    if unknown:
+        raise ConfigError(f"{path.name}: unknown key {unknown[0]!r}; a preset has {', '.join(TOP_KEYS)}")
+    for key in ("title", "description"):
+        if not isinstance(data.get(key, ""), str):
+            raise ConfigError(f"{path.name}: {key} must be text")
+    if not isinstance(data.get("config", {}), dict):
+        raise ConfigError(f"{path.name}: [config] must be a table of settings")
+    try:
+        config = TrainConfig.from_dict(data.get("config", {}))
+    except ConfigError as exc:
+        raise ConfigError(f"{path.name}: {exc}", exc.field) from None
+    return Preset(data.get("title", path.stem), data.get("description", ""), config)
+
+
+def save_preset(path: Path | str, preset: Preset) -> None:
+    data = {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
+    atomic_write_bytes(path, tomli_w.dumps(data).encode())
