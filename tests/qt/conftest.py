@@ -1,9 +1,20 @@
 import pytest
+from PySide6.QtCore import QSettings
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.main_window import MainWindow
 
 FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, qapp):
+    """Each test gets its own QSettings (the window remembers settings and layout there)."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    qapp.setOrganizationName("vpg-gui-tests")
+    qapp.setApplicationName("vpg-gui-tests")
+    yield tmp_path / "settings"
 
 
 @pytest.fixture

@@ -33,12 +33,15 @@ class EpisodePlayer:
         self.steps = 0
         self.total_return = 0.0
         self.done = True
+        self.episode_seed = 0  # with the actions taken, replays the episode exactly (GIF export)
+        self.actions: list[int] = []
 
     def start(self, policy: NumpyPolicy | None) -> None:
         """Begin a new episode played by ``policy`` (kept for the whole episode)."""
         self.policy = policy
-        self.obs, _ = self.env.reset(seed=self._seed if self.obs is None else None)
-        self.steps, self.total_return, self.done = 0, 0.0, False
+        self.episode_seed = self._seed if self.obs is None else int(self._rng.integers(2**31))
+        self.obs, _ = self.env.reset(seed=self.episode_seed)
+        self.steps, self.total_return, self.done, self.actions = 0, 0.0, False, []
 
     def step(self, greedy: bool) -> bool:
         """One action; returns True once the episode has ended (terminated or truncated)."""
@@ -51,6 +54,7 @@ class EpisodePlayer:
         else:
             action = int(self.policy.sample(self.obs[None].astype(np.float32), self._rng)[0])
         self.obs, reward, terminated, truncated, _ = self.env.step(action)
+        self.actions.append(action)
         self.steps += 1
         self.total_return += float(reward)
         self.done = bool(terminated or truncated)
@@ -62,3 +66,29 @@ class EpisodePlayer:
 
     def close(self) -> None:
         self.env.close()
+
+
+def replay_frames(env_id: str, episode_seed: int, actions: list[int]):
+    """Yield the frames of an episode again: reset with its seed, take its actions."""
+    env = gym.make(env_id, render_mode="rgb_array")
+    try:
+        env.reset(seed=episode_seed)
+        yield np.ascontiguousarray(env.render())
+        for action in actions:
+            env.step(action)
+            yield np.ascontiguousarray(env.render())
+    finally:
+        env.close()
+
+
+def play_frames(env_id: str, policy: NumpyPolicy | None, seed: int, max_steps: int):
+    """Yield the frames of a fresh episode of ``policy`` (greedy), at most ``max_steps`` steps."""
+    player = EpisodePlayer(env_id, seed=seed)
+    try:
+        player.start(policy)
+        yield player.frame()
+        while player.steps < max_steps and not player.step(greedy=True):
+            yield player.frame()
+        yield player.frame()
+    finally:
+        player.close()

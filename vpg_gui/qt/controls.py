@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vpg_gui.config import (
     ACTIVATIONS,
+    COLD_FIELDS,
     WEIGHTINGS,
     ConfigError,
     TrainConfig,
@@ -48,6 +49,8 @@ class ControlsPanel(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         self.rows: dict[str, QWidget] = {}
+        self.pending_hints: dict[str, QLabel] = {}
+        self._pending: list[str] = []
 
         self.env = QComboBox(objectName="envCombo", editable=True)
         self.env.addItems(ENVIRONMENTS)
@@ -86,6 +89,9 @@ class ControlsPanel(QWidget):
         self._add(form, "activation", "Activation", self.activation)
         self.seed = self._int_spin("seedSpin", "seed", step=1)
         self._add(form, "seed", "Seed", self.seed)
+        self.num_envs = self._int_spin("numEnvsSpin", "num_envs", step=1)
+        self.num_envs.setSpecialValueText("auto")
+        self._add(form, "num_envs", "Parallel envs", self.num_envs)
 
         self.error = QLabel(objectName="controlsError", wordWrap=True)
         self.error.setStyleSheet("color: #c62828;")
@@ -103,6 +109,7 @@ class ControlsPanel(QWidget):
             self.hidden_sizes.textEdited,
             self.activation.currentTextChanged,
             self.seed.valueChanged,
+            self.num_envs.valueChanged,
         ):
             signal.connect(self._on_edit)
         self.lr.valueChanged.connect(self._lr_to_slider)
@@ -119,6 +126,12 @@ class ControlsPanel(QWidget):
         form.addRow(label, widget)
         form.labelForField(widget).setToolTip(field_help(field))
         self.rows[field] = widget
+        if field in COLD_FIELDS:  # says so when an edit waits for Reset
+            hint = QLabel("applies on Reset", objectName=f"pending_{field}")
+            hint.setStyleSheet("color: #c62828; font-style: italic;")
+            form.addRow("", hint)
+            form.setRowVisible(hint, False)
+            self.pending_hints[field] = hint
 
     # --- form <-> config ---------------------------------------------------------------------
 
@@ -134,11 +147,12 @@ class ControlsPanel(QWidget):
             gamma=self.gamma.value(),
             weighting=self.weighting.currentText(),
             seed=self.seed.value(),
+            num_envs=self.num_envs.value(),
         ).validate()
 
     def set_config(self, config: TrainConfig) -> None:
         widgets = (self.env, self.lr, self.lr_slider, self.batch_steps, self.epochs, self.weighting)
-        widgets += (self.gamma, self.hidden_sizes, self.activation, self.seed)
+        widgets += (self.gamma, self.hidden_sizes, self.activation, self.seed, self.num_envs)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -152,10 +166,28 @@ class ControlsPanel(QWidget):
             self.hidden_sizes.setText(format_sizes(config.hidden_sizes))
             self.activation.setCurrentText(config.activation)
             self.seed.setValue(config.seed)
+            self.num_envs.setValue(config.num_envs)
         finally:
             for w in widgets:
                 w.blockSignals(False)
         self.show_error(None)
+
+    def show_pending(self, fields: list[str]) -> None:
+        """Mark the cold settings edited during a run: they apply on Reset."""
+        self._pending = list(fields)
+        for field, hint in self.pending_hints.items():
+            self.layout().setRowVisible(hint, field in fields)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode keeps only the learning rate in view."""
+        form = self.layout()
+        for field, widget in self.rows.items():
+            if field != "lr":
+                form.setRowVisible(widget, not on)
+        self.show_pending([] if on else self._pending)
+        font = self.font()
+        font.setPointSize(16 if on else QWidget().font().pointSize())
+        self.setFont(font)
 
     def show_error(self, error: ConfigError | None) -> None:
         """Show why the form is not valid beside it (or clear it), and mark the field at fault."""

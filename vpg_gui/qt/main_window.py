@@ -1,7 +1,9 @@
-"""MainWindow: controls, toolbar, live plots, render panel and status bar around one worker thread.
+"""MainWindow: controls, toolbar, menus, live plots, render panel and status bar around one
+worker thread.
 
 Data flows one way: controls -> TrainConfig -> worker -> EpochStats + policy snapshot (queued
-signal) -> history -> plots / render panel / status bar.
+signal) -> history -> plots / render panel / status bar. File work (presets, sessions, exports)
+is in file_actions.py.
 
     window = MainWindow(TrainConfig(epochs=20))
     window.show()
@@ -10,10 +12,14 @@ signal) -> history -> plots / render panel / status bar.
 
 from __future__ import annotations
 
+import json
 import sys
 
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,9 +28,11 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from vpg_gui.config import ConfigError, TrainConfig, cold_changes
+from vpg_gui.config import ConfigError, TrainConfig, cold_changes, describe
 from vpg_gui.core.metrics import EpochStats
+from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
+from vpg_gui.qt.file_actions import FileActions
 from vpg_gui.qt.plots import TrainingPlots
 from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.worker import RunState, TrainingWorker
@@ -33,7 +41,19 @@ SHUTDOWN_WAIT_MS = 2000
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 
 
-class MainWindow(QMainWindow):
+SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions' shortcuts
+    ("Space", "Train / Pause / Resume"),
+    ("N", "Step: run one epoch"),
+    ("R", "Reset"),
+    ("P", "Play / stop playing episodes"),
+    ("F11", "Presentation mode"),
+    ("Ctrl+O", "Open session"),
+    ("Ctrl+S", "Save session"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+class MainWindow(FileActions, QMainWindow):
     def __init__(self, config: TrainConfig | None = None):
         super().__init__(objectName="mainWindow")
         # The worker runs pure-Python stretches (env stepping); a short switch interval makes
@@ -46,8 +66,13 @@ class MainWindow(QMainWindow):
         self._run_config: TrainConfig | None = None  # settings of the run in progress, if any
         self._run_id = 0  # the worker's id of the run shown
         self._closing = False
+        self.snapshots: dict = {}  # epoch -> NumpyPolicy of this run (a few KB each), for GIFs
+        self.gif_jobs: list = []
+        self.settings = QSettings()
+        if config is None:  # no flags given: the settings of last time
+            config = _saved_config(self.settings)
 
-        self.controls = ControlsPanel(config or TrainConfig())
+        self.controls = ControlsPanel(config)
         self.plots = TrainingPlots()
         self.render_panel = RenderPanel()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -57,14 +82,17 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
         splitter.setSizes([300, 700, 500])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self._redraw_history)
         self._build_toolbar()
+        self._build_menus()
         self._build_status_bar()
         self.controls.edited.connect(self._on_controls_edited)
         self._start_worker(self.controls.config())
+        self._restore_layout()
         self._refresh()
 
     # --- construction ------------------------------------------------------------------------
@@ -82,6 +110,23 @@ class MainWindow(QMainWindow):
         self.step_button = self._button(bar, "Step", "stepButton", tips["step"], self.on_step)
         self.stop_button = self._button(bar, "Stop", "stopButton", tips["stop"], self.on_stop)
         self.reset_button = self._button(bar, "Reset", "resetButton", tips["reset"], self.on_reset)
+        bar.addSeparator()
+        self.preset_combo = QComboBox(objectName="presetCombo", toolTip="Load a preset: one step of the lecture")
+        self.preset_combo.addItem("Presets...")
+        for path in builtin_presets():
+            self.preset_combo.addItem(load_preset(path).title, str(path))
+        self.preset_combo.activated.connect(self._on_preset_chosen)
+        bar.addWidget(self.preset_combo)
+        bar.addSeparator()
+        self.smoothing_label = QLabel(" Smoothing ")
+        bar.addWidget(self.smoothing_label)
+        self.smoothing = QDoubleSpinBox(objectName="smoothingSpin", decimals=2, singleStep=0.05, maximum=0.99)
+        self.smoothing.setToolTip(
+            "Exponential moving average of the mean curves (0 = raw epochs). The min-max band always shows raw values."
+        )
+        self.smoothing.valueChanged.connect(self.plots.set_smoothing)
+        bar.addWidget(self.smoothing)
+        self.toolbar = bar
 
     def _button(self, bar: QToolBar, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, objectName=name, toolTip=tip)
@@ -89,6 +134,80 @@ class MainWindow(QMainWindow):
         button.clicked.connect(slot)
         bar.addWidget(button)
         return button
+
+    def _action(self, menu, text: str, slot, shortcut: str | None = None, name: str | None = None) -> QAction:
+        action = QAction(text, self, objectName=name or "")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "Open preset...", self.open_preset)
+        self._action(file, "Save preset...", self.save_preset)
+        file.addSeparator()
+        self._action(file, "Open session...", self.open_session, "Ctrl+O")
+        self._action(file, "Save session...", self.save_session, "Ctrl+S")
+        file.addSeparator()
+        self._action(file, "Export metrics CSV...", self.export_csv)
+        self._action(file, "Export plots (PNG / SVG)...", self.export_plots_dialog)
+        self._action(file, "Export episode GIF...", self.export_episode_gif)
+        self._action(file, "Record evolution GIF...", self.record_evolution)
+        file.addSeparator()
+        self._action(file, "Quit", self.close, "Ctrl+Q")
+
+        run = bar.addMenu("&Run")
+        self.train_action = self._action(run, "Train / Pause", self.on_train, "Space", "trainAction")
+        self._action(run, "Step", self.on_step, "N", "stepAction")
+        self._action(run, "Stop", self.on_stop)
+        self._action(run, "Reset", self.on_reset, "R", "resetAction")
+        self._action(run, "Play / stop playing", self.render_panel.play_button.click, "P", "playAction")
+
+        presets = bar.addMenu("&Presets")
+        for path in builtin_presets():
+            self._action(presets, load_preset(path).title, lambda _=False, p=path: self.open_preset_file(p))
+
+        view = bar.addMenu("&View")
+        self.presentation_action = self._action(
+            view, "Presentation mode", self.toggle_presentation, "F11", "presentationAction"
+        )
+        self.presentation_action.setCheckable(True)
+        self.clear_runs_action = self._action(
+            view, "Clear old runs", self.plots.clear_kept_runs, None, "clearRunsAction"
+        )
+        self.toolbar.addAction(self.clear_runs_action)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "Shortcuts", self.show_shortcuts, None, "shortcutsAction")
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in SHORTCUTS)
+        box = QMessageBox(QMessageBox.Icon.Information, "Shortcuts", f"<table>{rows}</table>", parent=self)
+        box.setObjectName("shortcutsBox")
+        box.open()
+
+    def toggle_presentation(self) -> None:
+        """Full screen, large fonts, thick lines, only Train / Pause / Reset / Play and the learning rate."""
+        on = self.presentation_action.isChecked()
+        self.plots.set_presentation(on)
+        self.controls.set_presentation(on)
+        self.render_panel.set_presentation(on)
+        for widget in (self.step_button, self.stop_button, self.preset_combo, self.smoothing, self.smoothing_label):
+            widget.setVisible(not on)
+        self.clear_runs_action.setVisible(not on)
+        font = self.toolbar.font()
+        font.setPointSize(16 if on else self.menuBar().font().pointSize())
+        for button in (self.train_button, self.reset_button, self.render_panel.play_button):
+            button.setFont(font)
+        self.showFullScreen() if on else self.showNormal()
+
+    def _on_preset_chosen(self, index: int) -> None:
+        if index > 0:
+            self.open_preset_file(self.preset_combo.itemData(index))
+        self.preset_combo.setCurrentIndex(0)
 
     def _build_status_bar(self) -> None:
         self.status_labels = {}
@@ -110,6 +229,7 @@ class MainWindow(QMainWindow):
         self.worker.state_changed.connect(self._on_state)
         self.worker.run_created.connect(self._on_run_created)
         self.worker.failed.connect(self._on_failed)
+        self.worker.state_ready.connect(self._on_state_ready)
         self.thread_.finished.connect(self._on_thread_finished)
         self.thread_.start()
 
@@ -133,9 +253,14 @@ class MainWindow(QMainWindow):
         if config is None:
             return
         self._run_id = self.worker.reset(config)
+        if self.history and self._run_config is not None:  # keep the old run to compare with
+            self.plots.keep_run(describe(self._run_config, config), self.history)
         self._run_config = None
         self.history = []
+        self.snapshots.clear()
         self.plots.set_history([])
+        self.controls.show_pending([])
+        self.reset_button.setStyleSheet("")
         self.render_panel.clear_policy()
         self.render_panel.set_env(config.env_id)
         self.statusBar().showMessage("Reset: the next Train starts a new policy", 4000)
@@ -148,6 +273,7 @@ class MainWindow(QMainWindow):
             return False
         if self._run_config is None:  # a new run: its settings are the form's
             self.history = []
+            self.snapshots.clear()
             self.plots.set_history([])
             self._run_id = self.worker.reset(config)
             self._run_config = config
@@ -183,6 +309,7 @@ class MainWindow(QMainWindow):
             return
         self.worker.apply(config)  # hot settings: from the next epoch
         cold = cold_changes(self._run_config, config)
+        self.controls.show_pending(cold)
         self.reset_button.setStyleSheet("font-weight: bold; color: #c62828;" if cold else "")
         if cold:
             self.statusBar().showMessage(f"{', '.join(cold)}: applies on Reset", 6000)
@@ -197,9 +324,13 @@ class MainWindow(QMainWindow):
         if run_id != self._run_id:  # finished after a Reset: belongs to the dropped run
             return
         self.history.append(stats)
-        self.render_panel.set_policy(snapshot, stats.epoch)
+        self._on_policy(snapshot, stats.epoch)
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
             self._redraw.start()
+
+    def _on_policy(self, snapshot, epoch: int) -> None:
+        self.snapshots[epoch] = snapshot
+        self.render_panel.set_policy(snapshot, epoch)
 
     def _on_state(self, _state: str) -> None:
         # A queued notice may arrive after a newer command changed the state: show the current one.
@@ -236,11 +367,38 @@ class MainWindow(QMainWindow):
 
     # --- shutdown ----------------------------------------------------------------------------
 
+    def _restore_layout(self) -> None:
+        geometry, splitter = self.settings.value("geometry"), self.settings.value("splitter")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        config = self._valid_config()
+        if config is not None:
+            self.settings.setValue("config", json.dumps(config.to_dict()))
+        self.settings.sync()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._closing = True
+        if self.presentation_action.isChecked():
+            self.showNormal()  # remember the normal geometry, not the full screen
+        self._save_settings()
+        self.cancel_gif_jobs(timeout=1.0)
         self.render_panel.stop()
         self.worker.shutdown()
         self.thread_.quit()
         if not self.thread_.wait(SHUTDOWN_WAIT_MS):
             print("vpg-gui: the training thread did not stop in time", file=sys.stderr)
         event.accept()
+
+
+def _saved_config(settings: QSettings) -> TrainConfig:
+    """The settings of the last session, or the defaults when there are none (or they are bad)."""
+    try:
+        return TrainConfig.from_dict(json.loads(settings.value("config", "{}")))
+    except (ConfigError, ValueError, TypeError):
+        return TrainConfig()

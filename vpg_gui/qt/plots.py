@@ -149,7 +149,7 @@ class TrainingPlots(QWidget):
         self._width = 1.0  # line width scale (presentation mode)
 
     def set_history(self, history: list[EpochStats]) -> None:
-        self.history = history
+        self.history = list(history)  # a copy: what is drawn, not the list that keeps growing
         self._update_markers(history)
         if not history:
             for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
@@ -183,7 +183,7 @@ class TrainingPlots(QWidget):
                 for plot, text in ((self.return_plot, label), (self.length_plot, None)):
                     line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
                     if text:
-                        pg.InfLineLabel(
+                        line.label = pg.InfLineLabel(
                             line, text=text, position=0.95, rotateAxis=(1, 0), anchor=(1, 1), color="#6a1b9a"
                         )
                     plot.addItem(line)

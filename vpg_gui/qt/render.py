@@ -120,6 +120,24 @@ class RenderPanel(QWidget):
     def set_policy(self, policy, epoch: int) -> None:
         self._policy, self._policy_epoch = policy, epoch
 
+    def current_episode(self) -> tuple[str, int, list[int], int] | None:
+        """(env id, reset seed, actions, fps) of the episode on screen, enough to replay it."""
+        player = self._player
+        if player is None or player.obs is None:
+            return None
+        return player.env.spec.id, player.episode_seed, list(player.actions), player.render_fps
+
+    def fps(self) -> int:
+        return self._player.render_fps if self._player else 50
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode keeps only Play."""
+        for widget in (self.speed, self.greedy, self.info):
+            widget.setVisible(not on)
+        for label in self.findChildren(QLabel):
+            if label.text() == "Speed":
+                label.setVisible(not on)
+
     def clear_policy(self) -> None:
         self.set_policy(None, 0)
 
@@ -137,7 +155,7 @@ class RenderPanel(QWidget):
             self.timer.stop()
 
     def _retime(self) -> None:
-        fps = self._player.render_fps if self._player else 50
+        fps = self.fps()
         speed = SPEEDS[self.speed.currentIndex()]
         self.timer.setInterval(round(1000 / (fps * min(speed, 1.0))))
 

@@ -35,6 +35,7 @@ class TrainingWorker(QObject):
     state_changed = Signal(str)  # a RunState value (read .state for the current one)
     run_created = Signal(object)  # EnvInfo of a new run's environment
     failed = Signal(str, str)  # message, details (traceback)
+    state_ready = Signal(object)  # Trainer.state() (or the config alone before a run), on request
     finished = Signal()
 
     def __init__(self, config: TrainConfig):
@@ -44,6 +45,8 @@ class TrainingWorker(QObject):
         self._state = RunState.IDLE
         self._steps_left = 0  # > 0 while a Step is being run
         self._reset_requested = False
+        self._state_requested = False
+        self._adopted = None  # a Trainer built from a session, to take over at the next chance
         self.run_id = 0  # bumped by reset(): epochs of a dropped run still in flight can be told apart
         self._quit = threading.Event()
         self._trainer = None  # created, used and closed in the worker thread only
@@ -66,15 +69,25 @@ class TrainingWorker(QObject):
         """Stop after the epoch in flight; the run is kept and Train continues it."""
         self._command(RunState.IDLE)
 
-    def reset(self, config: TrainConfig) -> int:
-        """Drop the run; the next Train starts a new policy from ``config``. Returns the new run id."""
+    def reset(self, config: TrainConfig, trainer=None) -> int:
+        """Drop the run; the next Train starts a new policy from ``config``, or continues
+        ``trainer`` (restored from a session) from its last epoch. Returns the new run id."""
         with self._cond:
+            if self._adopted is not None:
+                self._adopted.close()
+            self._adopted = trainer
             self._config = config
             self._reset_requested = True
             self.run_id += 1
             self._set_state(RunState.IDLE)
             self._cond.notify_all()
             return self.run_id
+
+    def request_state(self) -> None:
+        """Ask for the run's state (state_ready), taken between epochs."""
+        with self._cond:
+            self._state_requested = True
+            self._cond.notify_all()
 
     def apply(self, config: TrainConfig) -> None:
         """Hot settings take effect from the next epoch; cold ones wait for reset()."""
@@ -135,10 +148,18 @@ class TrainingWorker(QObject):
         when shutting down."""
         while True:
             with self._cond:
-                while not self._quit.is_set() and (self._state != RunState.TRAINING or self._reset_requested):
+                while not self._quit.is_set() and (
+                    self._state != RunState.TRAINING or self._reset_requested or self._state_requested
+                ):
                     if self._reset_requested:
                         self._reset_requested = False
                         self._close_trainer()
+                        self._trainer, self._adopted = self._adopted, None
+                        continue
+                    if self._state_requested:
+                        self._state_requested = False
+                        state = self._trainer.state() if self._trainer else {"config": self._config.to_dict()}
+                        self.state_ready.emit(state)
                         continue
                     self.waiting = True
                     self._cond.wait()
@@ -167,3 +188,6 @@ class TrainingWorker(QObject):
         if self._trainer is not None:
             self._trainer.close()
             self._trainer = None
+        if self._quit.is_set() and self._adopted is not None:
+            self._adopted.close()
+            self._adopted = None

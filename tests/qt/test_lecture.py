@@ -1,0 +1,211 @@
+"""Lecture controls: markers, kept runs, smoothing, presets, sessions, exports, shortcuts."""
+
+import csv
+import xml.etree.ElementTree as ET
+
+import imageio.v2 as imageio
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+
+from tests.qt.conftest import FAST
+from vpg_gui.core.metrics import read_csv
+from vpg_gui.core.trainer import Trainer
+from vpg_gui.presets import Preset, builtin_presets, save_preset
+from vpg_gui.qt.main_window import SHORTCUTS, MainWindow
+from vpg_gui.qt.worker import RunState
+
+
+def step(qtbot, window, n=1):
+    for _ in range(n):
+        target = len(window.history) + 1
+        window.step_button.click()
+        qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.worker.waiting, timeout=30000)
+    qtbot.waitUntil(lambda: len(window.plots.history) == len(window.history))  # redrawn
+
+
+def markers(window):
+    return [i for i in window.plots.return_plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
+
+
+def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window):
+    step(qtbot, window)
+    window.controls.lr.setValue(0.05)
+    step(qtbot, window)
+    assert [s.lr for s in window.history] == [0.01, 0.05]
+    (line,) = markers(window)
+    assert line.value() == 2
+    assert window.plots.markers[2][0].label.toPlainText() == "lr 0.01 -> 0.05"
+    assert len(window.plots.length_plot.getPlotItem().items) > 1  # the marker is on both plots
+
+
+def test_cold_change_waits_for_reset(qtbot, window):
+    step(qtbot, window)
+    window.controls.seed.setValue(5)
+    assert window.controls.pending_hints["seed"].isVisible()
+    assert "applies on Reset" in window.controls.pending_hints["seed"].text()
+    step(qtbot, window)
+    assert window._run_config.seed == 1 and len(window.history) == 2  # same run, old seed
+    window.reset_button.click()
+    assert not window.controls.pending_hints["seed"].isVisible()
+    step(qtbot, window)
+    headless = Trainer(FAST.replace(seed=5))
+    assert window.history[0].return_mean == headless.train_epoch().return_mean  # the new seed's run
+    headless.close()
+
+
+def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window):
+    step(qtbot, window, 2)
+    window.controls.weighting.setCurrentText("reward-to-go")
+    window.reset_button.click()
+    assert [run.label for run in window.plots.kept] == ["episode-return"]
+    items = window.plots.return_plot.getPlotItem().listDataItems()
+    assert items[0] is window.plots.mean_curve and len(items) == 2
+    assert window.plots.legend.isVisible()
+    for _ in range(8):
+        window.plots.keep_run("extra", window.plots.kept[0].history)
+    assert len(window.plots.kept) == 8  # at most 8 kept
+    window.clear_runs_action.trigger()
+    assert window.plots.kept == [] and len(window.plots.return_plot.getPlotItem().listDataItems()) == 1
+
+
+def test_smoothing_smooths_the_mean_but_not_the_band(qtbot, window):
+    step(qtbot, window, 3)
+    raw_band = window.plots._band_hi.getData()[1].copy()
+    window.smoothing.setValue(0.9)
+    y = window.plots.mean_curve.getData()[1]
+    assert y[0] == window.history[0].return_mean and y[-1] != window.history[-1].return_mean
+    assert list(window.plots._band_hi.getData()[1]) == list(raw_band)
+
+
+def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
+    assert window.open_preset_file(builtin_presets()[1])  # reward-to-go
+    assert window.controls.config().weighting == "reward-to-go"
+    mine = window.controls.config().replace(lr=0.02, batch_steps=1234)
+    save_preset(tmp_path / "mine.toml", Preset("Mine", "", mine))
+    window.open_preset_file(builtin_presets()[0])
+    assert window.open_preset_file(tmp_path / "mine.toml")
+    assert window.controls.config() == mine
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[config]\nlearning_rate = 3\n")
+    assert not window.open_preset_file(bad)
+    assert "unknown setting 'learning_rate'" in window.statusBar().currentMessage()
+    assert window.controls.config() == mine  # untouched
+
+
+def test_session_round_trip_continues_the_run(qtbot, window, tmp_path):
+    step(qtbot, window, 2)
+    window.controls.lr.setValue(0.03)
+    step(qtbot, window)
+    window.reset_button.click()
+    step(qtbot, window, 2)
+    path = tmp_path / "lecture.vpgsession"
+    window.save_session_file(path)
+    qtbot.waitUntil(path.exists)
+    step(qtbot, window)  # what the original does next
+    expected = window.history[-1]
+
+    other = MainWindow()
+    qtbot.addWidget(other)
+    try:
+        assert other.open_session_file(path)
+        assert other.history == window.history[:2]
+        assert [(r.label, r.history) for r in other.plots.kept] == [(r.label, r.history) for r in window.plots.kept]
+        assert other.plots.kept[0].history[2].lr == 0.03  # its marker's epoch is kept too
+        step(qtbot, other)
+        got = other.history[-1]
+        assert (got.epoch, got.return_mean, got.loss) == (expected.epoch, expected.return_mean, expected.loss)
+    finally:
+        other.close()
+
+
+def test_bad_session_is_refused_and_nothing_changes(qtbot, window, tmp_path):
+    step(qtbot, window)
+    before = list(window.history)
+    for name, data in (("junk.vpgsession", b"not a session"), ("empty.vpgsession", b"")):
+        (tmp_path / name).write_bytes(data)
+        assert not window.open_session_file(tmp_path / name)
+        assert window.history == before and window.state != RunState.TRAINING
+    Trainer(FAST).save(tmp_path / "checkpoint.pt")  # a checkpoint is not a session
+    assert not window.open_session_file(tmp_path / "checkpoint.pt")
+    assert "not a vpg-gui session" in window.statusBar().currentMessage()
+    step(qtbot, window)
+    assert len(window.history) == 2  # and the run goes on
+
+
+def test_exports_write_files_that_read_back(qtbot, window, tmp_path):
+    step(qtbot, window, 2)
+    window.export_csv_file(tmp_path / "m.csv")
+    assert read_csv(tmp_path / "m.csv") == window.history
+    with open(tmp_path / "m.csv", newline="") as f:
+        assert "change" in next(csv.reader(f))
+    window.export_plots(tmp_path / "p.png")
+    assert not QImage(str(tmp_path / "p.png")).isNull()
+    window.export_plots(tmp_path / "p.svg")
+    assert ET.parse(tmp_path / "p.svg").getroot().tag.endswith("svg")
+
+    window.render_panel.play_button.click()
+    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown >= 5, timeout=10000)
+    window.render_panel.play_button.click()
+    _, _, actions, _ = window.render_panel.current_episode()
+    jobs_done = []
+    window.export_episode_gif_file(tmp_path / "e.gif")
+    window.gif_jobs[-1].done.connect(lambda *a: jobs_done.append(a))
+    qtbot.waitUntil(lambda: (tmp_path / "e.gif").exists(), timeout=30000)
+    frames = imageio.mimread(tmp_path / "e.gif")
+    assert frames[0].shape[:2] == (200, 300) and 2 <= len(frames) <= len(actions) + 1
+
+    assert window.record_evolution_file(tmp_path / "evo.gif", "1, 2")
+    qtbot.waitUntil(lambda: (tmp_path / "evo.gif").exists(), timeout=60000)
+    assert len(imageio.mimread(tmp_path / "evo.gif")) >= 4
+    assert not window.record_evolution_file(tmp_path / "x.gif", "1, 99")  # no snapshot of epoch 99
+
+
+@pytest.mark.parametrize(
+    ("key", "check"),
+    [
+        (Qt.Key.Key_N, lambda w: len(w.history) == 1),
+        (Qt.Key.Key_Space, lambda w: w.state == RunState.TRAINING or len(w.history) >= 1),
+        (Qt.Key.Key_P, lambda w: w.render_panel.play_button.isChecked()),
+        (Qt.Key.Key_F11, lambda w: w.presentation_action.isChecked() and not w.step_button.isVisible()),
+    ],
+)
+def test_shortcuts_trigger_their_actions(qtbot, window, key, check):
+    window.activateWindow()
+    window.setFocus()
+    QTest.keyClick(window, key)
+    qtbot.waitUntil(lambda: check(window), timeout=30000)
+
+
+def test_reset_shortcut_and_help_lists_every_shortcut(qtbot, window):
+    step(qtbot, window)
+    QTest.keyClick(window, Qt.Key.Key_R)
+    assert window.history == []
+    shortcuts = {
+        a.shortcut().toString() for a in window.findChildren(type(window.train_action)) if not a.shortcut().isEmpty()
+    }
+    assert shortcuts <= {key for key, _ in SHORTCUTS}
+    assert {"Space", "N", "R", "P", "F11"} <= shortcuts
+
+
+def test_presentation_mode_keeps_only_the_lecture_controls(qtbot, window):
+    window.presentation_action.trigger()
+    for widget in (window.train_button, window.reset_button, window.render_panel.play_button, window.controls.lr):
+        assert widget.isVisible()
+    for widget in (window.step_button, window.controls.seed, window.controls.batch_steps, window.render_panel.speed):
+        assert not widget.isVisible()
+    window.presentation_action.trigger()
+    assert window.step_button.isVisible() and window.controls.seed.isVisible()
+
+
+def test_settings_are_remembered(qtbot, window):
+    window.controls.lr.setValue(0.05)
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    try:
+        assert again.controls.config().lr == 0.05
+    finally:
+        again.close()
