@@ -60,7 +60,7 @@ SCRIPT = textwrap.dedent(
 
     timer = QTimer(interval=20, timeout=poll)
     timer.start()
-    code = vpg_app.main(["--autostart", "--lr", "0.02", "--epochs", "7", "--batch-steps", "300"])
+    code = vpg_app.main(["--autostart", "--lr", "0.02", "--epochs", "7", "--batch-steps", "300", *sys.argv[1:]])
     print(seen["lr"], seen["epochs"], code)
     sys.exit(code)
     """
@@ -72,3 +72,31 @@ def test_launch_prefills_autostarts_and_closes_cleanly_mid_training():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["0.02", "7", "0"]
     assert "QThread" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_bad_session_argument_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "x.vpgsession"
+    bad.write_bytes(b"garbage")
+    assert main([str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vpg-gui: error: ") and err.count("\n") == 1 and "not a readable session" in err
+
+
+def test_launch_with_a_session_file_opens_it(tmp_path):
+    from vpg_gui.core.session import save_session
+    from vpg_gui.core.trainer import Trainer
+
+    trainer = Trainer(TrainConfig(lr=0.03, batch_steps=300))
+    trainer.train_epoch()
+    save_session(tmp_path / "s.vpgsession", trainer.state(), [])
+    trainer.close()
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "s.vpgsession")], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[0] == "0.03"  # the session's settings, not the flags'
+
+
+def test_window_module_does_not_load_torch_at_start_up():
+    code = "import sys, vpg_gui.qt.app, vpg_gui.qt.main_window; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

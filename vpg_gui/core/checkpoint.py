@@ -16,8 +16,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from vpg_gui.core.files import atomic_write_bytes
 
 VERSION = 1
@@ -35,6 +33,8 @@ class CheckpointError(ValueError):
 
 
 def save_checkpoint(path: Path | str, payload: dict[str, Any], kind: str = "checkpoint") -> None:
+    import torch  # deferred: the window imports this module at start-up, torch only when used
+
     buf = io.BytesIO()
     torch.save({"format": FORMATS[kind], "version": VERSION, **payload}, buf)
     atomic_write_bytes(path, buf.getvalue())
@@ -43,6 +43,8 @@ def save_checkpoint(path: Path | str, payload: dict[str, Any], kind: str = "chec
 def load_checkpoint(path: Path | str, kind: str = "checkpoint") -> dict[str, Any]:
     """Read and check a checkpoint (or session); raises CheckpointError for a missing, corrupt or
     foreign file."""
+    import torch
+
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such {kind} file")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from vpg_gui.cli import FLAGS, _OneLineParser, add_config_flags, given_settings
 from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.checkpoint import CheckpointError
 
 PROG = "vpg-gui"
 
@@ -20,16 +22,25 @@ def build_parser() -> _OneLineParser:
     parser = _OneLineParser(prog=PROG, description="A playground for watching the simplest policy gradient learn.")
     add_config_flags(parser)
     parser.add_argument("--autostart", action="store_true", help="start training as soon as the window is up")
+    parser.add_argument("session", nargs="?", type=Path, help="a session saved from the window (.vpgsession)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    settings = given_settings(args)
     try:
-        config = TrainConfig(**given_settings(args)).validate()
+        config = TrainConfig(**settings).validate() if settings else None
+        if args.session is not None:
+            from vpg_gui.core.session import read_session
+
+            read_session(args.session)  # checked before any window appears
     except ConfigError as exc:
         message = str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
         print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    except CheckpointError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     # Frames are drawn off-screen by pygame: never let SDL open a window of its own.
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -45,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("vpg-gui")
     window = MainWindow(config)
     window.show()
+    if args.session is not None:
+        window.open_session_file(args.session)
     if args.autostart:
         QTimer.singleShot(0, window.train_button.click)
     return app.exec()
