@@ -100,6 +100,7 @@ class MainWindow(FileActions, QMainWindow):
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training", objectName="trainingToolBar", movable=False)
         self.addToolBar(bar)
+        self._toolbar_actions = {}
         tips = {
             "train": "Start training; while training, pause it; while paused, resume it",
             "step": "Run exactly one epoch (one batch of episodes, one policy update), then pause",
@@ -116,23 +117,23 @@ class MainWindow(FileActions, QMainWindow):
         for path in builtin_presets():
             self.preset_combo.addItem(load_preset(path).title, str(path))
         self.preset_combo.activated.connect(self._on_preset_chosen)
-        bar.addWidget(self.preset_combo)
+        self._lecture_hidden = [bar.addWidget(self.preset_combo)]  # toolbar actions presentation hides
         bar.addSeparator()
         self.smoothing_label = QLabel(" Smoothing ")
-        bar.addWidget(self.smoothing_label)
+        self._lecture_hidden.append(bar.addWidget(self.smoothing_label))
         self.smoothing = QDoubleSpinBox(objectName="smoothingSpin", decimals=2, singleStep=0.05, maximum=0.99)
         self.smoothing.setToolTip(
             "Exponential moving average of the mean curves (0 = raw epochs). The min-max band always shows raw values."
         )
         self.smoothing.valueChanged.connect(self.plots.set_smoothing)
-        bar.addWidget(self.smoothing)
+        self._lecture_hidden.append(bar.addWidget(self.smoothing))
         self.toolbar = bar
 
     def _button(self, bar: QToolBar, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, objectName=name, toolTip=tip)
         button.setMinimumWidth(90)
         button.clicked.connect(slot)
-        bar.addWidget(button)
+        self._toolbar_actions[button] = bar.addWidget(button)
         return button
 
     def _action(self, menu, text: str, slot, shortcut: str | None = None, name: str | None = None) -> QAction:
@@ -195,9 +196,10 @@ class MainWindow(FileActions, QMainWindow):
         self.plots.set_presentation(on)
         self.controls.set_presentation(on)
         self.render_panel.set_presentation(on)
-        for widget in (self.step_button, self.stop_button, self.preset_combo, self.smoothing, self.smoothing_label):
-            widget.setVisible(not on)
-        self.clear_runs_action.setVisible(not on)
+        # A widget in a toolbar is shown by its action: hide the action, not the widget.
+        steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
+        for action in (*self._lecture_hidden, *steps, self.clear_runs_action):
+            action.setVisible(not on)
         font = self.toolbar.font()
         font.setPointSize(16 if on else self.menuBar().font().pointSize())
         for button in (self.train_button, self.reset_button, self.render_panel.play_button):

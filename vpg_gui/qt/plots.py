@@ -183,9 +183,7 @@ class TrainingPlots(QWidget):
                 for plot, text in ((self.return_plot, label), (self.length_plot, None)):
                     line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
                     if text:
-                        line.label = pg.InfLineLabel(
-                            line, text=text, position=0.95, rotateAxis=(1, 0), anchor=(1, 1), color="#6a1b9a"
-                        )
+                        line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color="#6a1b9a")
                     plot.addItem(line)
                     pair.append(line)
                 self.markers[epoch] = tuple(pair)
