@@ -140,6 +140,7 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
     from vpg_gui.core.files import atomic_write_bytes
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
     from vpg_gui.core.rollout import EpochCancelled
+    from vpg_gui.core.trainer import TrainingDiverged
 
     csv = None
     if out is not None:
@@ -157,6 +158,10 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
                 stats = trainer.train_epoch(cancel=stop.is_set)
             except EpochCancelled:
                 break
+            except TrainingDiverged as exc:  # the files hold the last good epoch
+                bar.close()
+                print(f"{PROG}: error: {exc}", file=sys.stderr)
+                return 1
             if out is not None:
                 csv.append(trainer.history)
                 trainer.save(out / "checkpoint.pt")

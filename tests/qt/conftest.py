@@ -8,8 +8,9 @@ FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
 
 
 @pytest.fixture(autouse=True)
-def private_settings(tmp_path, qapp):
-    """Each test gets its own QSettings (the window remembers settings and layout there)."""
+def private_settings(tmp_path, qapp, monkeypatch):
+    """Each test gets its own QSettings and data directory (settings, layout, autosave)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     qapp.setOrganizationName("vpg-gui-tests")

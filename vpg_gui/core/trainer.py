@@ -35,6 +35,11 @@ from vpg_gui.core.returns import policy_weights
 from vpg_gui.core.rollout import Sampler
 
 
+class TrainingDiverged(Exception):
+    """The update produced a NaN or infinite loss, gradient or weight. The trainer is left as it
+    was after the last good epoch, so the run can go on (with a smaller learning rate)."""
+
+
 class Trainer:
     def __init__(self, config: TrainConfig):
         self.config = config.validate()
@@ -84,7 +89,7 @@ class Trainer:
         loss = -(logp * torch.from_numpy(weights.astype(np.float32))).mean()
         self.optimizer.zero_grad()
         loss.backward()
-        self.optimizer.step()
+        self._guarded_step(loss)
         with torch.no_grad():
             entropy = float(-(logp_all.exp() * logp_all).sum(-1).mean())
 
@@ -110,6 +115,23 @@ class Trainer:
         )
         self.history.append(stats)
         return stats
+
+    def _guarded_step(self, loss: torch.Tensor) -> None:
+        """optimizer.step(), unless the loss or a gradient is not finite; if the step makes a weight
+        non-finite, undo it. Either way raise TrainingDiverged, the trainer as before the epoch."""
+        epoch, lr = self.epoch + 1, self.config.lr
+        advice = f"The policy is as it was after epoch {epoch - 1}. Try a smaller learning rate (now {lr:g})."
+        grads = [p.grad for p in self.policy.parameters() if p.grad is not None]
+        if not torch.isfinite(loss):
+            raise TrainingDiverged(f"Epoch {epoch}: the loss became {loss.item()}. {advice}")
+        if not all(torch.isfinite(g).all() for g in grads):
+            raise TrainingDiverged(f"Epoch {epoch}: a gradient became NaN or infinite. {advice}")
+        before = copy.deepcopy((self.policy.state_dict(), self.optimizer.state_dict()))
+        self.optimizer.step()
+        if not all(torch.isfinite(p).all() for p in self.policy.parameters()):
+            self.policy.load_state_dict(before[0])
+            self.optimizer.load_state_dict(before[1])
+            raise TrainingDiverged(f"Epoch {epoch}: a weight became NaN or infinite. {advice}")
 
     # --- checkpoints -------------------------------------------------------------------------
 

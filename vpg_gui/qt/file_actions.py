@@ -139,6 +139,8 @@ class FileActions:
             self.render_panel.clear_policy()
         self.history = list(session.history)
         self.plots.set_history(self.history)
+        if trainer is not None:
+            self._start_autosave(self.history)
         self.controls.show_pending([])
         self._refresh()
         self.statusBar().showMessage(f"Session {Path(path).name}: {len(self.history)} epochs; Train continues", 8000)

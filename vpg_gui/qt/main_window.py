@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes, describe
-from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.metrics import EpochStats, MetricsCsv, read_csv
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
@@ -38,6 +39,7 @@ from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
 SHUTDOWN_WAIT_MS = 2000
+AUTOSAVE_NAME = "last-run.csv"  # in the user's data directory (QStandardPaths.AppDataLocation)
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 
 
@@ -94,6 +96,10 @@ class MainWindow(FileActions, QMainWindow):
         self._start_worker(self.controls.config())
         self._restore_layout()
         self._refresh()
+        # Each run's history goes to a CSV as it grows, so a crash loses at most the epoch in flight.
+        self.autosave_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        self._autosave = None
+        QTimer.singleShot(0, self._offer_restore)
 
     # --- construction ------------------------------------------------------------------------
 
@@ -232,6 +238,7 @@ class MainWindow(FileActions, QMainWindow):
         self.worker.run_created.connect(self._on_run_created)
         self.worker.failed.connect(self._on_failed)
         self.worker.state_ready.connect(self._on_state_ready)
+        self.worker.diverged.connect(self._on_diverged)
         self.thread_.finished.connect(self._on_thread_finished)
         self.thread_.start()
 
@@ -277,6 +284,7 @@ class MainWindow(FileActions, QMainWindow):
             self.history = []
             self.snapshots.clear()
             self.plots.set_history([])
+            self._start_autosave([])
             self._run_id = self.worker.reset(config)
             self._run_config = config
         elif config.epochs and len(self.history) >= config.epochs:
@@ -323,12 +331,47 @@ class MainWindow(FileActions, QMainWindow):
         self.render_panel.set_env(info.env_id)
 
     def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:
-        if run_id != self._run_id:  # finished after a Reset: belongs to the dropped run
+        if run_id != self._run_id or self._closing:  # after a Reset (the dropped run's) or on closing
             return
         self.history.append(stats)
+        if self._autosave is not None:
+            self._autosave.append(self.history)
         self._on_policy(snapshot, stats.epoch)
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
             self._redraw.start()
+
+    def _start_autosave(self, history: list[EpochStats]) -> None:
+        """A new last-run.csv for the run starting now (the one before becomes previous-run.csv)."""
+        if self._autosave is not None:
+            self._autosave.close()
+            self._autosave = None
+        path = self.autosave_dir / AUTOSAVE_NAME
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                path.replace(path.with_name("previous-run.csv"))
+            self._autosave = MetricsCsv(path, history)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave is off: {exc}", 10000)
+
+    def _offer_restore(self) -> None:
+        """After a crash (or any exit), offer the last run's curves as a kept run."""
+        path = self.autosave_dir / AUTOSAVE_NAME
+        try:
+            history = read_csv(path) if path.exists() else []
+        except (OSError, ValueError, KeyError):
+            return
+        if not history:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore the last run?", "", parent=self)
+        box.setObjectName("restoreBox")
+        box.setText(f"The last run's curves were saved ({len(history)} epochs). Show them on the plots to compare?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        yes = QMessageBox.StandardButton.Yes
+        box.buttonClicked.connect(
+            lambda b: box.standardButton(b) == yes and self.plots.keep_run("last run (restored)", history)
+        )
+        box.open()
 
     def _on_policy(self, snapshot, epoch: int) -> None:
         self.snapshots[epoch] = snapshot
@@ -338,6 +381,13 @@ class MainWindow(FileActions, QMainWindow):
         # A queued notice may arrive after a newer command changed the state: show the current one.
         self.state = self.worker.state
         self._refresh()
+
+    def _on_diverged(self, message: str) -> None:
+        self.statusBar().showMessage(f"Paused: training diverged. {message}", 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Training diverged", message, parent=self)
+        box.setObjectName("divergedBox")
+        box.setInformativeText("Training is paused. Lower the learning rate, then press Resume (or Reset).")
+        box.open()
 
     def _on_failed(self, message: str, details: str) -> None:
         self._run_config = None  # the run cannot go on; its curves stay on the plots
@@ -390,6 +440,9 @@ class MainWindow(FileActions, QMainWindow):
             self.showNormal()  # remember the normal geometry, not the full screen
         self._save_settings()
         self.cancel_gif_jobs(timeout=1.0)
+        if self._autosave is not None:
+            self._autosave.close()
+            self._autosave = None
         self.render_panel.stop()
         self.worker.shutdown()
         self.thread_.quit()

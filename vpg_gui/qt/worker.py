@@ -35,6 +35,7 @@ class TrainingWorker(QObject):
     state_changed = Signal(str)  # a RunState value (read .state for the current one)
     run_created = Signal(object)  # EnvInfo of a new run's environment
     failed = Signal(str, str)  # message, details (traceback)
+    diverged = Signal(str)  # what happened and what to try; the run is paused, resumable
     state_ready = Signal(object)  # Trainer.state() (or the config alone before a run), on request
     finished = Signal()
 
@@ -119,6 +120,7 @@ class TrainingWorker(QObject):
 
     def run(self) -> None:
         from vpg_gui.core.rollout import EpochCancelled  # torch loads here, off the GUI thread
+        from vpg_gui.core.trainer import TrainingDiverged
 
         try:
             while (run_id := self._next_epoch()) is not None:
@@ -126,6 +128,12 @@ class TrainingWorker(QObject):
                     stats = self._trainer.train_epoch(cancel=self._quit.is_set)
                 except EpochCancelled:
                     break
+                except TrainingDiverged as exc:
+                    with self._cond:
+                        self._steps_left = 0
+                        self._set_state(RunState.PAUSED)
+                    self.diverged.emit(str(exc))
+                    continue
                 self.epoch_finished.emit(run_id, stats, self._trainer.sampling_policy())
                 with self._cond:
                     if self._steps_left:

@@ -1,0 +1,104 @@
+"""Random GUI actions during training: clicks, extreme and invalid values, resets, saves, panels.
+
+    python benchmarks/fuzz_gui.py                 # 1000 actions, offscreen; prints a summary
+    python benchmarks/fuzz_gui.py --actions 200 --seed 3
+
+Any uncaught exception in a slot (sys.excepthook) or a crash fails the run. The test suite runs a
+short version (tests/qt/test_reliability.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TEXTS = ["", "32", "64,64", "0", "-5", "abc", "1,2,3,4,5", "9999", " 16 , 16 ", "CartPole-v1", "Nope-v9", "é", "1e9"]
+
+
+def random_action(window, rng: random.Random, folder: Path) -> str:
+    """Do one random thing to the window; returns its name."""
+    c = window.controls
+    actions = {
+        "train": window.train_button.click,
+        "step": window.step_button.click,
+        "stop": window.stop_button.click,
+        "reset": window.reset_button.click,
+        "play": window.render_panel.play_button.click,
+        "lr": lambda: c.lr.setValue(rng.choice([1e-6, 1e-3, 0.01, 0.5, 10, 1e9, -1])),
+        "lr_slider": lambda: c.lr_slider.setValue(rng.randint(-700, 200)),
+        "batch": lambda: c.batch_steps.setValue(rng.choice([10, 100, 500, 5000, 10**7, -3])),
+        "epochs": lambda: c.epochs.setValue(rng.choice([0, 1, 3, 10**9])),
+        "gamma": lambda: c.gamma.setValue(rng.choice([0.0, 0.5, 0.99, 1.0, 7.0])),
+        "weighting": lambda: c.weighting.setCurrentIndex(rng.randint(0, 1)),
+        "hidden": lambda: (c.hidden_sizes.setText(rng.choice(TEXTS)), c.hidden_sizes.textEdited.emit("")),
+        "env": lambda: c.env.setCurrentText(rng.choice(TEXTS)),
+        "seed": lambda: c.seed.setValue(rng.randint(-5, 2**31)),
+        "num_envs": lambda: c.num_envs.setValue(rng.choice([0, 1, 7, 300])),
+        "speed": lambda: window.render_panel.speed.setCurrentIndex(rng.randint(0, 4)),
+        "greedy": window.render_panel.greedy.click,
+        "smoothing": lambda: window.smoothing.setValue(rng.choice([0, 0.5, 0.99, 5])),
+        "clear_runs": window.clear_runs_action.trigger,
+        "presentation": window.presentation_action.trigger,
+        "csv": lambda: window.export_csv_file(folder / "m.csv"),
+        "png": lambda: window.export_plots(folder / "p.png"),
+        "session": lambda: window.save_session_file(folder / "s.vpgsession"),
+        "open_session": lambda: (
+            (folder / "s.vpgsession").exists() and window.open_session_file(folder / "s.vpgsession")
+        ),
+        "bad_session": lambda: window.open_session_file(folder / "m.csv"),
+        "preset": lambda: window.preset_combo.activated.emit(rng.randint(0, window.preset_combo.count() - 1)),
+        "resize": lambda: window.resize(rng.randint(200, 1800), rng.randint(150, 1000)),
+        "splitter": lambda: window.splitter.setSizes([rng.randint(0, 600) for _ in range(3)]),
+    }
+    name = rng.choice(sorted(actions))
+    actions[name]()
+    return name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QApplication
+
+    from vpg_gui.config import TrainConfig
+    from vpg_gui.qt.main_window import MainWindow
+
+    errors = []
+    sys.excepthook = lambda *exc: errors.append(exc)
+    QStandardPaths.setTestModeEnabled(True)
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("vpg-gui-fuzz")
+    rng = random.Random(args.seed)
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        window = MainWindow(TrainConfig(batch_steps=500, epochs=0))
+        window.show()
+        window.train_button.click()
+        for _ in range(args.actions):
+            name = random_action(window, rng, Path(folder))
+            counts[name] = counts.get(name, 0) + 1
+            app.processEvents()
+        epochs = len(window.history)
+        window.close()
+        stopped = window.thread_.isFinished()
+    print(f"{args.actions} random actions ({len(counts)} kinds), {epochs} epochs in the final run;")
+    print(f"uncaught exceptions: {len(errors)}; training thread stopped on close: {stopped}")
+    for exc in errors[:3]:
+        print("  ", exc[0].__name__, exc[1])
+    return 0 if not errors and stopped else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Divergence, faults, autosave, closing during each activity, and a short fuzz run."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+
+import gymnasium as gym
+import numpy as np
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.qt.conftest import FAST
+from vpg_gui.core import trainer as trainer_module
+from vpg_gui.core.metrics import read_csv
+from vpg_gui.qt.main_window import AUTOSAVE_NAME, MainWindow
+from vpg_gui.qt.worker import RunState
+
+BROKEN_ID = "VpgTest/Broken-v0"
+
+
+class BrokenEnv(gym.Env):
+    """Fails in its 30th step, like an env with a bug."""
+
+    observation_space = gym.spaces.Box(-1, 1, (2,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return np.zeros(2, np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        if self.t == 30:
+            raise RuntimeError("the physics engine exploded")
+        return np.zeros(2, np.float32), 1.0, False, False, {}
+
+
+def box(window, name):
+    return next((b for b in window.findChildren(QMessageBox) if b.objectName() == name and b.isVisible()), None)
+
+
+def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window, monkeypatch):
+    real = trainer_module.policy_weights
+    calls = {"n": 0}
+
+    def nan_once_at_3(*args):
+        calls["n"] += 1
+        return real(*args) * (np.nan if calls["n"] == 3 else 1)
+
+    monkeypatch.setattr(trainer_module, "policy_weights", nan_once_at_3)
+    window.train_button.click()
+    qtbot.waitUntil(lambda: box(window, "divergedBox") is not None, timeout=30000)
+    assert window.state == RunState.PAUSED and window.train_button.text() == "Resume"
+    assert "Epoch 3: the loss became nan" in box(window, "divergedBox").text()
+    assert len(window.history) == 2
+    qtbot.waitUntil(lambda: len(window.plots.history) == 2)
+    assert all(np.isfinite(window.plots.mean_curve.getData()[1]))
+    snapshot = window.snapshots[2]
+    assert all(np.isfinite(w).all() and np.isfinite(b).all() for w, b in snapshot.layers)
+    window.train_button.click()  # Resume
+    qtbot.waitUntil(lambda: len(window.history) >= 4, timeout=30000)
+    assert [s.epoch for s in window.history[:4]] == [1, 2, 3, 4]
+
+
+def test_a_raising_env_shows_a_dialog_and_the_window_goes_on(qtbot, window):
+    if BROKEN_ID not in gym.envs.registry:
+        gym.register(BROKEN_ID, entry_point=BrokenEnv, max_episode_steps=100)
+    window.controls.env.setCurrentText(BROKEN_ID)
+    window.train_button.click()
+    qtbot.waitUntil(lambda: box(window, "") is not None and window.state == RunState.IDLE, timeout=30000)
+    failed = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "the physics engine exploded" in failed.text() and "RuntimeError" in failed.detailedText()
+    qtbot.waitUntil(lambda: window.thread_.isRunning(), timeout=10000)  # a fresh worker stands by
+    window.controls.env.setCurrentText("CartPole-v1")
+    window.train_button.click()
+    qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)
+
+
+def test_autosave_grows_per_epoch_and_is_offered_at_the_next_start(qtbot, window):
+    window.train_button.click()
+    qtbot.waitUntil(lambda: len(window.history) >= 3, timeout=30000)
+    window.train_button.click()
+    qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
+    QApplication.processEvents()
+    saved = read_csv(window.autosave_dir / AUTOSAVE_NAME)
+    assert saved == window.history
+    window.close()
+
+    again = MainWindow(FAST)
+    qtbot.addWidget(again)
+    try:
+        qtbot.waitUntil(lambda: box(again, "restoreBox") is not None)
+        offer = box(again, "restoreBox")
+        offer.button(QMessageBox.StandardButton.Yes).click()
+        assert [r.label for r in again.plots.kept] == ["last run (restored)"]
+        assert again.plots.kept[0].history == saved
+    finally:
+        again.close()
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtWidgets import QApplication
+    from vpg_gui.qt import app as vpg_app
+    qt_app = QApplication(sys.argv[:1])
+    sys.exit(vpg_app.main(["--autostart", "--batch-steps", "300", "--epochs", "0"]))
+    """
+)
+
+
+def test_autosave_survives_a_killed_process(qtbot, tmp_path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "SDL_VIDEODRIVER": "dummy"}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    csv_path = tmp_path / "vpg-gui" / "vpg-gui" / AUTOSAVE_NAME  # $XDG_DATA_HOME/<organization>/<app>
+    try:
+        qtbot.waitUntil(lambda: csv_path.exists() and csv_path.read_text().count("\n") >= 6, timeout=60000)
+    finally:
+        proc.send_signal(signal.SIGKILL)  # mid-run, no chance to clean up
+        proc.wait(10)
+    rows = read_csv(csv_path)
+    assert len(rows) >= 5 and [r.epoch for r in rows] == list(range(1, len(rows) + 1))
+
+
+def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_path):
+    for activity in ("paused", "playing", "gif"):
+        win = MainWindow(FAST)
+        qtbot.addWidget(win)
+        win.show()
+        win.step_button.click()
+        qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
+        if activity == "playing":
+            win.render_panel.play_button.click()
+        if activity == "gif":
+            win.record_evolution_file(tmp_path / "evo.gif", "1 1 1 1 1 1")
+        win.close()
+        assert win.thread_.isFinished()
+        assert all(not job.thread.is_alive() for job in win.gif_jobs)
+        assert not (tmp_path / ".evo.gif.tmp").exists()
+
+
+def test_fuzz_random_actions_during_training(qtbot, window, tmp_path):
+    """A short version of benchmarks/fuzz_gui.py: random clicks and values while training."""
+    from benchmarks.fuzz_gui import random_action
+
+    rng = random.Random(7)
+    window.train_button.click()
+    for _ in range(150):
+        random_action(window, rng, tmp_path)
+        QApplication.processEvents()  # queued epochs and repaints interleave with the actions
+    window.close()
+    assert window.thread_.isFinished()
