@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -86,14 +87,18 @@ def main() -> int:
         window = MainWindow(TrainConfig(batch_steps=500, epochs=0))
         window.show()
         window.train_button.click()
+        epochs = []
         for _ in range(args.actions):
             name = random_action(window, rng, Path(folder))
             counts[name] = counts.get(name, 0) + 1
-            app.processEvents()
-        epochs = len(window.history)
+            deadline = time.perf_counter() + 0.005  # let training and repaints run between actions
+            while time.perf_counter() < deadline:
+                app.processEvents()
+            epochs.append(len(window.history))
+        epochs = sum(max(0, b - a) for a, b in zip(epochs, epochs[1:], strict=False))
         window.close()
         stopped = window.thread_.isFinished()
-    print(f"{args.actions} random actions ({len(counts)} kinds), {epochs} epochs in the final run;")
+    print(f"{args.actions} random actions ({len(counts)} kinds); {epochs} epochs trained meanwhile;")
     print(f"uncaught exceptions: {len(errors)}; training thread stopped on close: {stopped}")
     for exc in errors[:3]:
         print("  ", exc[0].__name__, exc[1])

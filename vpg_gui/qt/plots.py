@@ -28,6 +28,7 @@ MEAN_PEN = pg.mkPen("#1565c0", width=2)
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
+PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean")
 MAX_KEPT = 8  # runs kept on the plots for comparison after Reset
 KEPT_COLORS = [
     (c[0], c[1], c[2], 150)
@@ -65,12 +66,13 @@ def _nice_ceiling(value: float) -> float:
     return float(next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= value - 1e-9))
 
 
-def _grow_range(plot: pg.PlotWidget, x_max: float, y_lo: float, y_hi: float) -> None:
+def _grow_range(plot: pg.PlotWidget, x_max: float | None, y_lo: float, y_hi: float) -> None:
     """Set the view to nice bounds only when the data leaves them (or fills under half of them):
     most redraws keep the axes as they are, so pyqtgraph reuses their cached drawing (redrawing
-    a changed axis costs several ms of GUI-thread Python while training competes for the GIL)."""
+    a changed axis costs several ms of GUI-thread Python while training competes for the GIL).
+    ``x_max`` None leaves x alone (a plot whose x follows another's)."""
     (_, x1), (y0, y1) = plot.viewRange()
-    if _nice_ceiling(x_max) != x1:
+    if x_max is not None and _nice_ceiling(x_max) != x1:
         plot.setXRange(0, _nice_ceiling(x_max), padding=0)
     lo = -_nice_ceiling(-y_lo) if y_lo < 0 else 0.0
     hi = _nice_ceiling(y_hi)
@@ -142,21 +144,34 @@ class TrainingPlots(QWidget):
         self.threshold.hide()
         self.length_curve = _curve(self.length_plot, LENGTH_PEN)
         self._return_floor = self._length_floor = 10.0  # y ranges always reach these (set_env)
-        self.history: list[EpochStats] = []
+        self.history: list[EpochStats] = []  # what is drawn
+        self._columns: dict[str, list[float]] = {n: [] for n in PLOTTED}
         self.smoothing = 0.0
         self.markers: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = {}  # epoch -> lines
         self.kept: list[_KeptRun] = []
         self._width = 1.0  # line width scale (presentation mode)
 
     def set_history(self, history: list[EpochStats]) -> None:
-        self.history = list(history)  # a copy: what is drawn, not the list that keeps growing
-        self._update_markers(history)
-        if not history:
+        """Draw ``history``. When it extends what is drawn (the usual case: new epochs), only the
+        new epochs are converted, so a redraw stays cheap however long the run."""
+        drawn = len(self.history)
+        if drawn <= len(history) and (drawn == 0 or history[drawn - 1] is self.history[-1]):
+            new = history[drawn:]
+            self._add_markers(changes(history[max(0, drawn - 1) :]))
+        else:  # a different run (Reset, an opened session): start over
+            new, self.history = history, []
+            self._columns = {name: [] for name in self._columns}
+            self._remove_markers()
+            self._add_markers(changes(history))
+        self.history.extend(new)
+        for name, column in self._columns.items():
+            column.extend(getattr(s, name) for s in new)
+        if not self.history:
             for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
                 item.setData([], [])
             self._fit(0, 0.0, 0.0, 0.0)
             return
-        x, mean, lo, hi, lengths = _columns(history, "epoch", "return_mean", "return_min", "return_max", "length_mean")
+        x, mean, lo, hi, lengths = (np.asarray(c, float) for c in self._columns.values())
         self.mean_curve.setData(x, ema(mean, self.smoothing))
         self._band_lo.setData(x, lo)  # the band always shows the raw spread
         self._band_hi.setData(x, hi)
@@ -166,27 +181,28 @@ class TrainingPlots(QWidget):
     def set_smoothing(self, smoothing: float) -> None:
         """EMA factor for the mean curves (0 = raw); the min-max band stays raw."""
         self.smoothing = smoothing
-        self.set_history(self.history)
+        self.set_history(list(self.history))  # same epochs, redrawn with the new smoothing
         for run in self.kept:
             self._draw_kept(run)
 
     # --- change markers ----------------------------------------------------------------------
 
-    def _update_markers(self, history: list[EpochStats]) -> None:
-        wanted = dict(changes(history))
-        for epoch in [e for e in self.markers if e not in wanted]:
-            for plot, line in zip((self.return_plot, self.length_plot), self.markers.pop(epoch), strict=True):
+    def _remove_markers(self) -> None:
+        for pair in self.markers.values():
+            for plot, line in zip((self.return_plot, self.length_plot), pair, strict=True):
                 plot.removeItem(line)
-        for epoch, label in wanted.items():
-            if epoch not in self.markers:
-                pair = []
-                for plot, text in ((self.return_plot, label), (self.length_plot, None)):
-                    line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
-                    if text:
-                        line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color="#6a1b9a")
-                    plot.addItem(line)
-                    pair.append(line)
-                self.markers[epoch] = tuple(pair)
+        self.markers = {}
+
+    def _add_markers(self, found: list[tuple[int, str]]) -> None:
+        for epoch, label in found:
+            pair = []
+            for plot, text in ((self.return_plot, label), (self.length_plot, None)):
+                line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
+                if text:
+                    line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color="#6a1b9a")
+                plot.addItem(line)
+                pair.append(line)
+            self.markers[epoch] = tuple(pair)
 
     def _marker_pen(self):
         return pg.mkPen("#8e24aa", width=1.5 * self._width, style=Qt.PenStyle.DotLine)
@@ -231,7 +247,9 @@ class TrainingPlots(QWidget):
         for run in self.kept:
             x_max = max(x_max, run.history[-1].epoch)
         _grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
-        _grow_range(self.length_plot, max(x_max, 10), 0.0, max(length_hi, self._length_floor))
+        # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
+        # made them fight over a range that differs by a hair, redrawing the axes every time.
+        _grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
 
     def set_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
         """Show the env's solved line, and open the y axes on the range a good run will reach,

@@ -176,13 +176,7 @@ class TrainingWorker(QObject):
                     return None
                 config, run_id = self._config, self.run_id
             if self._trainer is None:
-                from vpg_gui.core.trainer import Trainer
-
-                self._trainer = Trainer(config)
-                # Everything imported so far (torch, gymnasium, Qt) lives as long as the process:
-                # freezing it keeps later full garbage collections, which hold the GIL and so
-                # stall the window, from scanning it again (one took 140 ms at start-up).
-                gc.freeze()
+                self._trainer = _new_trainer(config)
                 self.run_created.emit(self._trainer.info)
             elif config != self._trainer.config:
                 self._trainer.apply(config)
@@ -199,3 +193,18 @@ class TrainingWorker(QObject):
         if self._quit.is_set() and self._adopted is not None:
             self._adopted.close()
             self._adopted = None
+
+
+def _new_trainer(config: TrainConfig):
+    """A Trainer, importing torch the first time without stalling the window: full garbage
+    collections hold the GIL, and the ones an import of torch sets off took up to 200 ms each
+    (benchmarks/soak_gui.py). So collect nothing during it, then freeze what was imported (it
+    lives as long as the process) so that later full collections do not scan it again."""
+    gc.disable()
+    try:
+        from vpg_gui.core.trainer import Trainer
+
+        return Trainer(config)
+    finally:
+        gc.freeze()
+        gc.enable()

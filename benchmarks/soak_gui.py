@@ -1,0 +1,84 @@
+"""Soak: thousands of small epochs in the window, with plots and an episode playing.
+
+    python benchmarks/soak_gui.py                  # 2000 epochs at batch 200, offscreen (~1-2 min)
+    python benchmarks/soak_gui.py --epochs 500
+
+Prints resident memory after warm-up (epoch 200) and at the end, and the lateness of a 10 ms
+QTimer over the whole run (same measure as bench_gui.py). Targets: <= 50 MB growth after
+warm-up; lateness within the window issue's bounds (p99 <= 15 ms, worst <= 50 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QStandardPaths, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from vpg_gui.config import TrainConfig  # noqa: E402
+from vpg_gui.qt.main_window import MainWindow  # noqa: E402
+
+WARM_UP = 200
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=2000)
+    parser.add_argument("--batch-steps", type=int, default=200)
+    args = parser.parse_args()
+    QStandardPaths.setTestModeEnabled(True)
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("vpg-gui-soak")
+    window = MainWindow(TrainConfig(epochs=args.epochs, batch_steps=args.batch_steps, seed=0))
+    window.show()
+    window.render_panel.play_button.click()
+    clock = QElapsedTimer()
+    clock.start()
+    lateness, last, marks = [], [clock.nsecsElapsed()], {}
+
+    def tick():
+        now = clock.nsecsElapsed()
+        n = len(window.history)
+        if n:  # from the first epoch on (start-up is bench_gui.py's business)
+            lateness.append(max(0.0, (now - last[0]) / 1e6 - 10))
+        last[0] = now
+        if n >= WARM_UP and "warm" not in marks:
+            marks["warm"] = rss_mb()
+        if n >= args.epochs:
+            loop.quit()
+
+    loop = QEventLoop()
+    probe = QTimer(interval=10, timerType=Qt.TimerType.PreciseTimer, timeout=tick)
+    probe.start()
+    window.train_button.click()
+    loop.exec()
+    probe.stop()
+    end = rss_mb()
+    window.close()
+    lat = np.asarray(lateness)
+    print(f"{len(window.history)} epochs at batch {args.batch_steps}, episode playing, plots updating")
+    print(
+        f"resident memory: {marks['warm']:.1f} MB after epoch {WARM_UP}, {end:.1f} MB at the end "
+        f"(growth {end - marks['warm']:+.1f} MB; target <= 50)"
+    )
+    print(
+        f"10 ms timer lateness over the run: p50 {np.percentile(lat, 50):.2f} ms, "
+        f"p99 {np.percentile(lat, 99):.2f} ms, worst {lat.max():.2f} ms ({len(lat)} ticks)"
+    )
+
+
+if __name__ == "__main__":
+    main()
