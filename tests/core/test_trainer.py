@@ -137,3 +137,9 @@ def test_checkpoint_from_another_config_is_refused(tmp_path):
     with pytest.raises(CheckpointError, match="another config .*hidden_sizes"):
         trainer.load(tmp_path / "other.pt")
     trainer.close()
+
+
+def test_wrong_version_is_refused(tmp_path):
+    torch.save({"format": "vpg-gui-checkpoint", "version": 99}, tmp_path / "future.pt")
+    with pytest.raises(CheckpointError, match="format version 99; this vpg-gui reads 1"):
+        Trainer.from_checkpoint(tmp_path / "future.pt")
