@@ -67,6 +67,7 @@ class MainWindow(FileActions, QMainWindow):
         self.state = RunState.IDLE
         self._run_config: TrainConfig | None = None  # settings of the run in progress, if any
         self._run_id = 0  # the worker's id of the run shown
+        self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
         self.snapshots: dict = {}  # epoch -> NumpyPolicy of this run (a few KB each), for GIFs
         self.gif_jobs: list = []
@@ -404,13 +405,22 @@ class MainWindow(FileActions, QMainWindow):
         self.plots.set_history(self.history)
         self._refresh()
 
+    def _totals(self) -> tuple[int, float]:
+        """Total steps and training seconds of the history, adding only epochs new since last time."""
+        counted, steps, seconds, of = self._counted
+        if of is not self.history or counted > len(self.history):  # another run's list
+            counted, steps, seconds = 0, 0, 0.0
+        for s in self.history[counted:]:
+            steps, seconds = steps + s.steps, seconds + s.seconds
+        self._counted = (len(self.history), steps, seconds, self.history)
+        return steps, seconds
+
     def _refresh(self) -> None:
         labels = {RunState.TRAINING: "Pause", RunState.PAUSED: "Resume", RunState.IDLE: "Train"}
         self.train_button.setText(labels[self.state])
         self.stop_button.setEnabled(self.state != RunState.IDLE)
         last = self.history[-1] if self.history else None
-        total_steps = sum(s.steps for s in self.history)
-        elapsed = sum(s.seconds for s in self.history)
+        total_steps, elapsed = self._totals()
         self.status_labels["epoch"].setText(f"epoch {last.epoch if last else 0}")
         self.status_labels["steps"].setText(f"{total_steps:,} steps")
         self.status_labels["speed"].setText(f"{last.steps_per_s:,.0f} steps/s" if last else "- steps/s")

@@ -28,6 +28,7 @@ MEAN_PEN = pg.mkPen("#1565c0", width=2)
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
+BAND_POINTS = 400  # the min-max band is drawn from at most this many points
 PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean")
 MAX_KEPT = 8  # runs kept on the plots for comparison after Reset
 KEPT_COLORS = [
@@ -103,6 +104,22 @@ def ema(values: np.ndarray, smoothing: float) -> np.ndarray:
     return out
 
 
+def _envelope(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, points: int = BAND_POINTS):
+    """At most ``points`` points for the band, each the min / max of a run of epochs: a long
+    run's band looks the same and rebuilding its filled path stays cheap.
+
+    >>> _envelope(np.arange(6.0), np.arange(6.0), np.arange(6.0) + 1, points=3)[1:]
+    (array([0., 2., 4.]), array([2., 4., 6.]))
+    """
+    step = -(-len(x) // points)  # ceil
+    if step <= 1:
+        return x, lo, hi
+    pad = -len(x) % step
+    lo_p = np.concatenate([lo, np.full(pad, lo[-1])]).reshape(-1, step).min(axis=1)
+    hi_p = np.concatenate([hi, np.full(pad, hi[-1])]).reshape(-1, step).max(axis=1)
+    return x[::step], lo_p, hi_p
+
+
 def _columns(history: list[EpochStats], *names: str) -> list[np.ndarray]:
     return [np.fromiter((getattr(s, n) for s in history), float, len(history)) for n in names]
 
@@ -173,8 +190,9 @@ class TrainingPlots(QWidget):
             return
         x, mean, lo, hi, lengths = (np.asarray(c, float) for c in self._columns.values())
         self.mean_curve.setData(x, ema(mean, self.smoothing))
-        self._band_lo.setData(x, lo)  # the band always shows the raw spread
-        self._band_hi.setData(x, hi)
+        band_x, band_lo, band_hi = _envelope(x, lo, hi)  # the band always shows the raw spread
+        self._band_lo.setData(band_x, band_lo)
+        self._band_hi.setData(band_x, band_hi)
         self.length_curve.setData(x, ema(lengths, self.smoothing))
         self._fit(x[-1], lo.min(), hi.max(), lengths.max())
 
