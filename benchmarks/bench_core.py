@@ -38,8 +38,8 @@ def run_until_solved(make_epoch, max_epochs: int, timed_epochs: int):
             first_n = time.perf_counter() - start
         if solved is None and ret >= SOLVED:
             solved = epoch
-            if first_n is not None:
-                break
+        if solved is not None and first_n is not None:  # both figures in hand
+            break
     return solved, seconds, steps, first_n
 
 
