@@ -75,3 +75,34 @@ def test_parse_sizes():
     assert parse_sizes("") == ()
     with pytest.raises(ConfigError, match="hidden_sizes = '3,x'"):
         parse_sizes("3,x")
+
+
+def test_an_env_needing_a_missing_package_says_which():
+    import gymnasium as gym
+
+    from vpg_gui.core.envs import env_info
+
+    def needs_box2d(**kwargs):
+        raise gym.error.DependencyNotInstalled('Box2D is not installed, run `pip install "gymnasium[box2d]"`')
+
+    if "VpgTest/NeedsBox2D-v0" not in gym.envs.registry:
+        gym.register("VpgTest/NeedsBox2D-v0", entry_point=needs_box2d)
+    with pytest.raises(ConfigError, match=r"NeedsBox2D-v0.*pip install \"gymnasium\[box2d\]\"") as err:
+        env_info("VpgTest/NeedsBox2D-v0")
+    assert err.value.field == "env_id"
+
+
+def test_image_observations_are_refused_with_a_message():
+    import gymnasium as gym
+    import numpy as np
+
+    from vpg_gui.core.envs import env_info
+
+    class Pixels(gym.Env):
+        observation_space = gym.spaces.Box(0, 255, (8, 8, 3), np.uint8)
+        action_space = gym.spaces.Discrete(2)
+
+    if "VpgTest/Pixels-v0" not in gym.envs.registry:
+        gym.register("VpgTest/Pixels-v0", entry_point=Pixels)
+    with pytest.raises(ConfigError, match="only flat Box observations are supported"):
+        env_info("VpgTest/Pixels-v0")
