@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 import textwrap
@@ -100,3 +101,10 @@ def test_launch_with_a_session_file_opens_it(tmp_path):
 def test_window_module_does_not_load_torch_at_start_up():
     code = "import sys, vpg_gui.qt.app, vpg_gui.qt.main_window; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_no_display_is_one_line_not_an_abort():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run([sys.executable, "-m", "vpg_gui.qt.app"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("vpg-gui: error: no display") and proc.stderr.count("\n") == 1

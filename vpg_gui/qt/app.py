@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     except CheckpointError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    if _no_display():
+        print(
+            f"{PROG}: error: no display to open a window on (DISPLAY is not set): run it on a desktop, "
+            "under xvfb-run, or with QT_QPA_PLATFORM=offscreen",
+            file=sys.stderr,
+        )
+        return 2
     # Frames are drawn off-screen by pygame: never let SDL open a window of its own.
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -61,6 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.autostart:
         QTimer.singleShot(0, window.train_button.click)
     return app.exec()
+
+
+def _no_display() -> bool:
+    """On Linux without X or Wayland (and no other Qt platform asked for), Qt would abort."""
+    env = os.environ
+    return (
+        sys.platform.startswith("linux")
+        and not env.get("QT_QPA_PLATFORM")
+        and not env.get("DISPLAY")
+        and not env.get("WAYLAND_DISPLAY")
+    )
 
 
 if __name__ == "__main__":
