@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -71,8 +71,6 @@ class FrameView(QWidget):
 
 
 class RenderPanel(QWidget):
-    episode_finished = Signal(int, float)  # steps, return
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.view = FrameView()
@@ -179,7 +177,6 @@ class RenderPanel(QWidget):
             return
         for _ in range(max(1, round(SPEEDS[self.speed.currentIndex()]))):
             if player.step(self.greedy.isChecked()):
-                self.episode_finished.emit(player.steps, player.total_return)
                 break
         self._show()
 
