@@ -1,7 +1,7 @@
 """Soak: thousands of small epochs in the window, with plots and an episode playing.
 
     python benchmarks/soak_gui.py                  # 2000 epochs at batch 200, offscreen (~1-2 min)
-    python benchmarks/soak_gui.py --epochs 500
+    python benchmarks/soak_gui.py --epochs 800 --no-play --no-plots   # what is left without them
 
 Prints resident memory after warm-up (epoch 200) and at the end, and the lateness of a 10 ms
 QTimer over the whole run (same measure as bench_gui.py). Targets: <= 50 MB growth after
@@ -38,13 +38,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--batch-steps", type=int, default=200)
+    parser.add_argument("--no-play", action="store_true", help="leave the render panel idle")
+    parser.add_argument("--no-plots", action="store_true", help="do not redraw the plots (attribution)")
     args = parser.parse_args()
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("vpg-gui-soak")
     window = MainWindow(TrainConfig(epochs=args.epochs, batch_steps=args.batch_steps, seed=0))
     window.show()
-    window.render_panel.play_button.click()
+    if not args.no_play:
+        window.render_panel.play_button.click()
+    if args.no_plots:
+        window._redraw.timeout.disconnect()
     clock = QElapsedTimer()
     clock.start()
     lateness, last, marks = [], [clock.nsecsElapsed()], {}
@@ -69,7 +74,8 @@ def main() -> None:
     end = rss_mb()
     window.close()
     lat = np.asarray(lateness)
-    print(f"{len(window.history)} epochs at batch {args.batch_steps}, episode playing, plots updating")
+    load = f"episode {'idle' if args.no_play else 'playing'}, plots {'frozen' if args.no_plots else 'updating'}"
+    print(f"{len(window.history)} epochs at batch {args.batch_steps}, {load}")
     print(
         f"resident memory: {marks['warm']:.1f} MB after epoch {WARM_UP}, {end:.1f} MB at the end "
         f"(growth {end - marks['warm']:+.1f} MB; target <= 50)"

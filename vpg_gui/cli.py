@@ -31,7 +31,7 @@ PROG = "vpg-train"
 FLAGS = {name: "--" + {"env_id": "env"}.get(name, name).replace("_", "-") for name in FIELD_NAMES}
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse, but an error is one line on stderr (no usage block) and exit code 2."""
 
     def error(self, message: str):
@@ -79,12 +79,17 @@ def given_settings(args: argparse.Namespace) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog=PROG, description="Train a policy with the simplest policy gradient, headless.")
+    parser = OneLineParser(prog=PROG, description="Train a policy with the simplest policy gradient, headless.")
     add_config_flags(parser)
     parser.add_argument("--out", type=Path, metavar="DIR", help="write metrics.csv, config.toml and checkpoint.pt here")
     parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
     return parser
+
+
+def flag_message(exc: ConfigError) -> str:
+    """The error in flags: "--lr 0.0: ..." rather than "lr = 0.0: ..."."""
+    return str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
 
 
 def _fail(message: str) -> int:
@@ -119,10 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             trainer = Trainer(TrainConfig(**settings))
     except ConfigError as exc:
-        message = str(exc)
-        if exc.field:  # speak in flags: "--lr 0.0: ..." rather than "lr = 0.0: ..."
-            message = message.replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1)
-        return _fail(message)
+        return _fail(flag_message(exc))
     except CheckpointError as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -11,15 +11,15 @@ import os
 import sys
 from pathlib import Path
 
-from vpg_gui.cli import FLAGS, _OneLineParser, add_config_flags, given_settings
+from vpg_gui.cli import OneLineParser, add_config_flags, flag_message, given_settings
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checkpoint import CheckpointError
 
 PROG = "vpg-gui"
 
 
-def build_parser() -> _OneLineParser:
-    parser = _OneLineParser(prog=PROG, description="A playground for watching the simplest policy gradient learn.")
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog=PROG, description="A playground for watching the simplest policy gradient learn.")
     add_config_flags(parser)
     parser.add_argument("--autostart", action="store_true", help="start training as soon as the window is up")
     parser.add_argument("session", nargs="?", type=Path, help="a session saved from the window (.vpgsession)")
@@ -36,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
             read_session(args.session)  # checked before any window appears
     except ConfigError as exc:
-        message = str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {flag_message(exc)}", file=sys.stderr)
         return 2
     except CheckpointError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -162,7 +162,7 @@ class TrainingPlots(QWidget):
         self.length_curve = _curve(self.length_plot, LENGTH_PEN)
         self._return_floor = self._length_floor = 10.0  # y ranges always reach these (set_env)
         self.history: list[EpochStats] = []  # what is drawn
-        self._columns: dict[str, list[float]] = {n: [] for n in PLOTTED}
+        self._drawn: dict[str, list[float]] = {n: [] for n in PLOTTED}
         self.smoothing = 0.0
         self.markers: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = {}  # epoch -> lines
         self.kept: list[_KeptRun] = []
@@ -177,18 +177,18 @@ class TrainingPlots(QWidget):
             self._add_markers(changes(history[max(0, drawn - 1) :]))
         else:  # a different run (Reset, an opened session): start over
             new, self.history = history, []
-            self._columns = {name: [] for name in self._columns}
+            self._drawn = {name: [] for name in self._drawn}
             self._remove_markers()
             self._add_markers(changes(history))
         self.history.extend(new)
-        for name, column in self._columns.items():
+        for name, column in self._drawn.items():
             column.extend(getattr(s, name) for s in new)
         if not self.history:
             for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
                 item.setData([], [])
             self._fit(0, 0.0, 0.0, 0.0)
             return
-        x, mean, lo, hi, lengths = (np.asarray(c, float) for c in self._columns.values())
+        x, mean, lo, hi, lengths = (np.asarray(c, float) for c in self._drawn.values())
         self.mean_curve.setData(x, ema(mean, self.smoothing))
         band_x, band_lo, band_hi = _envelope(x, lo, hi)  # the band always shows the raw spread
         self._band_lo.setData(band_x, band_lo)
