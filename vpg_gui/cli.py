@@ -139,10 +139,9 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
     import tomli_w
     from tqdm import tqdm
 
+    from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
     from vpg_gui.core.files import atomic_write_bytes
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
-    from vpg_gui.core.rollout import EpochCancelled
-    from vpg_gui.core.trainer import TrainingDiverged
 
     csv = None
     if out is not None:

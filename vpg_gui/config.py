@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,6 +246,12 @@ def format_sizes(sizes: tuple[int, ...]) -> str:
 def _check_env_id(env_id: str) -> None:
     import gymnasium  # deferred: the registry import costs ~0.2 s and only validation needs it
 
+    if isinstance(env_id, str) and ":" in env_id:  # "package.module:Env-v0", as gymnasium.make takes it
+        module, _, env_id = env_id.partition(":")
+        try:
+            importlib.import_module(module)  # registers the module's envs
+        except Exception as exc:
+            raise ConfigError(f"env_id = {module}:{env_id}: cannot import {module} ({exc})", "env_id") from None
     if not isinstance(env_id, str) or env_id not in gymnasium.envs.registry:
         close = difflib.get_close_matches(str(env_id), list(gymnasium.envs.registry), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from vpg_gui.config import TrainConfig
+from vpg_gui.core.errors import EpochCancelled
 from vpg_gui.core.policy import build_mlp, numpy_copy
-from vpg_gui.core.rollout import EpochCancelled
 from vpg_gui.core.trainer import Trainer
 
 

@@ -7,55 +7,33 @@ import subprocess
 import sys
 import textwrap
 
-import gymnasium as gym
 import numpy as np
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from tests.qt import fault_envs
 from tests.qt.conftest import FAST
-from vpg_gui.core import trainer as trainer_module
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.qt.main_window import AUTOSAVE_NAME, MainWindow
 from vpg_gui.qt.worker import RunState
-
-BROKEN_ID = "VpgTest/Broken-v0"
-
-
-class BrokenEnv(gym.Env):
-    """Fails in its 30th step, like an env with a bug."""
-
-    observation_space = gym.spaces.Box(-1, 1, (2,), np.float32)
-    action_space = gym.spaces.Discrete(2)
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.t = 0
-        return np.zeros(2, np.float32), {}
-
-    def step(self, action):
-        self.t += 1
-        if self.t == 30:
-            raise RuntimeError("the physics engine exploded")
-        return np.zeros(2, np.float32), 1.0, False, False, {}
 
 
 def box(window, name):
     return next((b for b in window.findChildren(QMessageBox) if b.objectName() == name and b.isVisible()), None)
 
 
-def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window, monkeypatch):
-    real = trainer_module.policy_weights
-    calls = {"n": 0}
-
-    def nan_once_at_3(*args):
-        calls["n"] += 1
-        return real(*args) * (np.nan if calls["n"] == 3 else 1)
-
-    monkeypatch.setattr(trainer_module, "policy_weights", nan_once_at_3)
+def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window):
+    trigger = fault_envs.TRIGGER
+    trigger.unlink(missing_ok=True)
+    window.controls.env.setCurrentText(fault_envs.BLOWUP)
+    for n in (1, 2):
+        window.step_button.click()
+        qtbot.waitUntil(lambda n=n: len(window.history) == n and window.worker.waiting, timeout=30000)
+    trigger.touch()  # epoch 3 gets an infinite reward
     window.train_button.click()
     qtbot.waitUntil(lambda: box(window, "divergedBox") is not None, timeout=30000)
     assert window.state == RunState.PAUSED and window.train_button.text() == "Resume"
-    assert "Epoch 3: the loss became nan" in box(window, "divergedBox").text()
-    assert len(window.history) == 2
+    assert "Epoch 3: the loss became" in box(window, "divergedBox").text()
+    assert not trigger.exists() and len(window.history) == 2
     qtbot.waitUntil(lambda: len(window.plots.history) == 2)
     assert all(np.isfinite(window.plots.mean_curve.getData()[1]))
     snapshot = window.snapshots[2]
@@ -66,14 +44,12 @@ def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window, mon
 
 
 def test_a_raising_env_shows_a_dialog_and_the_window_goes_on(qtbot, window):
-    if BROKEN_ID not in gym.envs.registry:
-        gym.register(BROKEN_ID, entry_point=BrokenEnv, max_episode_steps=100)
-    window.controls.env.setCurrentText(BROKEN_ID)
+    window.controls.env.setCurrentText(fault_envs.BROKEN)
     window.train_button.click()
     qtbot.waitUntil(lambda: box(window, "") is not None and window.state == RunState.IDLE, timeout=30000)
     failed = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     assert "the physics engine exploded" in failed.text() and "RuntimeError" in failed.detailedText()
-    qtbot.waitUntil(lambda: window.thread_.isRunning(), timeout=10000)  # a fresh worker stands by
+    assert window.thread_.isRunning()  # the same worker goes on, with a fresh run
     window.controls.env.setCurrentText("CartPole-v1")
     window.train_button.click()
     qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)

@@ -30,8 +30,8 @@ class EnvInfo:
 def env_info(env_id: str) -> EnvInfo:
     """Inspect an env once (spaces, spec); raises ConfigError for spaces the policy cannot handle."""
     try:
-        spec = gym.spec(env_id)
-        env = gym.make(env_id)
+        env = gym.make(env_id)  # takes "package.module:Env-v0" ids too, unlike gym.spec
+        spec = env.spec
     except gym.error.Error as exc:  # unknown id, or a missing optional package (e.g. Box2D)
         raise ConfigError(f"env_id = {env_id!r}: {exc}", "env_id") from None
     try:

@@ -26,11 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from vpg_gui.core.envs import EnvInfo, make_vector_env
+from vpg_gui.core.errors import EpochCancelled
 from vpg_gui.core.numpy_policy import NumpyPolicy
-
-
-class EpochCancelled(Exception):
-    """Raised by ``collect`` when its ``cancel`` callback says so; nothing of the epoch is kept."""
 
 
 @dataclass

@@ -28,16 +28,12 @@ import torch
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.envs import auto_num_envs, env_info
+from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.policy import build_mlp, numpy_copy
 from vpg_gui.core.returns import policy_weights
 from vpg_gui.core.rollout import Sampler
-
-
-class TrainingDiverged(Exception):
-    """The update produced a NaN or infinite loss, gradient or weight. The trainer is left as it
-    was after the last good epoch, so the run can go on (with a smaller learning rate)."""
 
 
 class Trainer:

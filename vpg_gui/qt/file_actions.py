@@ -127,8 +127,9 @@ class FileActions:
         for label, history in session.kept_runs:
             self.plots.keep_run(label, history)
         self.snapshots.clear()
-        if trainer is not None:
-            self._run_id = self.worker.reset(session.config, trainer)
+        if trainer is not None:  # built here to check the file; the worker's process continues it
+            trainer.close()
+            self._run_id = self.worker.reset(session.config, session.trainer_state)
             self._run_config = session.config
             self.plots.set_env(trainer.info.reward_threshold, trainer.info.max_episode_steps)
             self.render_panel.set_env(session.config.env_id)

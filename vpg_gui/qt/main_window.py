@@ -12,6 +12,7 @@ is in file_actions.py.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
 SHUTDOWN_WAIT_MS = 2000
+SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 AUTOSAVE_NAME = "last-run.csv"  # in the user's data directory (QStandardPaths.AppDataLocation)
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 
@@ -58,8 +60,8 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
 class MainWindow(FileActions, QMainWindow):
     def __init__(self, config: TrainConfig | None = None):
         super().__init__(objectName="mainWindow")
-        # The worker runs pure-Python stretches (env stepping); a short switch interval makes
-        # it hand the GIL back often enough for the GUI thread to paint on time.
+        # Training runs in a child process, but a GIF export draws frames on a thread here: a
+        # short switch interval makes it hand the GIL back often enough for the GUI to paint.
         sys.setswitchinterval(0.001)
         self.setWindowTitle("vpg-gui: the simplest policy gradient")
         self.resize(1500, 860)
@@ -101,6 +103,10 @@ class MainWindow(FileActions, QMainWindow):
         self.autosave_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
         self._autosave = None
         QTimer.singleShot(0, self._offer_restore)
+        # The modules and widgets made so far live as long as the window: keep them out of full
+        # garbage collections, which otherwise scanned them all and froze the window for 25-40 ms
+        # (benchmarks/soak_gui.py).
+        gc.freeze()
 
     # --- construction ------------------------------------------------------------------------
 
@@ -240,7 +246,6 @@ class MainWindow(FileActions, QMainWindow):
         self.worker.failed.connect(self._on_failed)
         self.worker.state_ready.connect(self._on_state_ready)
         self.worker.diverged.connect(self._on_diverged)
-        self.thread_.finished.connect(self._on_thread_finished)
         self.thread_.start()
 
     # --- toolbar -----------------------------------------------------------------------------
@@ -397,10 +402,6 @@ class MainWindow(FileActions, QMainWindow):
         box.setDetailedText(details)
         box.open()
 
-    def _on_thread_finished(self) -> None:
-        if not self._closing:  # the worker ended after a failure: stand up a fresh one
-            self._start_worker(self._valid_config() or TrainConfig())
-
     def _redraw_history(self) -> None:
         self.plots.set_history(self.history)
         self._refresh()
@@ -456,8 +457,9 @@ class MainWindow(FileActions, QMainWindow):
         self.render_panel.stop()
         self.worker.shutdown()
         self.thread_.quit()
-        if not self.thread_.wait(SHUTDOWN_WAIT_MS):
-            print("vpg-gui: the training thread did not stop in time", file=sys.stderr)
+        if not self.thread_.wait(SHUTDOWN_WAIT_MS):  # e.g. a training process still starting
+            print("vpg-gui: waiting for the training thread to stop", file=sys.stderr)
+            self.thread_.wait(SHUTDOWN_GRACE_MS)
         event.accept()
 
 

@@ -1,4 +1,6 @@
-"""TrainingWorker: runs ``Trainer.train_epoch()`` in a loop on its own QThread.
+"""TrainingWorker: drives training from its own QThread; the Trainer itself runs in a child
+process (core.remote.TrainerProcess, started at the first Train), so it never competes with the
+window for the GIL.
 
 The GUI thread calls its command methods (``train``, ``pause``, ``step``, ``stop``, ``reset``,
 ``apply``, ``shutdown``); they only set state under a lock and wake the loop, so they return at
@@ -14,7 +16,6 @@ It never touches a widget.
 
 from __future__ import annotations
 
-import gc
 import threading
 import traceback
 from enum import Enum
@@ -22,6 +23,7 @@ from enum import Enum
 from PySide6.QtCore import QObject, Signal
 
 from vpg_gui.config import HOT_FIELDS, TrainConfig
+from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
 
 
 class RunState(str, Enum):
@@ -47,10 +49,11 @@ class TrainingWorker(QObject):
         self._steps_left = 0  # > 0 while a Step is being run
         self._reset_requested = False
         self._state_requested = False
-        self._adopted = None  # a Trainer built from a session, to take over at the next chance
+        self._adopted = None  # Trainer.state() from a session, to take over at the next reset
         self.run_id = 0  # bumped by reset(): epochs of a dropped run still in flight can be told apart
         self._quit = threading.Event()
-        self._trainer = None  # created, used and closed in the worker thread only
+        self._remote = None  # TrainerProcess: started, used and closed in the worker thread only
+        self._to_adopt = None  # the state the next run continues (worker thread only)
         self.waiting = False  # True while the loop waits for a command (read by tests, benchmarks)
 
     # --- commands (any thread) ---------------------------------------------------------------
@@ -70,13 +73,11 @@ class TrainingWorker(QObject):
         """Stop after the epoch in flight; the run is kept and Train continues it."""
         self._command(RunState.IDLE)
 
-    def reset(self, config: TrainConfig, trainer=None) -> int:
+    def reset(self, config: TrainConfig, state: dict | None = None) -> int:
         """Drop the run; the next Train starts a new policy from ``config``, or continues
-        ``trainer`` (restored from a session) from its last epoch. Returns the new run id."""
+        ``state`` (Trainer.state(), from a session) from its last epoch. Returns the new run id."""
         with self._cond:
-            if self._adopted is not None:
-                self._adopted.close()
-            self._adopted = trainer
+            self._adopted = state
             self._config = config
             self._reset_requested = True
             self.run_id += 1
@@ -119,92 +120,102 @@ class TrainingWorker(QObject):
     # --- the loop (worker thread) ------------------------------------------------------------
 
     def run(self) -> None:
-        from vpg_gui.core.rollout import EpochCancelled  # torch loads here, off the GUI thread
-        from vpg_gui.core.trainer import TrainingDiverged
+        from vpg_gui.core.remote import start_server
 
         try:
-            while (run_id := self._next_epoch()) is not None:
+            start_server()
+            while True:
                 try:
-                    stats = self._trainer.train_epoch(cancel=self._quit.is_set)
-                except EpochCancelled:
+                    if not self._run_epoch():
+                        break
+                except EpochCancelled:  # shutting down during an epoch or a call to the child
                     break
-                except TrainingDiverged as exc:
-                    with self._cond:
-                        self._steps_left = 0
-                        self._set_state(RunState.PAUSED)
-                    self.diverged.emit(str(exc))
-                    continue
-                self.epoch_finished.emit(run_id, stats, self._trainer.sampling_policy())
-                with self._cond:
-                    if self._steps_left:
-                        self._steps_left -= 1
-                        if not self._steps_left:
-                            self._set_state(RunState.PAUSED)
-                    if self._trainer.finished:
-                        self._set_state(RunState.IDLE)
-        except Exception as exc:  # shown to the user in a dialog; the window stays usable
-            with self._cond:
-                self._set_state(RunState.IDLE)
-            self.failed.emit(f"Training stopped: {exc}", traceback.format_exc())
+                except Exception as exc:  # shown to the user in a dialog; the window stays usable
+                    self._fail(exc)
         finally:
-            self._close_trainer()
+            if self._remote is not None:
+                self._remote.close()
             self.finished.emit()
 
+    def _run_epoch(self) -> bool:
+        """Wait for a command and run one epoch if asked to; False when shutting down."""
+        run_id = self._next_epoch()
+        if run_id is None:
+            return False
+        try:
+            stats = self._remote.train_epoch(cancel=self._quit.is_set)
+        except TrainingDiverged as exc:
+            with self._cond:
+                self._steps_left = 0
+                self._set_state(RunState.PAUSED)
+            self.diverged.emit(str(exc))
+            return True
+        self.epoch_finished.emit(run_id, stats, self._remote.snapshot)
+        with self._cond:
+            if self._steps_left:
+                self._steps_left -= 1
+                if not self._steps_left:
+                    self._set_state(RunState.PAUSED)
+            if self._remote.finished:
+                self._set_state(RunState.IDLE)
+        return True
+
+    def _fail(self, exc: Exception) -> None:
+        """The run cannot go on: drop it (and the child, unless the error was only raised in it)."""
+        from vpg_gui.core.remote import RemoteError
+
+        details = exc.details if isinstance(exc, RemoteError) else traceback.format_exc()
+        if isinstance(exc, RemoteError):
+            self._remote.drop_run()
+        elif self._remote is not None:
+            self._remote.close()
+            self._remote = None
+        with self._cond:
+            self._steps_left = 0
+            self._set_state(RunState.IDLE)
+        self.failed.emit(f"Training stopped: {exc}", details)
+
     def _next_epoch(self) -> int | None:
-        """Wait until an epoch should run and prepare the trainer; returns the id of the run the
+        """Wait until an epoch should run and prepare the run; returns the id of the run the
         epoch belongs to (read with the settings, so a reset cannot slip in between), or None
         when shutting down."""
         while True:
             with self._cond:
-                while not self._quit.is_set() and (
-                    self._state != RunState.TRAINING or self._reset_requested or self._state_requested
-                ):
-                    if self._reset_requested:
-                        self._reset_requested = False
-                        self._close_trainer()
-                        self._trainer, self._adopted = self._adopted, None
-                        continue
-                    if self._state_requested:
-                        self._state_requested = False
-                        state = self._trainer.state() if self._trainer else {"config": self._config.to_dict()}
-                        self.state_ready.emit(state)
-                        continue
+                while not self._quit.is_set() and self._state != RunState.TRAINING and not self._pending():
                     self.waiting = True
                     self._cond.wait()
                     self.waiting = False
                 if self._quit.is_set():
                     return None
                 config, run_id = self._config, self.run_id
-            if self._trainer is None:
-                self._trainer = _new_trainer(config)
-                self.run_created.emit(self._trainer.info)
-            elif config != self._trainer.config:
-                self._trainer.apply(config)
-            if not self._trainer.finished:
+                if self._reset_requested:
+                    self._reset_requested = False
+                    self._to_adopt, self._adopted = self._adopted, None
+                    if self._remote is not None:
+                        self._remote.drop_run()
+                wants_state, self._state_requested = self._state_requested, False
+            # Talking to the child takes a while: never with the lock held (commands take it).
+            running = self._remote is not None and self._remote.has_run
+            if wants_state:
+                state = self._remote.state(self._quit.is_set) if running else {"config": config.to_dict()}
+                self.state_ready.emit(state)
+                continue
+            if self._state != RunState.TRAINING:
+                continue
+            if not running:
+                if self._remote is None:
+                    from vpg_gui.core.remote import TrainerProcess
+
+                    self._remote = TrainerProcess()
+                self.run_created.emit(self._remote.new_run(config, self._to_adopt, self._quit.is_set))
+                self._to_adopt = None
+            elif config != self._remote.config:
+                self._remote.apply(config, self._quit.is_set)
+            if not self._remote.finished:
                 return run_id
             with self._cond:  # the run has all its epochs: raise Epochs to go on
                 self._steps_left = 0
                 self._set_state(RunState.IDLE)
 
-    def _close_trainer(self) -> None:
-        if self._trainer is not None:
-            self._trainer.close()
-            self._trainer = None
-        if self._quit.is_set() and self._adopted is not None:
-            self._adopted.close()
-            self._adopted = None
-
-
-def _new_trainer(config: TrainConfig):
-    """A Trainer, importing torch the first time without stalling the window: full garbage
-    collections hold the GIL, and the ones an import of torch sets off took up to 200 ms each
-    (benchmarks/soak_gui.py). So collect nothing during it, then freeze what was imported (it
-    lives as long as the process) so that later full collections do not scan it again."""
-    gc.disable()
-    try:
-        from vpg_gui.core.trainer import Trainer
-
-        return Trainer(config)
-    finally:
-        gc.freeze()
-        gc.enable()
+    def _pending(self) -> bool:
+        return self._reset_requested or self._state_requested
