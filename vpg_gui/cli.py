@@ -9,6 +9,7 @@ Bad input gets one line on stderr and exit code 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from vpg_gui.config import (
     ACTIVATIONS,
+    BASELINES,
     FIELD_NAMES,
     HOT_FIELDS,
     WEIGHTINGS,
@@ -57,20 +59,22 @@ def _sizes(text: str) -> tuple[int, ...]:
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
     """One flag per TrainConfig field, all defaulting to None (= not given)."""
     defaults = TrainConfig()
-    kinds = {"lr": float, "gamma": float, "batch_steps": int, "epochs": int, "seed": int}
-    choices = {"weighting": WEIGHTINGS, "activation": ACTIVATIONS}
+    kinds = {f.name: f.type for f in dataclasses.fields(TrainConfig)}
+    choices = {"weighting": WEIGHTINGS, "activation": ACTIVATIONS, "baseline": BASELINES}
     for name in FIELD_NAMES:
         default = getattr(defaults, name)
         shown = {"hidden_sizes": "32", "num_envs": "auto"}.get(name, default)
         kwargs = {"default": None, "help": f"{field_help(name)} [default: {shown}]", "dest": name}
-        if name in kinds:
-            kwargs["type"] = kinds[name]
-        elif name in choices:
+        if name in choices:
             kwargs["choices"] = choices[name]
         elif name == "hidden_sizes":
             kwargs.update(type=_sizes, metavar="W[,W...]")
         elif name == "num_envs":
             kwargs.update(type=_num_envs, metavar="N|auto")
+        elif kinds[name] == "bool":
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif kinds[name] in ("int", "float"):
+            kwargs["type"] = {"int": int, "float": float}[kinds[name]]
         parser.add_argument(FLAGS[name], **kwargs)
 
 

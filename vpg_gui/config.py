@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 WEIGHTINGS = ("episode-return", "reward-to-go")
+BASELINES = ("none", "value")
 ACTIVATIONS = ("tanh", "relu")
 MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_WIDTH = 1024
@@ -100,6 +101,56 @@ class TrainConfig:
             True,
         ),
     )
+    baseline: str = field(
+        default="none",
+        metadata=_meta(
+            "What is subtracted from each action's weight: nothing, or a learned value function V(s) "
+            "(its own network, fitted every epoch), used through GAE(lambda). A good baseline cuts the "
+            "gradient's noise without biasing it; with it the weighting setting is not used.",
+            True,
+        ),
+    )
+    value_lr: float = field(
+        default=1e-2,
+        metadata=_meta("Adam learning rate of the value network (baseline = value).", True, 1e-6, 10.0),
+    )
+    value_iters: int = field(
+        default=25,
+        metadata=_meta(
+            "Gradient steps fitting the value network to each epoch's rewards-to-go (baseline = value).",
+            True,
+            1,
+            1000,
+        ),
+    )
+    gae_lambda: float = field(
+        default=0.97,
+        metadata=_meta(
+            "GAE lambda (baseline = value): 1 weights each action by its reward-to-go minus V(s), unbiased "
+            "but noisier; 0 by the one-step error r + gamma V(s') - V(s), least noisy but biased by V's errors.",
+            True,
+            0.0,
+            1.0,
+        ),
+    )
+    normalize_advantages: bool = field(
+        default=False,
+        metadata=_meta(
+            "Rescale each epoch's weights to mean 0 and standard deviation 1, so the step size no longer "
+            "depends on how large the rewards are.",
+            True,
+        ),
+    )
+    entropy_coef: float = field(
+        default=0.0,
+        metadata=_meta(
+            "Weight of an entropy bonus in the loss: pays the policy for staying random, against "
+            "settling early on one action. 0 turns it off.",
+            True,
+            0.0,
+            1.0,
+        ),
+    )
     seed: int = field(
         default=0,
         metadata=_meta("Random seed for the initial policy, environments and sampled actions.", False, 0, 2**31 - 1),
@@ -128,6 +179,12 @@ class TrainConfig:
                 raise ConfigError(f"{f.name} = {value!r}: must be a whole number between {lo:g} and {hi:g}", f.name)
             if not lo <= value <= hi:  # also rejects NaN
                 raise ConfigError(f"{f.name} = {value!r}: must be between {lo:g} and {hi:g}", f.name)
+        if self.baseline not in BASELINES:
+            raise ConfigError(f"baseline = {self.baseline!r}: must be one of {', '.join(BASELINES)}", "baseline")
+        if not isinstance(self.normalize_advantages, bool):
+            raise ConfigError(
+                f"normalize_advantages = {self.normalize_advantages!r}: must be true or false", "normalize_advantages"
+            )
         if self.weighting not in WEIGHTINGS:
             raise ConfigError(f"weighting = {self.weighting!r}: must be one of {', '.join(WEIGHTINGS)}", "weighting")
         if self.activation not in ACTIVATIONS:
@@ -179,6 +236,8 @@ class TrainConfig:
                 value = float(value)
             elif kind == "str" and not isinstance(value, str):
                 raise ConfigError(f"{name} = {value!r}: must be text", name)
+            elif kind == "bool" and not isinstance(value, bool):
+                raise ConfigError(f"{name} = {value!r}: must be true or false", name)
             values[name] = value
         return cls(**values).validate()
 
@@ -216,12 +275,12 @@ def describe(config: TrainConfig, other: TrainConfig) -> str:
         mine, theirs = getattr(config, name), getattr(other, name)
         if mine == theirs or name == "epochs":
             continue
-        if name == "weighting":
+        if name in ("weighting", "env_id"):
             parts.append(mine)
+        elif isinstance(mine, bool):
+            parts.append(f"{name.replace('_', ' ')} {'on' if mine else 'off'}")
         elif name == "hidden_sizes":
             parts.append(f"hidden {format_sizes(mine) or 'none'}")
-        elif name == "env_id":
-            parts.append(mine)
         else:
             parts.append(f"{name.replace('_', ' ')} {mine:g}" if isinstance(mine, int | float) else f"{name} {mine}")
     return ", ".join(parts) or "same settings"

@@ -30,6 +30,10 @@ CONTRACT_COLUMNS = [
     "batch_steps",
     "seconds",
     "steps_per_s",
+    "value_loss",
+    "kl",
+    "grad_norm",
+    "grad_var",
 ]
 
 
@@ -38,6 +42,12 @@ def test_every_config_field_has_its_contract_flag():
         [
             "--env",
             "--lr",
+            "--baseline",
+            "--value-lr",
+            "--value-iters",
+            "--gae-lambda",
+            "--normalize-advantages",
+            "--entropy-coef",
             "--batch-steps",
             "--epochs",
             "--hidden-sizes",

@@ -18,7 +18,7 @@ def test_non_finite_loss_is_refused_and_the_trainer_is_untouched(monkeypatch):
     trainer = Trainer(SMALL)
     trainer.train_epoch()
     before = params(trainer)
-    monkeypatch.setattr(trainer_module, "policy_weights", lambda *a: np.full(len(a[0]), np.inf))
+    monkeypatch.setattr(trainer_module, "advantages", lambda *a: np.full(len(a[0]), np.inf))
     with pytest.raises(TrainingDiverged, match="Epoch 2: the loss became .*after epoch 1.*smaller learning rate"):
         trainer.train_epoch()
     assert trainer.epoch == 1
@@ -50,16 +50,34 @@ def test_a_step_that_makes_a_weight_infinite_is_undone(monkeypatch):
 
 def test_cli_stops_with_one_line_and_keeps_the_last_good_epoch(monkeypatch, tmp_path, capsys):
     calls = {"n": 0}
-    real = trainer_module.policy_weights
+    real = trainer_module.advantages
 
     def nan_at_epoch_3(*args):
         calls["n"] += 1
         return real(*args) * (np.nan if calls["n"] == 3 else 1)
 
-    monkeypatch.setattr(trainer_module, "policy_weights", nan_at_epoch_3)
+    monkeypatch.setattr(trainer_module, "advantages", nan_at_epoch_3)
     assert main(["--epochs", "5", "--batch-steps", "300", "--out", str(tmp_path / "run")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("vpg-train: error: Epoch 3: the loss became nan")
     from vpg_gui.core.checkpoint import load_checkpoint
 
     assert len(load_checkpoint(tmp_path / "run" / "checkpoint.pt")["history"]) == 2
+
+
+def test_a_value_fit_gone_wrong_restores_both_networks(monkeypatch):
+    trainer = Trainer(SMALL.replace(baseline="value"))
+    trainer.train_epoch()
+    before = params(trainer), [p.detach().clone() for p in trainer.value.parameters()]
+    real_fit = Trainer._fit_value
+
+    def blown_fit(self, obs, targets):
+        real_fit(self, obs, targets)  # moves the value net, then reports a non-finite error
+        return float("nan")
+
+    monkeypatch.setattr(Trainer, "_fit_value", blown_fit)
+    with pytest.raises(TrainingDiverged, match="value network's fit.*smaller value learning rate"):
+        trainer.train_epoch()
+    assert all(torch.equal(a, b) for a, b in zip(before[0], params(trainer), strict=True))
+    assert all(torch.equal(a, b) for a, b in zip(before[1], trainer.value.parameters(), strict=True))
+    trainer.close()

@@ -21,7 +21,19 @@ from typing import Any
 
 from vpg_gui.core.files import atomic_write_bytes
 
-HOT_STATS = ("lr", "batch_steps", "gamma", "weighting")  # the hot settings each epoch records
+# The hot settings each epoch records (what the change markers compare).
+HOT_STATS = (
+    "lr",
+    "batch_steps",
+    "gamma",
+    "weighting",
+    "baseline",
+    "value_lr",
+    "value_iters",
+    "gae_lambda",
+    "normalize_advantages",
+    "entropy_coef",
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,17 @@ class EpochStats:
     weighting: str
     seconds: float  # wall time of sampling + update
     steps_per_s: float
+    # Diagnostics and the estimator's settings; defaults are what files from before them meant.
+    value_loss: float = 0.0  # the value net's squared error on this batch before fitting (0: no baseline)
+    kl: float = 0.0  # mean KL(policy before || after the update) over the batch's states
+    grad_norm: float = 0.0  # L2 norm of the loss gradient
+    grad_var: float = 0.0  # variance of the policy-gradient estimate, from its episodes (see diagnostics.py)
+    baseline: str = "none"
+    value_lr: float = 1e-2
+    value_iters: int = 25
+    gae_lambda: float = 0.97
+    normalize_advantages: bool = False
+    entropy_coef: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -49,13 +72,22 @@ class EpochStats:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EpochStats:
         """From a dict with these keys (CSV strings are converted to the field types; a CSV's
-        derived ``change`` column is ignored)."""
-        types = {f.name: f.type for f in dataclasses.fields(cls)}
-        missing, extra = sorted(set(types) - set(data)), sorted(set(data) - set(types) - {"change"})
+        derived ``change`` column is ignored; fields added later may be absent)."""
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        required = {name for name, f in fields.items() if f.default is dataclasses.MISSING}
+        missing, extra = sorted(required - set(data)), sorted(set(data) - set(fields) - {"change"})
         if missing or extra:
             raise ValueError(f"epoch record: missing {missing}, unexpected {extra}")
-        kinds = {"int": int, "float": float, "str": str}
-        return cls(**{k: kinds[types[k]](data[k]) for k in types})
+        kinds = {"int": int, "float": float, "str": str, "bool": _bool}
+        return cls(**{k: kinds[fields[k].type](v) for k, v in data.items() if k in fields})
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("True", "False"):  # as csv writes them
+        return value == "True"
+    raise ValueError(f"{value!r} is not True or False")
 
 
 STATS_COLUMNS = tuple(f.name for f in dataclasses.fields(EpochStats))
@@ -113,12 +145,14 @@ def changes(history: list[EpochStats]) -> list[tuple[int, str]]:
     out = []
     for before, after in zip(history, history[1:], strict=False):
         diffs = [
-            f"{name} {getattr(before, name):g} -> {getattr(after, name):g}"
-            if name != "weighting"
-            else f"{name} {before.weighting} -> {after.weighting}"
+            f"{name} {_shown(getattr(before, name))} -> {_shown(getattr(after, name))}"
             for name in HOT_STATS
             if getattr(before, name) != getattr(after, name)
         ]
         if diffs:
             out.append((after.epoch, ", ".join(diffs)))
     return out
+
+
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)

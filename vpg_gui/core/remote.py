@@ -124,6 +124,7 @@ class TrainerProcess:
                         raise EpochCancelled
             kind, payload = self._conn.recv()
         except (EOFError, OSError):
+            self._process.join(CANCEL_GRACE_S)  # the pipe can close before the exit is seen
             raise RuntimeError(
                 f"the training process ended unexpectedly (exit code {self._process.exitcode})"
             ) from None

@@ -10,6 +10,15 @@ array([3., 2., 1., 2., 1.])
 array([1.75, 1.5 , 1.  , 1.5 , 1.  ])
 >>> policy_weights(rew, lengths, gamma=1.0, weighting="episode-return")
 array([3., 3., 3., 2., 2.])
+
+With a value baseline, GAE(lambda): lambda = 1 is the reward-to-go minus V(s), lambda = 0 the
+one-step TD error. Every episode in a batch is played to its end, so the value after it is 0.
+
+>>> values = np.array([2., 1., 0., 1., 0.])
+>>> gae(rew, lengths, values, gamma=1.0, lam=1.0)
+array([1., 1., 1., 1., 1.])
+>>> gae(rew, lengths, values, gamma=1.0, lam=0.0)  # r + V(s') - V(s)
+array([0., 0., 1., 0., 1.])
 """
 
 from __future__ import annotations
@@ -50,3 +59,36 @@ def policy_weights(rew: np.ndarray, lengths: np.ndarray, gamma: float, weighting
         starts = np.cumsum(lengths) - lengths
         return np.repeat(rtg[starts], lengths)
     raise ValueError(f"weighting = {weighting!r}: must be episode-return or reward-to-go")
+
+
+def gae(rew: np.ndarray, lengths: np.ndarray, values: np.ndarray, gamma: float, lam: float) -> np.ndarray:
+    """Generalised advantage estimates: the (gamma * lam)-discounted sum of TD errors to the episode's end."""
+    values = np.asarray(values, dtype=np.float64)
+    next_values = np.append(values[1:], 0.0)
+    next_values[np.cumsum(lengths) - 1] = 0.0  # each episode ended: nothing follows its last step
+    deltas = np.asarray(rew, dtype=np.float64) + gamma * next_values - values
+    return reward_to_go(deltas, lengths, gamma * lam)
+
+
+def advantages(
+    rew: np.ndarray,
+    lengths: np.ndarray,
+    gamma: float,
+    weighting: str,
+    values: np.ndarray | None = None,
+    lam: float = 1.0,
+    normalize: bool = False,
+) -> np.ndarray:
+    """Each step's weight in the policy gradient: ``policy_weights`` without a baseline, GAE with
+    one (``values`` = V of each step's state), optionally normalised to mean 0, std 1.
+
+    >>> advantages(np.ones(4), np.array([2, 2]), 1.0, "reward-to-go", normalize=True).round(6)
+    array([ 1., -1.,  1., -1.])
+    """
+    if values is None:
+        weights = policy_weights(rew, lengths, gamma, weighting)
+    else:
+        weights = gae(rew, lengths, values, gamma, lam)
+    if normalize and weights.size > 1:
+        weights = (weights - weights.mean()) / (weights.std() + 1e-8)
+    return weights

@@ -23,6 +23,7 @@ from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_check
 from vpg_gui.core.metrics import EpochStats
 
 SUFFIX = ".vpgsession"
+MODEL_KEYS = ("policy", "optimizer", "value", "value_optimizer")  # Trainer.state()'s networks
 
 
 @dataclass
@@ -39,8 +40,7 @@ def save_session(path: Path | str, state: dict, kept_runs: list[tuple[str, list[
         path,
         {
             "config": state["config"],
-            "policy": state.get("policy"),
-            "optimizer": state.get("optimizer"),
+            **{key: state.get(key) for key in MODEL_KEYS},
             "history": state.get("history", []),
             "kept_runs": [{"label": label, "history": [s.to_dict() for s in h]} for label, h in kept_runs],
         },
@@ -60,5 +60,5 @@ def read_session(path: Path | str) -> Session:
     has_policy = data.get("policy") is not None
     if has_policy != bool(history):
         raise CheckpointError(f"{path}: session contents are not valid: policy and history do not match")
-    state = {k: data[k] for k in ("config", "policy", "optimizer", "history")} if has_policy else None
-    return Session(config, state, history, kept)
+    state = {"config": data["config"], "history": data["history"], **{k: data.get(k) for k in MODEL_KEYS}}
+    return Session(config, state if has_policy else None, history, kept)

@@ -2,7 +2,9 @@
 
 Each epoch plays whole episodes with the current policy until the batch holds at least
 ``batch_steps`` steps, weights every action's log-probability by its episode's return (or its
-reward-to-go) and takes ONE Adam step on ``-mean(logp * weight)``.
+reward-to-go, or a GAE advantage over a learned value baseline; see returns.advantages) and
+takes ONE Adam step on ``-mean(logp * weight) - entropy_coef * entropy``. With the baseline on,
+the value network is fitted to the batch's rewards-to-go (``value_iters`` Adam steps).
 
 >>> from vpg_gui.config import TrainConfig
 >>> trainer = Trainer(TrainConfig(batch_steps=500, seed=1))
@@ -12,12 +14,17 @@ reward-to-go) and takes ONE Adam step on ``-mean(logp * weight)``.
 >>> trainer.apply(trainer.config.replace(lr=0.05))  # hot: used from the next epoch
 >>> trainer.train_epoch().lr
 0.05
+>>> trainer.apply(trainer.config.replace(baseline="value"))  # so is the baseline
+>>> stats = trainer.train_epoch()
+>>> stats.baseline, stats.value_loss > 0, stats.grad_var > 0
+('value', True, True)
 >>> trainer.close()
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +34,17 @@ import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vpg_gui.core.diagnostics import grad_norm, gradient_variance, mean_kl
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.policy import build_mlp, numpy_copy
-from vpg_gui.core.returns import policy_weights
+from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.rollout import Sampler
+
+# The estimator's hot settings, recorded in each epoch's stats beside the diagnostics.
+ESTIMATOR_SETTINGS = ("baseline", "value_lr", "value_iters", "gae_lambda", "normalize_advantages", "entropy_coef")
 
 
 class Trainer:
@@ -44,7 +55,7 @@ class Trainer:
         self.info = env_info(config.env_id)
         with torch.random.fork_rng(devices=[]):  # seed the init without disturbing global RNG
             torch.manual_seed(config.seed)
-            self.policy, self.optimizer = self._new_model()
+            self.policy, self.optimizer, self.value, self.value_optimizer = self._new_model()
         self.num_envs = config.num_envs or auto_num_envs(self.info, config.batch_steps)
         self.sampler = Sampler(self.info, self.num_envs)
         self.history: list[EpochStats] = []
@@ -76,18 +87,33 @@ class Trainer:
         start = time.perf_counter()
         for group in self.optimizer.param_groups:
             group["lr"] = cfg.lr
+        for group in self.value_optimizer.param_groups:
+            group["lr"] = cfg.value_lr
         typical = self.history[-1].length_mean if self.history else 1.0
         batch = self.sampler.collect(self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel)
-        weights = policy_weights(batch.rew, batch.lengths, cfg.gamma, cfg.weighting)
+        obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
+        before = copy.deepcopy(self._model_state())  # restored if the update goes wrong
+        values, value_loss = None, 0.0
+        if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
+            with torch.no_grad():
+                values = self.value(obs).squeeze(-1).double().numpy()
+            value_loss = self._fit_value(obs, reward_to_go(batch.rew, batch.lengths, cfg.gamma))
+        weights = advantages(
+            batch.rew, batch.lengths, cfg.gamma, cfg.weighting, values, cfg.gae_lambda, cfg.normalize_advantages
+        )
+        w = torch.from_numpy(weights.astype(np.float32))
 
-        logp_all = torch.log_softmax(self.policy(torch.from_numpy(batch.obs)), dim=-1)
-        logp = logp_all.gather(1, torch.from_numpy(batch.act)[:, None]).squeeze(1)
-        loss = -(logp * torch.from_numpy(weights.astype(np.float32))).mean()
+        logp_all = torch.log_softmax(self.policy(obs), dim=-1)
+        logp = logp_all.gather(1, act[:, None]).squeeze(1)
+        entropy = -(logp_all.exp() * logp_all).sum(-1).mean()
+        loss = -(logp * w).mean() - cfg.entropy_coef * entropy
         self.optimizer.zero_grad()
         loss.backward()
-        self._guarded_step(loss)
+        norm = grad_norm(self.policy.parameters())
+        variance = gradient_variance(self.policy, obs, act, w, batch.lengths)
+        self._guarded_step(loss, value_loss, before)
         with torch.no_grad():
-            entropy = float(-(logp_all.exp() * logp_all).sum(-1).mean())
+            kl = mean_kl(logp_all, torch.log_softmax(self.policy(obs), dim=-1))
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -101,33 +127,69 @@ class Trainer:
             episodes=len(batch.lengths),
             steps=batch.steps,
             loss=loss.item(),
-            entropy=entropy,
+            entropy=entropy.item(),
             lr=cfg.lr,
             batch_steps=cfg.batch_steps,
             gamma=cfg.gamma,
             weighting=cfg.weighting,
             seconds=seconds,
             steps_per_s=batch.steps / seconds,
+            value_loss=value_loss,
+            kl=kl,
+            grad_norm=norm,
+            grad_var=variance,
+            **{name: getattr(cfg, name) for name in ESTIMATOR_SETTINGS},
         )
         self.history.append(stats)
         return stats
 
-    def _guarded_step(self, loss: torch.Tensor) -> None:
-        """optimizer.step(), unless the loss or a gradient is not finite; if the step makes a weight
-        non-finite, undo it. Either way raise TrainingDiverged, the trainer as before the epoch."""
+    def _fit_value(self, obs: torch.Tensor, targets: np.ndarray) -> float:
+        """``value_iters`` Adam steps on the squared error to ``targets``; returns the error before them."""
+        target = torch.from_numpy(targets.astype(np.float32))
+        first = None
+        for _ in range(self.config.value_iters):
+            loss = ((self.value(obs).squeeze(-1) - target) ** 2).mean()
+            self.value_optimizer.zero_grad()
+            loss.backward()
+            self.value_optimizer.step()
+            first = loss.item() if first is None else first
+        return first
+
+    def _guarded_step(self, loss: torch.Tensor, value_loss: float, before: dict) -> None:
+        """optimizer.step(), unless the loss, a gradient or the value fit is not finite; if the step
+        makes a weight non-finite, undo it. Either way raise TrainingDiverged, the trainer (value
+        net included) restored to ``before``, its state before the epoch."""
         epoch, lr = self.epoch + 1, self.config.lr
         advice = f"The policy is as it was after epoch {epoch - 1}. Try a smaller learning rate (now {lr:g})."
-        grads = [p.grad for p in self.policy.parameters() if p.grad is not None]
+        problem = None
         if not torch.isfinite(loss):
-            raise TrainingDiverged(f"Epoch {epoch}: the loss became {loss.item()}. {advice}")
-        if not all(torch.isfinite(g).all() for g in grads):
-            raise TrainingDiverged(f"Epoch {epoch}: a gradient became NaN or infinite. {advice}")
-        before = copy.deepcopy((self.policy.state_dict(), self.optimizer.state_dict()))
-        self.optimizer.step()
-        if not all(torch.isfinite(p).all() for p in self.policy.parameters()):
-            self.policy.load_state_dict(before[0])
-            self.optimizer.load_state_dict(before[1])
-            raise TrainingDiverged(f"Epoch {epoch}: a weight became NaN or infinite. {advice}")
+            problem = f"the loss became {loss.item()}"
+        elif not all(torch.isfinite(p.grad).all() for p in self.policy.parameters() if p.grad is not None):
+            problem = "a gradient became NaN or infinite"
+        elif not (math.isfinite(value_loss) and all(torch.isfinite(p).all() for p in self.value.parameters())):
+            problem = "the value network's fit became NaN or infinite"
+            advice += f" Or a smaller value learning rate (now {self.config.value_lr:g})."
+        else:
+            self.optimizer.step()
+            if not all(torch.isfinite(p).all() for p in self.policy.parameters()):
+                problem = "a weight became NaN or infinite"
+        if problem:
+            self._load_model_state(before)
+            raise TrainingDiverged(f"Epoch {epoch}: {problem}. {advice}")
+
+    def _model_state(self) -> dict:
+        return {
+            "policy": self.policy.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "value": self.value.state_dict(),
+            "value_optimizer": self.value_optimizer.state_dict(),
+        }
+
+    def _load_model_state(self, state: dict) -> None:
+        self.policy.load_state_dict(state["policy"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.value.load_state_dict(state["value"])
+        self.value_optimizer.load_state_dict(state["value_optimizer"])
 
     # --- checkpoints -------------------------------------------------------------------------
 
@@ -135,8 +197,7 @@ class Trainer:
         """The run as plain data (copies): config, policy, optimizer, history."""
         return {
             "config": self.config.to_dict(),
-            "policy": copy.deepcopy(self.policy.state_dict()),
-            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            **copy.deepcopy(self._model_state()),
             "history": [s.to_dict() for s in self.history],
         }
 
@@ -176,22 +237,35 @@ class Trainer:
         self._restore(path, data)
         self.config = TrainConfig.from_dict(theirs)
 
-    def _new_model(self) -> tuple[torch.nn.Module, torch.optim.Optimizer]:
+    def _new_model(self) -> tuple[torch.nn.Module, torch.optim.Optimizer, torch.nn.Module, torch.optim.Optimizer]:
+        """Policy and value networks with their optimizers. The value net always exists (it is
+        small), so that turning the baseline on mid-run needs nothing but the setting."""
         cfg, info = self.config, self.info
         policy = build_mlp(info.obs_dim, cfg.hidden_sizes, info.n_actions, cfg.activation)
-        return policy, torch.optim.Adam(policy.parameters(), lr=cfg.lr)
+        value = build_mlp(info.obs_dim, cfg.hidden_sizes, 1, cfg.activation)
+        return (
+            policy,
+            torch.optim.Adam(policy.parameters(), lr=cfg.lr),
+            value,
+            torch.optim.Adam(value.parameters(), lr=cfg.value_lr),
+        )
 
     def _restore(self, path: Path | str, data: dict) -> None:
         # Load into fresh objects and swap only when everything fitted: a bad file leaves us untouched.
-        policy, optimizer = self._new_model()
+        # Files from before the value baseline have no value net: it starts fresh.
+        policy, optimizer, value, value_optimizer = self._new_model()
         try:
             history = [EpochStats.from_dict(d) for d in data["history"]]
             policy.load_state_dict(data["policy"])
             optimizer.load_state_dict(data["optimizer"])
+            if data.get("value") is not None:
+                value.load_state_dict(data["value"])
+                value_optimizer.load_state_dict(data["value_optimizer"])
         except (ValueError, KeyError, RuntimeError, TypeError) as exc:
             reason = str(exc).strip().splitlines()[0]
             raise CheckpointError(f"{path}: checkpoint does not fit this policy: {reason}") from None
         self.policy, self.optimizer, self.history = policy, optimizer, history
+        self.value, self.value_optimizer = value, value_optimizer
 
     def close(self) -> None:
         self.sampler.close()
