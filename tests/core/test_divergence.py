@@ -69,13 +69,13 @@ def test_a_value_fit_gone_wrong_restores_both_networks(monkeypatch):
     trainer = Trainer(SMALL.replace(baseline="value"))
     trainer.train_epoch()
     before = params(trainer), [p.detach().clone() for p in trainer.value.parameters()]
-    real_fit = Trainer._fit_value
+    real_fit = Trainer.fit_value
 
-    def blown_fit(self, obs, targets):
-        real_fit(self, obs, targets)  # moves the value net, then reports a non-finite error
+    def blown_fit(self, *args):
+        real_fit(self, *args)  # moves the value net, then reports a non-finite error
         return float("nan")
 
-    monkeypatch.setattr(Trainer, "_fit_value", blown_fit)
+    monkeypatch.setattr(Trainer, "fit_value", blown_fit)
     with pytest.raises(TrainingDiverged, match="value network's fit.*smaller value learning rate"):
         trainer.train_epoch()
     assert all(torch.equal(a, b) for a, b in zip(before[0], params(trainer), strict=True))

@@ -19,6 +19,12 @@ def test_controls_bind_both_ways(qtbot):
         weighting="reward-to-go",
         gamma=0.99,
         activation="relu",
+        baseline="value",
+        value_lr=0.002,
+        value_iters=40,
+        gae_lambda=0.9,
+        normalize_advantages=True,
+        entropy_coef=0.01,
     )
     panel = ControlsPanel(TrainConfig())
     qtbot.addWidget(panel)

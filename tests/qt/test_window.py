@@ -1,4 +1,5 @@
 import numpy as np
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from vpg_gui.qt.worker import RunState
@@ -90,7 +91,8 @@ def test_hot_changes_show_up_in_the_next_epoch(qtbot, window):
     window.train_button.click()
     wait_epochs(qtbot, window, 1)
     changed_at = len(window.history)
-    window.controls.lr.setValue(0.05)
+    with QSignalBlocker(window.controls.lr):  # one edit carrying both, so no epoch sees only one
+        window.controls.lr.setValue(0.05)
     window.controls.batch_steps.setValue(700)
     # Epochs already finished (or in flight) keep the old values; from the first epoch the worker
     # starts after the change on, every epoch uses the new ones.

@@ -97,7 +97,7 @@ class Trainer:
         if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
             with torch.no_grad():
                 values = self.value(obs).squeeze(-1).double().numpy()
-            value_loss = self._fit_value(obs, reward_to_go(batch.rew, batch.lengths, cfg.gamma))
+            value_loss = self.fit_value(obs, reward_to_go(batch.rew, batch.lengths, cfg.gamma), cfg.value_iters)
         weights = advantages(
             batch.rew, batch.lengths, cfg.gamma, cfg.weighting, values, cfg.gae_lambda, cfg.normalize_advantages
         )
@@ -143,11 +143,12 @@ class Trainer:
         self.history.append(stats)
         return stats
 
-    def _fit_value(self, obs: torch.Tensor, targets: np.ndarray) -> float:
-        """``value_iters`` Adam steps on the squared error to ``targets``; returns the error before them."""
+    def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
+        """``iters`` Adam steps of the value net on the squared error to ``targets``; returns the
+        error before them."""
         target = torch.from_numpy(targets.astype(np.float32))
         first = None
-        for _ in range(self.config.value_iters):
+        for _ in range(iters):
             loss = ((self.value(obs).squeeze(-1) - target) ** 2).mean()
             self.value_optimizer.zero_grad()
             loss.backward()

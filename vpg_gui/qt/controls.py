@@ -15,6 +15,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from vpg_gui.config import (
     ACTIVATIONS,
+    BASELINES,
     COLD_FIELDS,
     WEIGHTINGS,
     ConfigError,
@@ -81,6 +83,23 @@ class ControlsPanel(QWidget):
         self.gamma = QDoubleSpinBox(objectName="gammaSpin", decimals=3, singleStep=0.01)
         self.gamma.setRange(*field_range("gamma"))
         self._add(form, "gamma", "Discount γ", self.gamma)
+        self.baseline = QComboBox(objectName="baselineCombo")
+        self.baseline.addItems(BASELINES)
+        self._add(form, "baseline", "Baseline", self.baseline)
+        self.value_lr = QDoubleSpinBox(objectName="valueLrSpin", decimals=6)
+        self.value_lr.setRange(*field_range("value_lr"))
+        self.value_lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self._add(form, "value_lr", "Value lr", self.value_lr)
+        self.value_iters = self._int_spin("valueItersSpin", "value_iters", step=5)
+        self._add(form, "value_iters", "Value iters", self.value_iters)
+        self.gae_lambda = QDoubleSpinBox(objectName="gaeLambdaSpin", decimals=3, singleStep=0.01)
+        self.gae_lambda.setRange(*field_range("gae_lambda"))
+        self._add(form, "gae_lambda", "GAE λ", self.gae_lambda)
+        self.normalize = QCheckBox("normalise advantages", objectName="normalizeCheck")
+        self._add(form, "normalize_advantages", "", self.normalize)
+        self.entropy_coef = QDoubleSpinBox(objectName="entropyCoefSpin", decimals=4, singleStep=0.001)
+        self.entropy_coef.setRange(*field_range("entropy_coef"))
+        self._add(form, "entropy_coef", "Entropy bonus", self.entropy_coef)
 
         self.hidden_sizes = QLineEdit(objectName="hiddenSizesEdit", placeholderText="e.g. 32 or 64,64")
         self._add(form, "hidden_sizes", "Hidden sizes", self.hidden_sizes)
@@ -106,6 +125,12 @@ class ControlsPanel(QWidget):
             self.epochs.valueChanged,
             self.weighting.currentTextChanged,
             self.gamma.valueChanged,
+            self.baseline.currentTextChanged,
+            self.value_lr.valueChanged,
+            self.value_iters.valueChanged,
+            self.gae_lambda.valueChanged,
+            self.normalize.toggled,
+            self.entropy_coef.valueChanged,
             self.hidden_sizes.textEdited,
             self.activation.currentTextChanged,
             self.seed.valueChanged,
@@ -124,7 +149,8 @@ class ControlsPanel(QWidget):
     def _add(self, form: QFormLayout, field: str, label: str, widget: QWidget, tooltip_on: QWidget | None = None):
         (tooltip_on or widget).setToolTip(field_help(field))
         form.addRow(label, widget)
-        form.labelForField(widget).setToolTip(field_help(field))
+        if label:
+            form.labelForField(widget).setToolTip(field_help(field))
         self.rows[field] = widget
         if field in COLD_FIELDS:  # says so when an edit waits for Reset
             hint = QLabel("applies on Reset", objectName=f"pending_{field}")
@@ -146,13 +172,20 @@ class ControlsPanel(QWidget):
             epochs=self.epochs.value(),
             gamma=self.gamma.value(),
             weighting=self.weighting.currentText(),
+            baseline=self.baseline.currentText(),
+            value_lr=self.value_lr.value(),
+            value_iters=self.value_iters.value(),
+            gae_lambda=self.gae_lambda.value(),
+            normalize_advantages=self.normalize.isChecked(),
+            entropy_coef=self.entropy_coef.value(),
             seed=self.seed.value(),
             num_envs=self.num_envs.value(),
         ).validate()
 
     def set_config(self, config: TrainConfig) -> None:
         widgets = (self.env, self.lr, self.lr_slider, self.batch_steps, self.epochs, self.weighting)
-        widgets += (self.gamma, self.hidden_sizes, self.activation, self.seed, self.num_envs)
+        widgets += (self.gamma, self.hidden_sizes, self.activation, self.seed, self.num_envs, self.baseline)
+        widgets += (self.value_lr, self.value_iters, self.gae_lambda, self.normalize, self.entropy_coef)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -163,6 +196,12 @@ class ControlsPanel(QWidget):
             self.epochs.setValue(config.epochs)
             self.weighting.setCurrentText(config.weighting)
             self.gamma.setValue(config.gamma)
+            self.baseline.setCurrentText(config.baseline)
+            self.value_lr.setValue(config.value_lr)
+            self.value_iters.setValue(config.value_iters)
+            self.gae_lambda.setValue(config.gae_lambda)
+            self.normalize.setChecked(config.normalize_advantages)
+            self.entropy_coef.setValue(config.entropy_coef)
             self.hidden_sizes.setText(format_sizes(config.hidden_sizes))
             self.activation.setCurrentText(config.activation)
             self.seed.setValue(config.seed)

@@ -1,6 +1,6 @@
-"""The live plots: mean return per epoch with its min-max band and the solved line, and mean
-episode length per epoch; change markers, kept runs for comparison, EMA smoothing. Curves are
-created once and fed with ``setData``.
+"""The live plots: mean return per epoch with its min-max band and the solved line, mean
+episode length per epoch, and a diagnostic of the update (diagnostics_plot.py); change
+markers, kept runs for comparison, EMA smoothing. Curves are created once and fed with ``setData``.
 
     plots = TrainingPlots()
     plots.set_env(475.0, 500)          # solved line and y ranges from the env's spec (None: none)
@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vpg_gui.core.metrics import EpochStats, changes
+from vpg_gui.qt.diagnostics_plot import SERIES, DiagnosticsPlot
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
 # and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
@@ -29,7 +30,7 @@ BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
-PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean")
+PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean", *SERIES)
 MAX_KEPT = 8  # runs kept on the plots for comparison after Reset
 KEPT_COLORS = [
     (c[0], c[1], c[2], 150)
@@ -139,8 +140,11 @@ class TrainingPlots(QWidget):
         self.return_plot = _plot("returnPlot", "Mean return per epoch (band: min to max)", "return")
         self.length_plot = _plot("lengthPlot", "Mean episode length per epoch", "steps")
         self.length_plot.setXLink(self.return_plot)
+        self.diagnostics = DiagnosticsPlot()
+        self.diagnostics.plot.setXLink(self.return_plot)
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
+        layout.addWidget(self.diagnostics, 2)
         self.legend = self.return_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
         self.legend.setVisible(False)
 
@@ -183,12 +187,14 @@ class TrainingPlots(QWidget):
         self.history.extend(new)
         for name, column in self._drawn.items():
             column.extend(getattr(s, name) for s in new)
+        columns = {name: np.asarray(c, float) for name, c in self._drawn.items()}
+        self.diagnostics.set_columns(columns["epoch"], {name: columns[name] for name in SERIES})
         if not self.history:
             for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
                 item.setData([], [])
             self._fit(0, 0.0, 0.0, 0.0)
             return
-        x, mean, lo, hi, lengths = (np.asarray(c, float) for c in self._drawn.values())
+        x, mean, lo, hi, lengths = (columns[name] for name in PLOTTED[:5])
         self.mean_curve.setData(x, ema(mean, self.smoothing))
         band_x, band_lo, band_hi = _envelope(x, lo, hi)  # the band always shows the raw spread
         self._band_lo.setData(band_x, band_lo)
@@ -293,8 +299,10 @@ class TrainingPlots(QWidget):
                 line.setPen(self._marker_pen())
         font = QFont()
         font.setPointSize(16 if on else 9)
-        for plot in (self.return_plot, self.length_plot):
-            plot.setTitle(plot.getPlotItem().titleLabel.text, color="#222", size="20pt" if on else "12pt")
+        self.diagnostics.curve.setPen(pg.mkPen(self.diagnostics.curve.opts["pen"].color(), width=2 * self._width))
+        for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
+            if plot is not self.diagnostics.plot:
+                plot.setTitle(plot.getPlotItem().titleLabel.text, color="#222", size="20pt" if on else "12pt")
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTickFont(font)
                 plot.getAxis(axis).label.setFont(font)

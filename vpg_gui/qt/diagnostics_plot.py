@@ -1,0 +1,99 @@
+"""The third plot: one per-epoch diagnostic of the update, picked from a list, each explained.
+
+    view = DiagnosticsPlot()
+    view.set_columns(x, {"grad_var": [...], ...})   # TrainingPlots feeds it the drawn columns
+    view.series.setCurrentIndex(1)                  # or the user picks another series
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+# EpochStats field -> (name in the list, what it tells, in a tooltip)
+SERIES = {
+    "grad_var": (
+        "gradient variance",
+        "How noisy this epoch's gradient estimate is: the spread of its episodes' separate estimates, "
+        "divided by their number. Reward-to-go and a value baseline make it smaller, for the same batch size.",
+    ),
+    "loss": (
+        "policy loss",
+        "-mean(log-probability x weight) before the update. Not a measure of progress: its scale follows the weights.",
+    ),
+    "value_loss": (
+        "value loss",
+        "How far the value network's predictions were from this batch's rewards-to-go, before fitting "
+        "(mean squared error). 0 without a baseline.",
+    ),
+    "entropy": (
+        "entropy",
+        "How random the policy still is, in nats (ln 2 = 0.69 for two equally likely actions). Falling to "
+        "0 means it always picks the same action in a state.",
+    ),
+    "kl": (
+        "KL (before || after)",
+        "How far one update moved the policy: the mean KL divergence between the policy before and after it, "
+        "over the batch's states. Spikes mean a step too large.",
+    ),
+    "grad_norm": (
+        "gradient norm",
+        "Length of the loss gradient. With Adam the step size does not follow it, but its jumps show noisy epochs.",
+    ),
+}
+PEN = pg.mkPen("#6a1b9a", width=2)
+
+
+class DiagnosticsPlot(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Diagnostic:"))
+        self.series = QComboBox(objectName="diagnosticsSeries")
+        for i, (field, (name, help_text)) in enumerate(SERIES.items()):
+            self.series.addItem(name, field)
+            self.series.setItemData(i, help_text, Qt.ItemDataRole.ToolTipRole)
+        bar.addWidget(self.series)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("diagnosticsPlot")
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.disableAutoRange()
+        self.curve = self.plot.plot([], [], pen=PEN)  # the plot's first data item
+        layout.addWidget(self.plot, 1)
+        self._x = np.zeros(0)
+        self._columns: dict[str, np.ndarray] = {}
+        self.series.currentIndexChanged.connect(self._on_series)
+        self._on_series()
+
+    @property
+    def field(self) -> str:
+        return self.series.currentData()
+
+    def set_columns(self, x: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+        self._x, self._columns = x, columns
+        self._draw()
+
+    def _on_series(self) -> None:
+        name, help_text = SERIES[self.field]
+        self.series.setToolTip(help_text)
+        self.plot.setToolTip(help_text)
+        self.plot.setLabel("left", name)
+        self._draw()
+
+    def _draw(self) -> None:
+        y = self._columns.get(self.field, np.zeros(0))
+        self.curve.setData(self._x, y)
+        if len(y):
+            lo, hi = float(np.min(y)), float(np.max(y))
+            pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
+            (_, _), (y0, y1) = self.plot.viewRange()
+            if lo < y0 or hi > y1 or (hi - lo) < (y1 - y0) / 4:  # change the axis only when needed
+                self.plot.setYRange(lo - pad, hi + pad, padding=0)
