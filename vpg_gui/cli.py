@@ -2,6 +2,7 @@
 
     vpg-train --epochs 30 --weighting reward-to-go --out runs/rtg
     vpg-train --resume runs/rtg/checkpoint.pt --epochs 60 --out runs/rtg
+    vpg-train --seeds 0-4 --baseline value --out runs/sweep   # seeds in parallel processes
 
 Bad input gets one line on stderr and exit code 2, before anything is written.
 """
@@ -38,6 +39,15 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _seeds(text: str) -> list[int]:
+    from vpg_gui.core.sweep import parse_seeds
+
+    try:
+        return parse_seeds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _num_envs(text: str) -> int:
@@ -88,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, metavar="DIR", help="write metrics.csv, config.toml and checkpoint.pt here")
     parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
+    parser.add_argument(
+        "--seeds",
+        type=_seeds,
+        metavar="A-B|A,B,...",
+        help="train every seed of a range (0-4) or list (1,3,7) in parallel processes, up to one per core; "
+        "with --out, each seed's files go to DIR/seed-N/ and the per-epoch mean and spread over seeds to "
+        "DIR/aggregate.csv",
+    )
     return parser
 
 
@@ -120,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.out is not None:
             _check_out_dir(args.out, args.resume)
+        if args.seeds is not None:
+            if args.resume is not None:
+                raise ConfigError("--seeds: cannot be combined with --resume")
+            config = TrainConfig(**settings).validate()
+            if config.epochs == 0:
+                raise ConfigError("--seeds: needs --epochs above 0 (each seed runs that many epochs)")
+            return _sweep(config, args.seeds, args.out, args.json)
         if args.resume is not None:
             cold = sorted(set(settings) - HOT_FIELDS)
             if cold:
@@ -137,6 +162,54 @@ def main(argv: list[str] | None = None) -> int:
         return _run(trainer, args.out, args.json)
     finally:
         trainer.close()
+
+
+def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: bool) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from vpg_gui.core.files import atomic_write_bytes
+    from vpg_gui.core.sweep import AGGREGATE_COLUMNS, SeedSweep, aggregate
+
+    if out is not None:
+        if (out / "aggregate.csv").exists():
+            raise ConfigError(f"--out {out}: already holds a sweep (aggregate.csv); choose a new directory")
+        out.mkdir(parents=True, exist_ok=True)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    sweep = SeedSweep(config, seeds, out=out)
+    bar = tqdm(total=len(seeds) * config.epochs, unit="epoch", file=sys.stderr, desc=f"{len(seeds)} seeds")
+    try:
+        while not stop.is_set():
+            done = sweep.poll()
+            bar.update(sum(map(len, sweep.histories.values())) - bar.n)
+            if done:
+                break
+            time.sleep(0.1)
+    finally:
+        bar.close()
+        if stop.is_set():
+            sweep.cancel()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stop.is_set():
+        print(f"{PROG}: sweep stopped; each seed's metrics.csv holds its finished epochs", file=sys.stderr)
+        return 130
+    rows = aggregate(sweep.histories)
+    if out is not None:
+        text = ",".join(AGGREGATE_COLUMNS) + "\n" + "".join(
+            ",".join(str(row[c]) for c in AGGREGATE_COLUMNS) + "\n" for row in rows
+        )
+        atomic_write_bytes(out / "aggregate.csv", text.encode())
+    if as_json:
+        for row in rows:
+            print(json.dumps(row))
+    for seed, history in sweep.histories.items():
+        note = f" (stopped: {sweep.errors[seed]})" if seed in sweep.errors else ""
+        last = f"return {history[-1].return_mean:.1f} at epoch {history[-1].epoch}" if history else "no epoch"
+        print(f"seed {seed}: {last}{note}", file=sys.stderr)
+    return 1 if sweep.errors else 0
 
 
 def _run(trainer, out: Path | None, as_json: bool) -> int:

@@ -46,7 +46,7 @@ class TrainerProcess:
     once). Calls block until the child answers; a ``cancel`` callback can cut the wait short."""
 
     def __init__(self):
-        ctx = _context()
+        ctx = process_context()
         self._conn, child_end = ctx.Pipe()
         self._cancel = ctx.RawValue("b", 0)  # read by the child every vector step: no lock
         self._process = ctx.Process(target=_serve, args=(child_end, self._cancel), name="vpg-trainer", daemon=True)
@@ -140,11 +140,11 @@ class TrainerProcess:
 def start_server() -> None:
     """Start the fork server now, so that it has loaded torch (~2 s, in its own process) by the
     time the first TrainerProcess asks for a child. Returns at once."""
-    if _context().get_start_method() == "forkserver":
+    if process_context().get_start_method() == "forkserver":
         multiprocessing.forkserver.ensure_running()
 
 
-def _context():
+def process_context():
     """Fork would copy the GUI's threads' locks mid-use; spawn would load torch anew in every child
     (2 s). A fork server loads it once, and forks each child from that clean process."""
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
