@@ -4,6 +4,7 @@ import csv
 import xml.etree.ElementTree as ET
 
 import imageio.v2 as imageio
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
@@ -209,3 +210,27 @@ def test_settings_are_remembered(qtbot, window):
         assert again.controls.config().lr == 0.05
     finally:
         again.close()
+
+
+def test_compare_seeds_draws_a_band_while_the_live_run_goes_on(qtbot, window):
+    window.controls.epochs.setValue(3)
+    window.train_button.click()
+    window.compare_action.trigger()
+    job = window.seed_job
+    qtbot.waitUntil(lambda: not job.running, timeout=60000)
+    x, mean = window.plots.seed_mean.getData()
+    assert list(x) == [1, 2, 3] and len(job.seeds) == 5
+    per_epoch = [[job._sweep.histories[s][i].return_mean for s in job.seeds] for i in range(3)]
+    assert np.allclose(mean, [np.mean(v) for v in per_epoch])
+    qtbot.waitUntil(lambda: len(window.history) == 3, timeout=60000)  # the live run was not held up
+
+
+def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path):
+    win = MainWindow(FAST.replace(epochs=500))
+    qtbot.addWidget(win)
+    win.show()
+    win.compare_action.trigger()
+    qtbot.waitUntil(lambda: any(win.seed_job._sweep.histories.values()) or win.seed_job._sweep.poll(), timeout=60000)
+    processes = list(win.seed_job._sweep._pool._pool)
+    win.close()
+    assert not win.seed_job.running and not any(p.is_alive() for p in processes)

@@ -37,8 +37,10 @@ from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
 from vpg_gui.qt.plots import TrainingPlots
 from vpg_gui.qt.render import RenderPanel
+from vpg_gui.qt.seed_compare import COMPARE_SEEDS, SeedCompare
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
+DEFAULT_COMPARE_EPOCHS = 50  # Compare seeds when Epochs is 0 (until stopped) and the run is shorter
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 AUTOSAVE_NAME = "last-run.csv"  # in the user's data directory (QStandardPaths.AppDataLocation)
@@ -50,6 +52,7 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("N", "Step: run one epoch"),
     ("R", "Reset"),
     ("P", "Play / stop playing episodes"),
+    ("Ctrl+K", "Compare seeds of the current settings"),
     ("F11", "Presentation mode"),
     ("Ctrl+O", "Open session"),
     ("Ctrl+S", "Save session"),
@@ -73,6 +76,7 @@ class MainWindow(FileActions, QMainWindow):
         self._closing = False
         self.snapshots: dict = {}  # epoch -> NumpyPolicy of this run (a few KB each), for GIFs
         self.gif_jobs: list = []
+        self.seed_job: SeedCompare | None = None
         self.settings = QSettings()
         if config is None:  # no flags given: the settings of last time
             config = _saved_config(self.settings)
@@ -193,9 +197,33 @@ class MainWindow(FileActions, QMainWindow):
             view, "Clear old runs", self.plots.clear_kept_runs, None, "clearRunsAction"
         )
         self.toolbar.addAction(self.clear_runs_action)
+        self.compare_action = self._action(run, "Compare seeds", self.compare_seeds, "Ctrl+K", "compareSeedsAction")
+        self.compare_action.setToolTip(
+            f"Train {COMPARE_SEEDS} seeds of the current settings in the background and draw their mean ± std "
+            "on the return plot: is a difference between two runs more than luck?"
+        )
+        self.toolbar.addAction(self.compare_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Shortcuts", self.show_shortcuts, None, "shortcutsAction")
+
+    def compare_seeds(self) -> None:
+        config = self._valid_config()
+        if config is None:
+            return
+        if self.seed_job is not None:
+            self.seed_job.cancel()
+        epochs = config.epochs or max(len(self.history), DEFAULT_COMPARE_EPOCHS)
+        config = config.replace(epochs=epochs)
+        self.seed_job = SeedCompare(config, range(config.seed, config.seed + COMPARE_SEEDS), self)
+        self.seed_job.progress.connect(lambda text: self.statusBar().showMessage(text, 2000))
+        self.seed_job.finished.connect(self.plots.show_seed_band)
+        self.seed_job.failed.connect(self._on_compare_failed)
+
+    def _on_compare_failed(self, message: str, details: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Compare seeds", message, parent=self)
+        box.setDetailedText(details)
+        box.open()
 
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in SHORTCUTS)
@@ -455,6 +483,8 @@ class MainWindow(FileActions, QMainWindow):
             self._autosave.close()
             self._autosave = None
         self.render_panel.stop()
+        if self.seed_job is not None:
+            self.seed_job.cancel()
         self.worker.shutdown()
         self.thread_.quit()
         if not self.thread_.wait(SHUTDOWN_WAIT_MS):  # e.g. a training process still starting

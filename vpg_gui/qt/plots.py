@@ -28,6 +28,8 @@ from vpg_gui.qt.diagnostics_plot import SERIES, DiagnosticsPlot
 MEAN_PEN = pg.mkPen("#1565c0", width=2)
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
+SEED_PEN = pg.mkPen("#e65100", width=2, style=Qt.PenStyle.DashLine)
+SEED_BRUSH = pg.mkBrush("#fde3c8")
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
 PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean", *SERIES)
@@ -171,6 +173,13 @@ class TrainingPlots(QWidget):
         self.markers: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = {}  # epoch -> lines
         self.kept: list[_KeptRun] = []
         self._width = 1.0  # line width scale (presentation mode)
+        # Compare seeds: the mean over seeds and a mean +- std band, one comparison at a time.
+        self.seed_mean = self.return_plot.plot([], [], pen=SEED_PEN)
+        self._seed_lo, self._seed_hi = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
+        self.seed_band = pg.FillBetweenItem(self._seed_lo, self._seed_hi, brush=SEED_BRUSH)
+        self.seed_band.setZValue(-20)
+        self._seed_x_max = 0.0
+        self.return_plot.addItem(self.seed_band)
 
     def set_history(self, history: list[EpochStats]) -> None:
         """Draw ``history``. When it extends what is drawn (the usual case: new epochs), only the
@@ -250,9 +259,29 @@ class TrainingPlots(QWidget):
         self.legend.setVisible(True)
 
     def clear_kept_runs(self) -> None:
+        """Drop the kept runs and the seed comparison."""
         for run in list(self.kept):
             self._drop_kept(run)
+        self.show_seed_band("", {})
         self.legend.setVisible(False)
+
+    def show_seed_band(self, label: str, histories: dict) -> None:
+        """Mean +- std over seeds of each epoch's mean return (epochs every seed reached)."""
+        from vpg_gui.core.sweep import aggregate
+
+        rows = aggregate(histories)
+        x = np.array([r["epoch"] for r in rows], float)
+        mean = np.array([r["return_mean"] for r in rows], float)
+        std = np.array([r["return_std"] for r in rows], float)
+        self.seed_mean.setData(x, mean)
+        self._seed_lo.setData(x, mean - std)
+        self._seed_hi.setData(x, mean + std)
+        self.legend.removeItem(self.seed_mean)
+        self._seed_x_max = x[-1] if rows else 0.0
+        if rows:
+            self.legend.addItem(self.seed_mean, label)
+            self.legend.setVisible(True)
+            self._fit(x[-1], float((mean - std).min()), float((mean + std).max()), 0.0)
 
     def _draw_kept(self, run: _KeptRun) -> None:
         x, mean, lengths = _columns(run.history, "epoch", "return_mean", "length_mean")
@@ -270,6 +299,7 @@ class TrainingPlots(QWidget):
     def _fit(self, x_max: float, return_lo: float, return_hi: float, length_hi: float) -> None:
         for run in self.kept:
             x_max = max(x_max, run.history[-1].epoch)
+        x_max = max(x_max, self._seed_x_max)
         _grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
         # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
         # made them fight over a range that differs by a hair, redrawing the axes every time.

@@ -1,0 +1,62 @@
+"""Compare seeds: K seeds of the current settings trained in background processes, shown as a
+mean +- std band on the return plot, while the live run goes on.
+
+    job = SeedCompare(config, seeds=range(5))  # starts at once (core.sweep.SeedSweep)
+    job.progress.connect(status_bar.showMessage)
+    job.finished.connect(lambda label, histories: plots.show_seed_band(label, histories))
+    job.cancel()                               # on closing the window: the processes end now
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from vpg_gui.config import TrainConfig
+
+COMPARE_SEEDS = 5
+POLL_MS = 200
+
+
+class SeedCompare(QObject):
+    progress = Signal(str)
+    finished = Signal(str, object)  # label, {seed: [EpochStats]}
+    failed = Signal(str, str)  # message, details
+
+    def __init__(self, config: TrainConfig, seeds, parent: QObject | None = None):
+        super().__init__(parent)
+        from vpg_gui.core.sweep import SeedSweep
+
+        self.seeds = list(seeds)
+        self.config = config
+        self.label = f"seeds {self.seeds[0]}-{self.seeds[-1]}: mean ± std"
+        # Leave a core to the live run when there is more than one.
+        workers = max(1, (os.cpu_count() or 1) - 1)
+        self._sweep = SeedSweep(config, self.seeds, workers=workers)
+        self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
+        self._timer.start()
+        self.running = True
+
+    def _poll(self) -> None:
+        try:
+            done = self._sweep.poll()
+        except Exception as exc:  # a seed's process raised: say so, keep the window going
+            self._stop()
+            self.failed.emit(f"Compare seeds stopped: {exc}", repr(exc))
+            return
+        finished = sum(map(len, self._sweep.histories.values()))
+        total = len(self.seeds) * self.config.epochs
+        self.progress.emit(f"Compare seeds: {finished} / {total} epochs")
+        if done:
+            self._stop()
+            self.finished.emit(self.label, self._sweep.histories)
+
+    def _stop(self) -> None:
+        self._timer.stop()
+        self.running = False
+
+    def cancel(self) -> None:
+        if self.running:
+            self._stop()
+            self._sweep.cancel()
