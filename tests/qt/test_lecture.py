@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from tests.qt.conftest import FAST
 from vpg_gui.core.metrics import read_csv
@@ -63,13 +64,14 @@ def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window):
     window.reset_button.click()
     assert [run.label for run in window.plots.kept] == ["episode-return"]
     items = window.plots.return_plot.getPlotItem().listDataItems()
-    assert items[0] is window.plots.mean_curve and len(items) == 2
+    assert items[0] is window.plots.mean_curve and items[-1] is window.plots.kept[0].curves[0]
     assert window.plots.legend.isVisible()
     for _ in range(8):
         window.plots.keep_run("extra", window.plots.kept[0].history)
     assert len(window.plots.kept) == 8  # at most 8 kept
     window.clear_runs_action.trigger()
-    assert window.plots.kept == [] and len(window.plots.return_plot.getPlotItem().listDataItems()) == 1
+    assert window.plots.kept == []
+    assert window.plots.return_plot.getPlotItem().listDataItems() == [window.plots.mean_curve, window.plots.seed_mean]
 
 
 def test_smoothing_smooths_the_mean_but_not_the_band(qtbot, window):
@@ -234,3 +236,22 @@ def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path):
     processes = list(win.seed_job._sweep._pool._pool)
     win.close()
     assert not win.seed_job.running and not any(p.is_alive() for p in processes)
+
+
+def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window):
+    from vpg_gui.core.policy_view import cartpole_heatmap
+
+    probs_view = window.findChild(QWidget, "actionProbsView")
+    heatmap = window.findChild(pg.PlotWidget, "policyHeatmap")
+    window.step_button.click()
+    qtbot.waitUntil(lambda: len(window.history) == 1 and heatmap.grid is not None, timeout=30000)
+    assert np.allclose(heatmap.grid, cartpole_heatmap(window.snapshots[1]))  # the latest policy's
+    window.render_panel.play_button.click()
+    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 3)
+    assert probs_view.names == ("push left", "push right")
+    player = window.render_panel._player
+    assert np.allclose(probs_view.probs, player.policy.probs(player.obs[None].astype(np.float32))[0])
+    window.render_panel.play_button.click()
+    window.controls.env.setCurrentText("Acrobot-v1")  # no heatmap for other envs
+    window.reset_button.click()
+    assert heatmap.isHidden()

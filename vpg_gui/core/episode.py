@@ -60,6 +60,15 @@ class EpisodePlayer:
         self.done = bool(terminated or truncated)
         return self.done
 
+    def probs(self) -> np.ndarray | None:
+        """The policy's action probabilities in the current state (uniform for the random policy)."""
+        if self.obs is None:
+            return None
+        if self.policy is None:
+            n = self.env.action_space.n
+            return np.full(n, 1.0 / n)
+        return self.policy.probs(self.obs[None].astype(np.float32))[0]
+
     def frame(self) -> np.ndarray:
         """The current frame, (H, W, 3) uint8, C-contiguous (ready to wrap in an image)."""
         return np.ascontiguousarray(self.env.render())

@@ -84,6 +84,7 @@ class MainWindow(FileActions, QMainWindow):
         self.controls = ControlsPanel(config)
         self.plots = TrainingPlots()
         self.render_panel = RenderPanel()
+        self.render_panel.set_env(config.env_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.controls)
         splitter.addWidget(self.plots)

@@ -20,6 +20,9 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from vpg_gui.core.policy_view import action_names, is_cartpole
+from vpg_gui.qt.policy_views import ActionProbsView, PolicyHeatmap
+
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 HOLD_TICKS = 20  # frames the last frame of an episode stays up before the next one starts
 
@@ -91,10 +94,15 @@ class RenderPanel(QWidget):
         bar.addWidget(self.greedy)
         bar.addStretch(1)
         bar.addWidget(self.info)
+        self.action_probs = ActionProbsView()
+        self.heatmap = PolicyHeatmap()
+        self.heatmap.setMinimumHeight(200)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(self.action_probs)
         layout.addLayout(bar)
+        layout.addWidget(self.heatmap, 2)
 
         self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
@@ -114,9 +122,12 @@ class RenderPanel(QWidget):
         if env_id != self._env_id:
             self._env_id = env_id
             self._close_player()
+        self.heatmap.setVisible(is_cartpole(env_id))
+        self.heatmap.set_policy(None)  # a policy of the old env does not fit the new one
 
     def set_policy(self, policy, epoch: int) -> None:
         self._policy, self._policy_epoch = policy, epoch
+        self.heatmap.set_policy(policy if is_cartpole(self._env_id or "CartPole-v1") else None)
 
     def current_episode(self) -> tuple[str, int, list[int], int] | None:
         """(env id, reset seed, actions, fps) of the episode on screen, enough to replay it."""
@@ -129,7 +140,7 @@ class RenderPanel(QWidget):
         return self._player.render_fps if self._player else 50
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation mode keeps only Play."""
+        """Presentation mode keeps only Play (and what the policy does)."""
         for widget in (self.speed, self.greedy, self.info):
             widget.setVisible(not on)
         for label in self.findChildren(QLabel):
@@ -187,6 +198,7 @@ class RenderPanel(QWidget):
         who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
         status = "  (done)" if player.done else ""
         self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
+        self.action_probs.set_probs(action_names(player.env.spec.id, player.env.action_space.n), player.probs())
         self.frame_costs.append(time.perf_counter() - start)
         del self.frame_costs[:-500]
 

@@ -1,0 +1,105 @@
+"""Seeing the policy beside the rendered episode: bars of the current step's action
+probabilities, and for CartPole a heatmap of P(push right) over pole angle x angular velocity.
+
+    probs = ActionProbsView()
+    probs.set_probs(("push left", "push right"), np.array([0.3, 0.7]))
+    heatmap = PolicyHeatmap()
+    heatmap.set_policy(snapshot)   # redrawn at most every REFRESH_MS, however fast epochs come
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from vpg_gui.core.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
+
+REFRESH_MS = 100
+BAR = QColor("#1565c0")
+CHOSEN = QColor("#e65100")
+
+
+class ActionProbsView(QWidget):
+    """One horizontal bar per action, its probability written beside it; the most likely in orange."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, objectName="actionProbsView")
+        self.setToolTip(
+            "The policy's probability of each action in the state on screen. Training samples from these; "
+            "Greedy playback takes the longest bar."
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.names: tuple[str, ...] = ()
+        self.probs = np.zeros(0)
+        self._fit_height()
+
+    def set_probs(self, names: tuple[str, ...], probs: np.ndarray | None) -> None:
+        changed = names != self.names
+        self.names, self.probs = names, np.zeros(len(names)) if probs is None else np.asarray(probs, float)
+        if changed:
+            self._fit_height()
+        self.update()
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(22 * max(2, len(self.names)) + 8)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        font = QFont(self.font())
+        painter.setFont(font)
+        label_w = 90
+        bar_w = max(10, self.width() - label_w - 60)
+        best = int(np.argmax(self.probs)) if len(self.probs) else -1
+        for i, (name, p) in enumerate(zip(self.names, self.probs, strict=True)):
+            y = 4 + 22 * i
+            painter.setPen(QColor("#222"))
+            painter.drawText(QRectF(4, y, label_w - 8, 20), Qt.AlignmentFlag.AlignVCenter, name)
+            painter.fillRect(QRectF(label_w, y + 3, bar_w * p, 14), CHOSEN if i == best else BAR)
+            painter.drawText(QRectF(label_w + bar_w * p + 4, y, 56, 20), Qt.AlignmentFlag.AlignVCenter, f"{p:.2f}")
+        painter.end()
+
+
+class PolicyHeatmap(pg.PlotWidget):
+    """P(push right) with the cart at rest, over pole angle (x, degrees) and angular velocity (y)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, background="w")
+        self.setObjectName("policyHeatmap")
+        self.setTitle("P(push right), cart at rest", color="#222", size="10pt")
+        self.setLabel("bottom", "pole angle (degrees)")
+        self.setLabel("left", "angular velocity (rad/s)")
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.setToolTip(
+            "For each pole angle and angular velocity (cart still, in the middle), how likely the policy is to "
+            "push right: blue left, red right. A good policy pushes toward the side the pole falls to."
+        )
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
+        self.image.setLevels((0.0, 1.0))
+        degrees = np.degrees(ANGLE_LIMIT)
+        self.image.setRect(QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT))
+        self.addItem(self.image)
+        self.setRange(
+            xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0
+        )
+        self.grid: np.ndarray | None = None  # the probabilities drawn
+        self._policy = None
+        self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._draw)
+
+    def set_policy(self, policy) -> None:
+        self._policy = policy
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _draw(self) -> None:
+        if self._policy is None:
+            self.grid = None
+            self.image.clear()
+            return
+        self.grid = cartpole_heatmap(self._policy)
+        self.image.setImage(self.grid, autoLevels=False)
