@@ -198,8 +198,10 @@ def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: boo
         return 130
     rows = aggregate(sweep.histories)
     if out is not None:
-        text = ",".join(AGGREGATE_COLUMNS) + "\n" + "".join(
-            ",".join(str(row[c]) for c in AGGREGATE_COLUMNS) + "\n" for row in rows
+        text = (
+            ",".join(AGGREGATE_COLUMNS)
+            + "\n"
+            + "".join(",".join(str(row[c]) for c in AGGREGATE_COLUMNS) + "\n" for row in rows)
         )
         atomic_write_bytes(out / "aggregate.csv", text.encode())
     if as_json:

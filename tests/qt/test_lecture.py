@@ -255,3 +255,18 @@ def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window
     window.controls.env.setCurrentText("Acrobot-v1")  # no heatmap for other envs
     window.reset_button.click()
     assert heatmap.isHidden()
+
+
+def test_the_diagnostics_plot_shows_the_picked_series(qtbot, window):
+    window.controls.baseline.setCurrentText("value")
+    step(qtbot, window, 2)
+    qtbot.waitUntil(lambda: len(window.plots.history) == 2)
+    diagnostics = window.plots.diagnostics
+    assert diagnostics.plot.objectName() == "diagnosticsPlot"
+    for i in range(diagnostics.series.count()):
+        diagnostics.series.setCurrentIndex(i)
+        field = diagnostics.field
+        x, y = diagnostics.plot.getPlotItem().listDataItems()[0].getData()
+        assert list(x) == [1, 2] and list(y) == [getattr(s, field) for s in window.history]
+        assert diagnostics.series.itemData(i, Qt.ItemDataRole.ToolTipRole)  # each series explained
+    assert all(s.baseline == "value" and s.value_loss > 0 and s.grad_var > 0 for s in window.history)

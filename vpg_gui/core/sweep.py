@@ -148,5 +148,3 @@ def _run_seed(config: TrainConfig, out: Path | None) -> tuple[list[EpochStats], 
         if csv is not None:
             csv.close()
         trainer.close()
-
-

@@ -1,4 +1,5 @@
 """The third plot: one per-epoch diagnostic of the update, picked from a list, each explained.
+TrainingPlots owns it and hands it the columns it has drawn:
 
     view = DiagnosticsPlot()
     view.set_columns(x, {"grad_var": [...], ...})   # TrainingPlots feeds it the drawn columns

@@ -84,9 +84,7 @@ class PolicyHeatmap(pg.PlotWidget):
         degrees = np.degrees(ANGLE_LIMIT)
         self.image.setRect(QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT))
         self.addItem(self.image)
-        self.setRange(
-            xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0
-        )
+        self.setRange(xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0)
         self.grid: np.ndarray | None = None  # the probabilities drawn
         self._policy = None
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._draw)
