@@ -4,14 +4,14 @@ import torch
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core.errors import EpochCancelled
-from vpg_gui.core.policy import build_mlp, numpy_copy
+from vpg_gui.core.policy import build_policy, numpy_copy
 from vpg_gui.core.trainer import Trainer
 
 
 @pytest.mark.parametrize(("sizes", "activation"), [((32,), "tanh"), ((16, 8), "relu"), ((), "tanh")])
 def test_numpy_copy_matches_the_torch_network(sizes, activation):
     torch.manual_seed(0)
-    net = build_mlp(4, sizes, 3, activation)
+    net = build_policy(4, sizes, 3, activation, discrete=True)
     obs = np.random.default_rng(0).normal(size=(50, 4)).astype(np.float32)
     pol = numpy_copy(net, activation)
     with torch.no_grad():
@@ -22,7 +22,7 @@ def test_numpy_copy_matches_the_torch_network(sizes, activation):
 
 def test_sampled_actions_follow_the_policy_probabilities():
     torch.manual_seed(1)
-    pol = numpy_copy(build_mlp(4, (8,), 3, "tanh"), "tanh")
+    pol = numpy_copy(build_policy(4, (8,), 3, "tanh", discrete=True), "tanh")
     obs = np.zeros((20000, 4), np.float32)
     counts = np.bincount(pol.sample(obs, np.random.default_rng(0)), minlength=3) / len(obs)
     np.testing.assert_allclose(counts, pol.probs(obs[:1])[0], atol=0.015)

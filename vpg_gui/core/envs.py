@@ -3,6 +3,9 @@
 >>> info = env_info("CartPole-v1")
 >>> info.obs_dim, info.n_actions, info.reward_threshold, info.render_fps
 (4, 2, 475.0, 50)
+>>> pendulum = env_info("Pendulum-v1")  # continuous actions: a Gaussian policy
+>>> pendulum.discrete, pendulum.n_actions, pendulum.action_low, pendulum.action_high
+(False, 1, (-2.0,), (2.0,))
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from vpg_gui.config import ConfigError
 class EnvInfo:
     env_id: str
     obs_dim: int
-    n_actions: int
+    n_actions: int  # discrete: the number of actions; continuous: the action vector's size
+    discrete: bool
+    action_low: tuple[float, ...] | None  # continuous: the bounds actions are clipped to
+    action_high: tuple[float, ...] | None
     reward_threshold: float | None  # the env's "solved" return, when its spec has one
     render_fps: int
     max_episode_steps: int | None
@@ -40,17 +46,25 @@ def env_info(env_id: str) -> EnvInfo:
     finally:
         env.close()
     if not isinstance(obs_space, spaces.Box) or len(obs_space.shape) != 1:
+        kind = "images" if isinstance(obs_space, spaces.Box) else type(obs_space).__name__
         raise ConfigError(
-            f"env_id = {env_id!r}: observations are {obs_space}; only flat Box observations are supported", "env_id"
+            f"env_id = {env_id!r}: observations are {kind} ({obs_space}); this MLP policy takes flat vectors "
+            "(a Box of one dimension) only",
+            "env_id",
         )
-    if not isinstance(act_space, spaces.Discrete):
+    discrete = isinstance(act_space, spaces.Discrete)
+    if not discrete and not (isinstance(act_space, spaces.Box) and len(act_space.shape) == 1):
         raise ConfigError(
-            f"env_id = {env_id!r}: actions are {act_space}; only Discrete actions are supported", "env_id"
+            f"env_id = {env_id!r}: actions are {act_space}; supported are Discrete and one-dimensional Box actions",
+            "env_id",
         )
     return EnvInfo(
         env_id=env_id,
         obs_dim=int(obs_space.shape[0]),
-        n_actions=int(act_space.n),
+        n_actions=int(act_space.n) if discrete else int(act_space.shape[0]),
+        discrete=discrete,
+        action_low=None if discrete else tuple(float(v) for v in act_space.low),
+        action_high=None if discrete else tuple(float(v) for v in act_space.high),
         reward_threshold=spec.reward_threshold,
         render_fps=fps,
         max_episode_steps=spec.max_episode_steps,

@@ -35,7 +35,7 @@ class Batch:
     """Whole episodes laid end to end: step arrays of length ``steps`` and one length per episode."""
 
     obs: np.ndarray  # (steps, obs_dim) float32
-    act: np.ndarray  # (steps,) int64
+    act: np.ndarray  # (steps,) int64, or (steps, action size) float32 as sampled (before clipping)
     rew: np.ndarray  # (steps,) float64
     lengths: np.ndarray  # (episodes,) int64, summing to steps
 
@@ -63,6 +63,10 @@ class Sampler:
         self.info = info
         self.num_envs = num_envs
         self.env = make_vector_env(info, num_envs)
+        # Continuous actions are clipped to the env's bounds when stepping; the batch keeps the
+        # sampled ones, whose log-probabilities the gradient needs.
+        self._low = None if info.discrete else np.array(info.action_low, np.float32)
+        self._high = None if info.discrete else np.array(info.action_high, np.float32)
 
     def close(self) -> None:
         self.env.close()
@@ -101,7 +105,9 @@ class Sampler:
             if cancel is not None and cancel():
                 raise EpochCancelled
             act = policy.sample(obs, rng)
-            next_obs, rew, term, trunc, _ = self.env.step(act)
+            next_obs, rew, term, trunc, _ = self.env.step(
+                act if self._low is None else np.clip(act, self._low, self._high)
+            )
             done = term | trunc
             obs_buf.append(obs)
             act_buf.append(act)
@@ -124,7 +130,7 @@ class Sampler:
         ends = np.flatnonzero(done_rec)
         return Batch(
             obs=np.stack(obs_buf).swapaxes(0, 1)[rec].astype(np.float32, copy=False),
-            act=np.stack(act_buf).T[rec].astype(np.int64, copy=False),
+            act=np.stack(act_buf).swapaxes(0, 1)[rec].astype(np.int64 if self._low is None else np.float32, copy=False),
             rew=np.stack(rew_buf).T[rec].astype(np.float64),
             lengths=np.diff(ends, prepend=-1),
         )

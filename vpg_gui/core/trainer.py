@@ -34,12 +34,12 @@ import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from vpg_gui.core.diagnostics import grad_norm, gradient_variance, mean_kl
+from vpg_gui.core.diagnostics import grad_norm, gradient_variance
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
-from vpg_gui.core.policy import build_mlp, numpy_copy
+from vpg_gui.core.policy import build_mlp, build_policy, numpy_copy
 from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.rollout import Sampler
 
@@ -103,9 +103,9 @@ class Trainer:
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        logp_all = torch.log_softmax(self.policy(obs), dim=-1)
-        logp = logp_all.gather(1, act[:, None]).squeeze(1)
-        entropy = -(logp_all.exp() * logp_all).sum(-1).mean()
+        out = self.policy(obs)
+        logp = self.policy.log_prob(out, act)
+        entropy = self.policy.entropy(out).mean()
         loss = -(logp * w).mean() - cfg.entropy_coef * entropy
         self.optimizer.zero_grad()
         loss.backward()
@@ -113,7 +113,7 @@ class Trainer:
         variance = gradient_variance(self.policy, obs, act, w, batch.lengths)
         self._guarded_step(loss, value_loss, before)
         with torch.no_grad():
-            kl = mean_kl(logp_all, torch.log_softmax(self.policy(obs), dim=-1))
+            kl = float(self.policy.kl(out, self.policy(obs)).mean())
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -242,7 +242,7 @@ class Trainer:
         """Policy and value networks with their optimizers. The value net always exists (it is
         small), so that turning the baseline on mid-run needs nothing but the setting."""
         cfg, info = self.config, self.info
-        policy = build_mlp(info.obs_dim, cfg.hidden_sizes, info.n_actions, cfg.activation)
+        policy = build_policy(info.obs_dim, cfg.hidden_sizes, info.n_actions, cfg.activation, info.discrete)
         value = build_mlp(info.obs_dim, cfg.hidden_sizes, 1, cfg.activation)
         return (
             policy,

@@ -13,6 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from vpg_gui.qt.plot_ranges import grow_range
+
 # EpochStats field -> (name in the list, what it tells, in a tooltip)
 SERIES = {
     "grad_var": (
@@ -93,8 +95,4 @@ class DiagnosticsPlot(QWidget):
         y = self._columns.get(self.field, np.zeros(0))
         self.curve.setData(self._x, y)
         if len(y):
-            lo, hi = float(np.min(y)), float(np.max(y))
-            pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
-            (_, _), (y0, y1) = self.plot.viewRange()
-            if lo < y0 or hi > y1 or (hi - lo) < (y1 - y0) / 4:  # change the axis only when needed
-                self.plot.setYRange(lo - pad, hi + pad, padding=0)
+            grow_range(self.plot, None, float(np.min(y)), float(np.max(y)))

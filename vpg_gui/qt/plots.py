@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vpg_gui.core.metrics import EpochStats, changes
 from vpg_gui.qt.diagnostics_plot import SERIES, DiagnosticsPlot
+from vpg_gui.qt.plot_ranges import grow_range
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
 # and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
@@ -60,28 +61,6 @@ def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
     plot.disableAutoRange()
     plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
     return plot
-
-
-def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k at or above ``value``: 437 -> 500, 51 -> 100."""
-    if value <= 0:
-        return 1.0
-    exp = 10 ** np.floor(np.log10(value))
-    return float(next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= value - 1e-9))
-
-
-def _grow_range(plot: pg.PlotWidget, x_max: float | None, y_lo: float, y_hi: float) -> None:
-    """Set the view to nice bounds only when the data leaves them (or fills under half of them):
-    most redraws keep the axes as they are, so pyqtgraph reuses their cached drawing (redrawing
-    a changed axis costs several ms of GUI-thread Python while training competes for the GIL).
-    ``x_max`` None leaves x alone (a plot whose x follows another's)."""
-    (_, x1), (y0, y1) = plot.viewRange()
-    if x_max is not None and _nice_ceiling(x_max) != x1:
-        plot.setXRange(0, _nice_ceiling(x_max), padding=0)
-    lo = -_nice_ceiling(-y_lo) if y_lo < 0 else 0.0
-    hi = _nice_ceiling(y_hi)
-    if y_lo < y0 or y_hi > y1 or lo > y0 or hi < y1 / 2:
-        plot.setYRange(lo, hi, padding=0)
 
 
 def _curve(plot: pg.PlotWidget, pen) -> pg.PlotDataItem:
@@ -300,14 +279,14 @@ class TrainingPlots(QWidget):
         for run in self.kept:
             x_max = max(x_max, run.history[-1].epoch)
         x_max = max(x_max, self._seed_x_max)
-        _grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
+        grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
         # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
         # made them fight over a range that differs by a hair, redrawing the axes every time.
-        _grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
+        grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
 
     def set_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
         """Show the env's solved line, and open the y axes on the range a good run will reach,
-        so they rarely have to change (each change redraws the axis: see _grow_range)."""
+        so they rarely have to change (each change redraws the axis: see grow_range)."""
         self.threshold.setVisible(reward_threshold is not None)
         if reward_threshold is not None:
             self.threshold.setValue(reward_threshold)

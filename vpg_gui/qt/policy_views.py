@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vpg_gui.core.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
 
-REFRESH_MS = 100
+REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread
 BAR = QColor("#1565c0")
 CHOSEN = QColor("#e65100")
 

@@ -1,0 +1,33 @@
+"""Plot ranges that rarely change: every axis change makes pyqtgraph redraw that axis, which
+costs the GUI thread several milliseconds (benchmarks/bench_gui.py).
+
+>>> nice_ceiling(437), nice_ceiling(51), nice_ceiling(0.03)
+(500.0, 100.0, 0.05)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k at or above ``value``: 437 -> 500, 51 -> 100."""
+    if value <= 0:
+        return 1.0
+    exp = 10 ** np.floor(np.log10(value))
+    return float(next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= value - 1e-9))
+
+
+def grow_range(plot: pg.PlotWidget, x_max: float | None, y_lo: float, y_hi: float) -> None:
+    """Set the view to nice bounds only when the data leaves them (or fills under half of them):
+    most redraws keep the axes as they are, so pyqtgraph reuses their cached drawing (redrawing
+    a changed axis costs several ms of GUI-thread Python while training competes for the GIL).
+    ``x_max`` None leaves x alone (a plot whose x follows another's)."""
+    (_, x1), (y0, y1) = plot.viewRange()
+    if x_max is not None and nice_ceiling(x_max) != x1:
+        plot.setXRange(0, nice_ceiling(x_max), padding=0)
+    lo = -nice_ceiling(-y_lo) if y_lo < 0 else 0.0
+    hi = nice_ceiling(y_hi)
+    if y_lo < y0 or y_hi > y1 or lo > y0 or hi < y1 / 2:
+        plot.setYRange(lo, hi, padding=0)
