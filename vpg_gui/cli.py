@@ -50,6 +50,15 @@ def _seeds(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _physics(text: str) -> tuple[tuple[str, float], ...]:
+    from vpg_gui.core.physics import parse_physics
+
+    try:
+        return parse_physics(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _num_envs(text: str) -> int:
     if text == "auto":
         return 0
@@ -73,7 +82,7 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
     choices = {"weighting": WEIGHTINGS, "activation": ACTIVATIONS, "baseline": BASELINES}
     for name in FIELD_NAMES:
         default = getattr(defaults, name)
-        shown = {"hidden_sizes": "32", "num_envs": "auto"}.get(name, default)
+        shown = {"hidden_sizes": "32", "num_envs": "auto", "physics": "the env's own"}.get(name, default)
         kwargs = {"default": None, "help": f"{field_help(name)} [default: {shown}]", "dest": name}
         if name in choices:
             kwargs["choices"] = choices[name]
@@ -81,6 +90,8 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
             kwargs.update(type=_sizes, metavar="W[,W...]")
         elif name == "num_envs":
             kwargs.update(type=_num_envs, metavar="N|auto")
+        elif name == "physics":
+            kwargs.update(type=_physics, metavar="NAME=X[,NAME=X...]")
         elif kinds[name] == "bool":
             kwargs["action"] = argparse.BooleanOptionalAction
         elif kinds[name] in ("int", "float"):

@@ -49,7 +49,11 @@ class TrainConfig:
 
     env_id: str = field(
         default="CartPole-v1",
-        metadata=_meta("Gymnasium environment to learn (Box observations, discrete actions).", False),
+        metadata=_meta(
+            "Gymnasium environment to learn: flat Box observations; discrete actions (a categorical policy) "
+            "or Box actions (a Gaussian policy).",
+            False,
+        ),
     )
     hidden_sizes: tuple[int, ...] = field(
         default=(32,),
@@ -151,6 +155,14 @@ class TrainConfig:
             1.0,
         ),
     )
+    physics: tuple[tuple[str, float], ...] = field(
+        default=(),
+        metadata=_meta(
+            "Physics knobs, as the env's own attributes: CartPole's gravity, length (half the pole), masspole "
+            "and force_mag; Pendulum's g and max_torque. Unset knobs keep the env's defaults.",
+            True,
+        ),
+    )
     seed: int = field(
         default=0,
         metadata=_meta("Random seed for the initial policy, environments and sampled actions.", False, 0, 2**31 - 1),
@@ -203,15 +215,17 @@ class TrainConfig:
                 "hidden_sizes",
             )
         _check_env_id(self.env_id)
+        _check_physics(self.env_id, self.physics)
         return self
 
     def replace(self, **changes: Any) -> TrainConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain types only (hidden_sizes as a list), ready for TOML / JSON."""
+        """Plain types only (hidden_sizes as a list, physics as a table), ready for TOML / JSON."""
         d = dataclasses.asdict(self)
         d["hidden_sizes"] = list(self.hidden_sizes)
+        d["physics"] = dict(self.physics)
         return d
 
     @classmethod
@@ -232,6 +246,12 @@ class TrainConfig:
                 if not isinstance(value, list | tuple):
                     raise ConfigError(f"hidden_sizes = {value!r}: must be a list of layer widths, e.g. [32]", name)
                 value = tuple(value)
+            elif name == "physics":
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
+                ):
+                    raise ConfigError(f"physics = {value!r}: must be a table of knob = number, e.g. gravity = 12", name)
+                value = tuple(sorted((str(k), float(v)) for k, v in value.items()))
             elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             elif kind == "str" and not isinstance(value, str):
@@ -277,6 +297,8 @@ def describe(config: TrainConfig, other: TrainConfig) -> str:
             continue
         if name in ("weighting", "env_id"):
             parts.append(mine)
+        elif name == "physics":
+            parts.append(f"physics {','.join(f'{k}={v:g}' for k, v in mine) or 'default'}")
         elif isinstance(mine, bool):
             parts.append(f"{name.replace('_', ' ')} {'on' if mine else 'off'}")
         elif name == "hidden_sizes":
@@ -300,6 +322,20 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 def format_sizes(sizes: tuple[int, ...]) -> str:
     return ",".join(str(s) for s in sizes)
+
+
+def _check_physics(env_id: str, physics: tuple) -> None:
+    from vpg_gui.core.physics import format_physics, knobs
+
+    have = knobs(env_id)
+    for name, value in physics:
+        shown = f"physics = {format_physics(physics)}"
+        if name not in have:
+            allowed = ", ".join(have) if have else "none"
+            raise ConfigError(f"{shown}: {env_id} has no knob {name!r} (its knobs: {allowed})", "physics")
+        lo, hi, _ = have[name]
+        if not lo <= value <= hi:  # also rejects NaN
+            raise ConfigError(f"{shown}: {name} must be between {lo:g} and {hi:g}", "physics")
 
 
 def _check_env_id(env_id: str) -> None:

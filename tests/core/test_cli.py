@@ -49,6 +49,7 @@ def test_every_config_field_has_its_contract_flag():
             "--gae-lambda",
             "--normalize-advantages",
             "--entropy-coef",
+            "--physics",
             "--batch-steps",
             "--epochs",
             "--hidden-sizes",

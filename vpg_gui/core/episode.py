@@ -20,6 +20,7 @@ import gymnasium as gym
 import numpy as np
 
 from vpg_gui.core.numpy_policy import NumpyPolicy
+from vpg_gui.core.physics import apply_physics
 
 
 class EpisodePlayer:
@@ -29,16 +30,23 @@ class EpisodePlayer:
         self._rng = np.random.default_rng(seed)
         self._seed = seed
         self.policy: NumpyPolicy | None = None
+        self._physics: dict[str, float] = {}
         self.obs: np.ndarray | None = None
         self.steps = 0
         self.total_return = 0.0
         self.done = True
         self.episode_seed = 0  # with the actions taken, replays the episode exactly (GIF export)
-        self.actions: list[int] = []
+        self.actions: list = []
+        space = self.env.action_space
+        self.discrete = isinstance(space, gym.spaces.Discrete)
 
-    def start(self, policy: NumpyPolicy | None) -> None:
-        """Begin a new episode played by ``policy`` (kept for the whole episode)."""
+    def start(self, policy: NumpyPolicy | None, physics: dict[str, float] | None = None) -> None:
+        """Begin a new episode played by ``policy`` (kept for the whole episode), under the
+        physics knobs ``physics`` (physics.py; the env's defaults for those not given)."""
         self.policy = policy
+        if (physics or {}) != self._physics:
+            apply_physics(self.env, physics or {})
+            self._physics = dict(physics or {})
         self.episode_seed = self._seed if self.obs is None else int(self._rng.integers(2**31))
         self.obs, _ = self.env.reset(seed=self.episode_seed)
         self.steps, self.total_return, self.done, self.actions = 0, 0.0, False, []
@@ -47,12 +55,15 @@ class EpisodePlayer:
         """One action; returns True once the episode has ended (terminated or truncated)."""
         if self.done:
             return True
+        space = self.env.action_space
+        obs = self.obs[None].astype(np.float32)
         if self.policy is None:
-            action = int(self._rng.integers(self.env.action_space.n))
+            action = self._rng.integers(space.n) if self.discrete else self._rng.uniform(space.low, space.high)
         elif greedy:
-            action = int(self.policy.greedy(self.obs[None].astype(np.float32))[0])
+            action = self.policy.greedy(obs)[0]
         else:
-            action = int(self.policy.sample(self.obs[None].astype(np.float32), self._rng)[0])
+            action = self.policy.sample(obs, self._rng)[0]
+        action = int(action) if self.discrete else np.clip(action, space.low, space.high).astype(space.dtype)
         self.obs, reward, terminated, truncated, _ = self.env.step(action)
         self.actions.append(action)
         self.steps += 1
@@ -61,13 +72,20 @@ class EpisodePlayer:
         return self.done
 
     def probs(self) -> np.ndarray | None:
-        """The policy's action probabilities in the current state (uniform for the random policy)."""
-        if self.obs is None:
+        """Discrete actions: the policy's action probabilities in the current state (uniform for
+        the random policy); None for continuous actions."""
+        if self.obs is None or not self.discrete:
             return None
-        if self.policy is None:
-            n = self.env.action_space.n
-            return np.full(n, 1.0 / n)
-        return self.policy.probs(self.obs[None].astype(np.float32))[0]
+        n = self.env.action_space.n
+        return np.full(n, 1.0 / n) if self.policy is None else self.policy.probs(self.obs[None].astype(np.float32))[0]
+
+    def mean_std(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Continuous actions: the policy's Gaussian (mean, std) per action dimension in the
+        current state; None for discrete actions or the random policy."""
+        if self.obs is None or self.discrete or self.policy is None:
+            return None
+        mean, std = self.policy.mean_std(self.obs[None].astype(np.float32))
+        return mean[0], std[0]
 
     def frame(self) -> np.ndarray:
         """The current frame, (H, W, 3) uint8, C-contiguous (ready to wrap in an image)."""

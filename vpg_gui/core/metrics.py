@@ -33,6 +33,7 @@ HOT_STATS = (
     "gae_lambda",
     "normalize_advantages",
     "entropy_coef",
+    "physics",
 )
 
 
@@ -65,6 +66,7 @@ class EpochStats:
     gae_lambda: float = 0.97
     normalize_advantages: bool = False
     entropy_coef: float = 0.0
+    physics: str = ""  # the physics knobs set, e.g. "gravity=12,length=0.8" (empty: the env's defaults)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -4,6 +4,8 @@
 >>> from vpg_gui.core.numpy_policy import NumpyPolicy
 >>> action_names("CartPole-v1", 2), action_names("VpgTest/Anything-v0", 3)
 (('push left', 'push right'), ('action 0', 'action 1', 'action 2'))
+>>> action_names("Pendulum-v1", 1, discrete=False)
+('torque',)
 >>> even = NumpyPolicy([(np.zeros((4, 2), np.float32), np.zeros(2, np.float32))], "tanh")
 >>> grid = cartpole_heatmap(even)
 >>> grid.shape, float(grid.min()), float(grid.max())
@@ -16,12 +18,18 @@ import numpy as np
 
 from vpg_gui.core.numpy_policy import NumpyPolicy
 
-# Indexed by the env's name without its version; gymnasium's documented action meanings.
+# Indexed by the env's name without its version; gymnasium's documented action meanings
+# (discrete: one name per action; continuous: one per action dimension).
 ACTION_NAMES = {
     "CartPole": ("push left", "push right"),
     "Acrobot": ("torque -1", "torque 0", "torque +1"),
     "MountainCar": ("push left", "no push", "push right"),
     "LunarLander": ("nothing", "left engine", "main engine", "right engine"),
+}
+DIMENSION_NAMES = {
+    "Pendulum": ("torque",),
+    "MountainCarContinuous": ("force",),
+    "LunarLander": ("main engine", "side engines"),
 }
 # The heatmap's axes: the pole angle up to where an episode terminates (12 degrees), and the
 # angular velocities a balancing policy meets.
@@ -30,9 +38,9 @@ ANGULAR_VELOCITY_LIMIT = 2.0
 GRID = 41
 
 
-def action_names(env_id: str, n_actions: int) -> tuple[str, ...]:
+def action_names(env_id: str, n_actions: int, discrete: bool = True) -> tuple[str, ...]:
     name = env_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1].split("-v")[0]
-    names = ACTION_NAMES.get(name)
+    names = (ACTION_NAMES if discrete else DIMENSION_NAMES).get(name)
     return names if names and len(names) == n_actions else tuple(f"action {i}" for i in range(n_actions))
 
 

@@ -39,6 +39,7 @@ from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
+from vpg_gui.core.physics import format_physics
 from vpg_gui.core.policy import build_mlp, build_policy, numpy_copy
 from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.rollout import Sampler
@@ -90,7 +91,9 @@ class Trainer:
         for group in self.value_optimizer.param_groups:
             group["lr"] = cfg.value_lr
         typical = self.history[-1].length_mean if self.history else 1.0
-        batch = self.sampler.collect(self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel)
+        batch = self.sampler.collect(
+            self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel, dict(cfg.physics)
+        )
         obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
         before = copy.deepcopy(self._model_state())  # restored if the update goes wrong
         values, value_loss = None, 0.0
@@ -138,6 +141,7 @@ class Trainer:
             kl=kl,
             grad_norm=norm,
             grad_var=variance,
+            physics=format_physics(cfg.physics),
             **{name: getattr(cfg, name) for name in ESTIMATOR_SETTINGS},
         )
         self.history.append(stats)

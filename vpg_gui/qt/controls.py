@@ -11,6 +11,7 @@ ConfigError naming the field when the text in it is not valid) and ``set_config`
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 from PySide6.QtCore import Qt, Signal
@@ -39,8 +40,12 @@ from vpg_gui.config import (
     format_sizes,
     parse_sizes,
 )
+from vpg_gui.core.physics import KNOBS, defaults, knobs
 
-ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0")
+# The environments offered (any other registered id, or "package.module:Env-v0", can be typed).
+ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0")
+BOX2D_ENVIRONMENTS = ("LunarLander-v3", "LunarLanderContinuous-v3")
+BOX2D_HINT = "needs Box2D: pip install swig 'gymnasium[box2d]'"
 _LR_TICKS_PER_DECADE = 100  # the slider moves lr on a log scale, 1/100 of a decade per tick
 
 
@@ -56,6 +61,13 @@ class ControlsPanel(QWidget):
 
         self.env = QComboBox(objectName="envCombo", editable=True)
         self.env.addItems(ENVIRONMENTS)
+        box2d = importlib.util.find_spec("Box2D") is not None
+        for env_id in BOX2D_ENVIRONMENTS:  # listed either way, saying how to get them if missing
+            self.env.addItem(env_id if box2d else f"{env_id} ({BOX2D_HINT})")
+            if not box2d:
+                item = self.env.model().item(self.env.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip(f"{env_id} {BOX2D_HINT}, then restart vpg-gui")
         self._add(form, "env_id", "Environment", self.env)
 
         self.lr = QDoubleSpinBox(objectName="lrSpin", decimals=6)
@@ -112,6 +124,19 @@ class ControlsPanel(QWidget):
         self.num_envs.setSpecialValueText("auto")
         self._add(form, "num_envs", "Parallel envs", self.num_envs)
 
+        # Physics knobs (physics.py): one spin box per knob of every env that has some; only the
+        # current env's are shown. Hot: they apply from the next epoch.
+        self.physics: dict[str, QDoubleSpinBox] = {}
+        for knob_set in KNOBS.values():
+            for name, (lo, hi, help_text) in knob_set.items():
+                spin = QDoubleSpinBox(objectName=f"physics_{name}", decimals=3, singleStep=0.1)
+                spin.setRange(lo, hi)
+                spin.setToolTip(f"{help_text} Changes apply from the next epoch, to every env copy and the replay.")
+                form.addRow(f"Physics: {name}", spin)
+                form.labelForField(spin).setToolTip(spin.toolTip())
+                self.physics[name] = spin
+        self._knob_env = None
+
         self.error = QLabel(objectName="controlsError", wordWrap=True)
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()
@@ -135,8 +160,10 @@ class ControlsPanel(QWidget):
             self.activation.currentTextChanged,
             self.seed.valueChanged,
             self.num_envs.valueChanged,
+            *(spin.valueChanged for spin in self.physics.values()),
         ):
             signal.connect(self._on_edit)
+        self.env.currentTextChanged.connect(lambda env_id: self._show_knobs(env_id.strip()))
         self.lr.valueChanged.connect(self._lr_to_slider)
         self.lr_slider.valueChanged.connect(self._slider_to_lr)
 
@@ -180,7 +207,30 @@ class ControlsPanel(QWidget):
             entropy_coef=self.entropy_coef.value(),
             seed=self.seed.value(),
             num_envs=self.num_envs.value(),
+            physics=self._physics_set(),
         ).validate()
+
+    def _physics_set(self) -> tuple[tuple[str, float], ...]:
+        """The shown knobs whose values differ from the env's defaults (the rest stay default)."""
+        base = _knob_defaults(self.env.currentText().strip())
+        return tuple(
+            sorted(
+                (name, self.physics[name].value())
+                for name in base
+                if abs(self.physics[name].value() - base[name]) > 1e-9
+            )
+        )
+
+    def _show_knobs(self, env_id: str, physics: tuple = ()) -> None:
+        """Show ``env_id``'s knobs, set to ``physics`` over the env's defaults."""
+        base = _knob_defaults(env_id)
+        form = self.layout()
+        for name, spin in self.physics.items():
+            form.setRowVisible(spin, name in base)
+            if name in base:
+                spin.blockSignals(True)
+                spin.setValue(dict(physics).get(name, base[name]))
+                spin.blockSignals(False)
 
     def set_config(self, config: TrainConfig) -> None:
         widgets = (self.env, self.lr, self.lr_slider, self.batch_steps, self.epochs, self.weighting)
@@ -206,6 +256,7 @@ class ControlsPanel(QWidget):
             self.activation.setCurrentText(config.activation)
             self.seed.setValue(config.seed)
             self.num_envs.setValue(config.num_envs)
+            self._show_knobs(config.env_id, config.physics)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -250,3 +301,13 @@ class ControlsPanel(QWidget):
 
     def _slider_to_lr(self, tick: int) -> None:
         self.lr.setValue(float(f"{10 ** (tick / _LR_TICKS_PER_DECADE):.3g}"))
+
+
+def _knob_defaults(env_id: str) -> dict[str, float]:
+    """The env's knobs and their defaults; none while the typed id is not a valid env yet."""
+    if not knobs(env_id):
+        return {}
+    try:
+        return defaults(env_id)
+    except Exception:  # an id being typed ("CartPole-v") that gymnasium cannot make
+        return {}

@@ -66,6 +66,7 @@ class FileActions:
         except ConfigError as exc:
             self._refuse("Cannot open preset", str(exc))
             return False
+        self.preset_physics = {preset.config.env_id: preset.config.physics}
         self.controls.set_config(preset.config)
         self._on_controls_edited()
         self.statusBar().showMessage(f"Preset: {preset.title}. {preset.description}", 15000)

@@ -77,6 +77,7 @@ class MainWindow(FileActions, QMainWindow):
         self.snapshots: dict = {}  # epoch -> NumpyPolicy of this run (a few KB each), for GIFs
         self.gif_jobs: list = []
         self.seed_job: SeedCompare | None = None
+        self.preset_physics: dict[str, tuple] = {}  # env id -> the physics of the preset loaded last
         self.settings = QSettings()
         if config is None:  # no flags given: the settings of last time
             config = _saved_config(self.settings)
@@ -296,6 +297,9 @@ class MainWindow(FileActions, QMainWindow):
         config = self._valid_config()
         if config is None:
             return
+        # Physics knobs go back to the env's defaults, or to the loaded preset's values.
+        config = config.replace(physics=self.preset_physics.get(config.env_id, ()))
+        self.controls.set_config(config)
         self._run_id = self.worker.reset(config)
         if self.history and self._run_config is not None:  # keep the old run to compare with
             self.plots.keep_run(describe(self._run_config, config), self.history)
@@ -372,6 +376,7 @@ class MainWindow(FileActions, QMainWindow):
         if self._autosave is not None:
             self._autosave.append(self.history)
         self._on_policy(snapshot, stats.epoch)
+        self.render_panel.set_physics(stats.physics)  # replays use the physics training used
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
             self._redraw.start()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -23,7 +23,9 @@ CHOSEN = QColor("#e65100")
 
 
 class ActionProbsView(QWidget):
-    """One horizontal bar per action, its probability written beside it; the most likely in orange."""
+    """Discrete actions: one horizontal bar per action, its probability written beside it, the
+    most likely in orange. Continuous: per action dimension, the Gaussian's mean (a tick) and
+    mean +- std (a bar) on the axis of the action's bounds."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, objectName="actionProbsView")
@@ -34,14 +36,25 @@ class ActionProbsView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.names: tuple[str, ...] = ()
         self.probs = np.zeros(0)
+        self.gaussian = None  # (mean, std, low, high) arrays for continuous actions
         self._fit_height()
 
     def set_probs(self, names: tuple[str, ...], probs: np.ndarray | None) -> None:
-        changed = names != self.names
-        self.names, self.probs = names, np.zeros(len(names)) if probs is None else np.asarray(probs, float)
-        if changed:
-            self._fit_height()
+        self._set_names(names)
+        self.probs = np.zeros(len(names)) if probs is None else np.asarray(probs, float)
+        self.gaussian = None
         self.update()
+
+    def set_gaussian(self, names: tuple[str, ...], mean_std, low: np.ndarray, high: np.ndarray) -> None:
+        """``mean_std`` None (the random policy) draws the bounds only."""
+        self._set_names(names)
+        self.gaussian = (*(mean_std or (None, None)), np.asarray(low, float), np.asarray(high, float))
+        self.update()
+
+    def _set_names(self, names: tuple[str, ...]) -> None:
+        if names != self.names:
+            self.names = names
+            self._fit_height()
 
     def _fit_height(self) -> None:
         self.setFixedHeight(22 * max(2, len(self.names)) + 8)
@@ -52,7 +65,11 @@ class ActionProbsView(QWidget):
         font = QFont(self.font())
         painter.setFont(font)
         label_w = 90
-        bar_w = max(10, self.width() - label_w - 60)
+        bar_w = max(10, self.width() - label_w - (120 if self.gaussian is not None else 60))
+        if self.gaussian is not None:
+            self._paint_gaussian(painter, label_w, bar_w)
+            painter.end()
+            return
         best = int(np.argmax(self.probs)) if len(self.probs) else -1
         for i, (name, p) in enumerate(zip(self.names, self.probs, strict=True)):
             y = 4 + 22 * i
@@ -61,6 +78,24 @@ class ActionProbsView(QWidget):
             painter.fillRect(QRectF(label_w, y + 3, bar_w * p, 14), CHOSEN if i == best else BAR)
             painter.drawText(QRectF(label_w + bar_w * p + 4, y, 56, 20), Qt.AlignmentFlag.AlignVCenter, f"{p:.2f}")
         painter.end()
+
+    def _paint_gaussian(self, painter: QPainter, label_w: float, bar_w: float) -> None:
+        mean, std, low, high = self.gaussian
+        for i, name in enumerate(self.names):
+            y = 4 + 22 * i
+            painter.setPen(QColor("#222"))
+            painter.drawText(QRectF(4, y, label_w - 8, 20), Qt.AlignmentFlag.AlignVCenter, name)
+            painter.drawLine(QPointF(label_w, y + 10), QPointF(label_w + bar_w, y + 10))  # the bounds
+
+            def at(v, i=i):
+                return label_w + bar_w * float(np.clip((v - low[i]) / (high[i] - low[i]), 0, 1))
+
+            if mean is None:
+                continue
+            painter.fillRect(QRectF(at(mean[i] - std[i]), y + 4, at(mean[i] + std[i]) - at(mean[i] - std[i]), 12), BAR)
+            painter.fillRect(QRectF(at(mean[i]) - 1.5, y + 1, 3, 18), CHOSEN)
+            text = f"{mean[i]:.2f} ± {std[i]:.2f}"
+            painter.drawText(QRectF(label_w + bar_w + 4, y, 120, 20), Qt.AlignmentFlag.AlignVCenter, text)
 
 
 class PolicyHeatmap(pg.PlotWidget):

@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.policy_view import action_names, is_cartpole
 from vpg_gui.qt.policy_views import ActionProbsView, PolicyHeatmap
 
@@ -116,6 +117,7 @@ class RenderPanel(QWidget):
         self._episode_epoch = 0
         self._hold = 0
         self.frame_costs: list[float] = []  # seconds to convert and show each frame (benchmarks)
+        self._physics: dict[str, float] = {}
 
     def set_env(self, env_id: str) -> None:
         """Play ``env_id`` from now on (a new environment is made at the next episode)."""
@@ -124,6 +126,10 @@ class RenderPanel(QWidget):
             self._close_player()
         self.heatmap.setVisible(is_cartpole(env_id))
         self.heatmap.set_policy(None)  # a policy of the old env does not fit the new one
+
+    def set_physics(self, physics: str) -> None:
+        """The knobs ("gravity=12,length=0.8") for the next episode on."""
+        self._physics = dict(parse_physics(physics))
 
     def set_policy(self, policy, epoch: int) -> None:
         self._policy, self._policy_epoch = policy, epoch
@@ -174,7 +180,7 @@ class RenderPanel(QWidget):
 
             self._player = EpisodePlayer(self._env_id or "CartPole-v1")
             self.info.setText(f"{self._player.env.spec.id} @ {self._player.render_fps} fps")
-        self._player.start(self._policy)
+        self._player.start(self._policy, self._physics)
         self._episode_epoch = self._policy_epoch
         self._hold = 0
         self._show()
@@ -198,7 +204,12 @@ class RenderPanel(QWidget):
         who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
         status = "  (done)" if player.done else ""
         self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
-        self.action_probs.set_probs(action_names(player.env.spec.id, player.env.action_space.n), player.probs())
+        space = player.env.action_space
+        names = action_names(player.env.spec.id, space.n if player.discrete else space.shape[0], player.discrete)
+        if player.discrete:
+            self.action_probs.set_probs(names, player.probs())
+        else:
+            self.action_probs.set_gaussian(names, player.mean_std(), space.low, space.high)
         self.frame_costs.append(time.perf_counter() - start)
         del self.frame_costs[:-500]
 
