@@ -46,6 +46,8 @@ def random_action(window, rng: random.Random, folder: Path) -> str:
         "normalize": c.normalize.click,
         "entropy": lambda: c.entropy_coef.setValue(rng.choice([0.0, 0.01, 1.0, 9.0])),
         "diagnostic": lambda: window.plots.diagnostics.series.setCurrentIndex(rng.randint(0, 5)),
+        "physics": lambda: rng.choice(list(c.physics.values())).setValue(rng.choice([-1.0, 0.05, 1.0, 9.8, 99.0])),
+        "compare_env": lambda: c.env.setCurrentText(rng.choice(["Pendulum-v1", "CartPole-v1", "Acrobot-v1"])),
         "hidden": lambda: (c.hidden_sizes.setText(rng.choice(TEXTS)), c.hidden_sizes.textEdited.emit("")),
         "env": lambda: c.env.setCurrentText(rng.choice(TEXTS)),
         "seed": lambda: c.seed.setValue(rng.randint(-5, 2**31)),
