@@ -270,3 +270,23 @@ def test_the_diagnostics_plot_shows_the_picked_series(qtbot, window):
         assert list(x) == [1, 2] and list(y) == [getattr(s, field) for s in window.history]
         assert diagnostics.series.itemData(i, Qt.ItemDataRole.ToolTipRole)  # each series explained
     assert all(s.baseline == "value" and s.value_loss > 0 and s.grad_var > 0 for s in window.history)
+
+
+def test_the_heatmap_draws_the_probabilities_across_its_axes(qtbot):
+    from vpg_gui.core.numpy_policy import NumpyPolicy
+    from vpg_gui.qt.policy_views import PolicyHeatmap
+
+    w = np.zeros((4, 2), np.float32)
+    w[2, 1] = 40.0  # P(push right) rises with the pole angle: blue on the left, red on the right
+    heatmap = PolicyHeatmap()
+    qtbot.addWidget(heatmap)
+    heatmap.resize(400, 300)
+    heatmap.show()
+    heatmap.set_policy(NumpyPolicy([(w, np.zeros(2, np.float32))], "tanh"))
+    qtbot.waitUntil(lambda: heatmap.grid is not None)
+    image = heatmap.grab().toImage()
+    view = heatmap.getPlotItem().vb.sceneBoundingRect()
+    y = int(view.center().y())
+    inset = view.width() * 0.15
+    left, right = (image.pixelColor(int(x), y) for x in (view.left() + inset, view.right() - inset))
+    assert left.blue() > left.red() and right.red() > right.blue()  # not one colour all over

@@ -117,7 +117,8 @@ class PolicyHeatmap(pg.PlotWidget):
         self.image.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
         self.image.setLevels((0.0, 1.0))
         degrees = np.degrees(ANGLE_LIMIT)
-        self.image.setRect(QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT))
+        # Applied with every image: a rect set before the first image scales by an unknown size.
+        self._rect = QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT)
         self.addItem(self.image)
         self.setRange(xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0)
         self.grid: np.ndarray | None = None  # the probabilities drawn
@@ -135,4 +136,4 @@ class PolicyHeatmap(pg.PlotWidget):
             self.image.clear()
             return
         self.grid = cartpole_heatmap(self._policy)
-        self.image.setImage(self.grid, autoLevels=False)
+        self.image.setImage(self.grid, autoLevels=False, rect=self._rect)
