@@ -140,7 +140,7 @@ class TrainingPlots(QWidget):
         self.return_plot.addItem(self.band)
         self.threshold = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, movable=False)
         self.threshold.label = pg.InfLineLabel(
-            self.threshold, text="solved", position=0.1, anchors=[(0, 1), (0, 1)], color="#c62828"
+            self.threshold, text="solved", position=0.1, anchors=[(0, 0), (0, 0)], color="#c62828"
         )
         self.return_plot.addItem(self.threshold)
         self.threshold.hide()
