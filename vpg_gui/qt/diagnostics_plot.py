@@ -66,6 +66,8 @@ class DiagnosticsPlot(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("diagnosticsPlot")
         self.plot.setLabel("bottom", "epoch")
+        # Values span 1e-4..1e3 across series: plain tick labels, not an SI factor in the axis title.
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.disableAutoRange()
