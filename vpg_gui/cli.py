@@ -10,7 +10,10 @@ Bad input gets one line on stderr and exit code 2, before anything is written.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import dataclasses
+import io
 import json
 import signal
 import sys
@@ -175,6 +178,19 @@ def main(argv: list[str] | None = None) -> int:
         trainer.close()
 
 
+@contextlib.contextmanager
+def _stop_on_signals():
+    """Ctrl-C / SIGTERM set the yielded event instead of raising, so the epoch in flight is
+    cancelled and no file is cut off half-way; the previous handlers come back afterwards."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: bool) -> int:
     import time
 
@@ -187,34 +203,30 @@ def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: boo
         if (out / "aggregate.csv").exists():
             raise ConfigError(f"--out {out}: already holds a sweep (aggregate.csv); choose a new directory")
         out.mkdir(parents=True, exist_ok=True)
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     sweep = SeedSweep(config, seeds, out=out)
     bar = tqdm(total=len(seeds) * config.epochs, unit="epoch", file=sys.stderr, desc=f"{len(seeds)} seeds")
-    try:
-        while not stop.is_set():
-            done = sweep.poll()
-            bar.update(sum(map(len, sweep.histories.values())) - bar.n)
-            if done:
-                break
-            time.sleep(0.1)
-    finally:
-        bar.close()
-        if stop.is_set():
-            sweep.cancel()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with _stop_on_signals() as stop:
+        try:
+            while not stop.is_set():
+                done = sweep.poll()
+                bar.update(sum(map(len, sweep.histories.values())) - bar.n)
+                if done:
+                    break
+                time.sleep(0.1)
+        finally:
+            bar.close()
+            if stop.is_set():
+                sweep.cancel()
     if stop.is_set():
         print(f"{PROG}: sweep stopped; each seed's metrics.csv holds its finished epochs", file=sys.stderr)
         return 130
     rows = aggregate(sweep.histories)
     if out is not None:
-        text = (
-            ",".join(AGGREGATE_COLUMNS)
-            + "\n"
-            + "".join(",".join(str(row[c]) for c in AGGREGATE_COLUMNS) + "\n" for row in rows)
-        )
-        atomic_write_bytes(out / "aggregate.csv", text.encode())
+        text = io.StringIO()
+        writer = csv.DictWriter(text, AGGREGATE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_bytes(out / "aggregate.csv", text.getvalue().encode())
     if as_json:
         for row in rows:
             print(json.dumps(row))
@@ -233,39 +245,35 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
     from vpg_gui.core.files import atomic_write_bytes
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
 
-    csv = None
+    metrics = None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out / "config.toml", tomli_w.dumps(trainer.config.to_dict()).encode())
-        csv = MetricsCsv(out / "metrics.csv", trainer.history)
-    # Ctrl-C / SIGTERM cancel the epoch in flight; files are never cut off half-way.
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        metrics = MetricsCsv(out / "metrics.csv", trainer.history)
     total = trainer.config.epochs or None
     bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
-    try:
-        while not trainer.finished and not stop.is_set():
-            try:
-                stats = trainer.train_epoch(cancel=stop.is_set)
-            except EpochCancelled:
-                break
-            except TrainingDiverged as exc:  # the files hold the last good epoch
-                bar.close()
-                print(f"{PROG}: error: {exc}", file=sys.stderr)
-                return 1
-            if out is not None:
-                csv.append(trainer.history)
-                trainer.save(out / "checkpoint.pt")
-            if as_json:
-                print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
-            bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
-            bar.update(1)
-    finally:
-        bar.close()
-        if csv is not None:
-            csv.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with _stop_on_signals() as stop:
+        try:
+            while not trainer.finished and not stop.is_set():
+                try:
+                    stats = trainer.train_epoch(cancel=stop.is_set)
+                except EpochCancelled:
+                    break
+                except TrainingDiverged as exc:  # the files hold the last good epoch
+                    bar.close()
+                    print(f"{PROG}: error: {exc}", file=sys.stderr)
+                    return 1
+                if out is not None:
+                    metrics.append(trainer.history)
+                    trainer.save(out / "checkpoint.pt")
+                if as_json:
+                    print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
+                bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
+                bar.update(1)
+        finally:
+            bar.close()
+            if metrics is not None:
+                metrics.close()
     if stop.is_set():
         print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
         return 130

@@ -37,15 +37,12 @@ from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_check
 from vpg_gui.core.diagnostics import grad_norm, gradient_variance
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
-from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.metrics import HOT_STATS, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.physics import format_physics
 from vpg_gui.core.policy import build_mlp, build_policy, numpy_copy
 from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.rollout import Sampler
-
-# The estimator's hot settings, recorded in each epoch's stats beside the diagnostics.
-ESTIMATOR_SETTINGS = ("baseline", "value_lr", "value_iters", "gae_lambda", "normalize_advantages", "entropy_coef")
 
 
 class Trainer:
@@ -131,18 +128,15 @@ class Trainer:
             steps=batch.steps,
             loss=loss.item(),
             entropy=entropy.item(),
-            lr=cfg.lr,
-            batch_steps=cfg.batch_steps,
-            gamma=cfg.gamma,
-            weighting=cfg.weighting,
             seconds=seconds,
             steps_per_s=batch.steps / seconds,
             value_loss=value_loss,
             kl=kl,
             grad_norm=norm,
             grad_var=variance,
+            # the hot settings in force (physics as text, so it reads in a CSV cell)
+            **{name: getattr(cfg, name) for name in HOT_STATS if name != "physics"},
             physics=format_physics(cfg.physics),
-            **{name: getattr(cfg, name) for name in ESTIMATOR_SETTINGS},
         )
         self.history.append(stats)
         return stats
