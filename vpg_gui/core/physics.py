@@ -34,6 +34,7 @@ KNOBS = {
 
 
 def env_name(env_id: str) -> str:
+    """ "CartPole-v1", "pkg.mod:Ns/CartPole-v0" -> "CartPole": an env's name without module, namespace, version."""
     return env_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1].split("-v")[0]
 
 

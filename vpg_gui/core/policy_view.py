@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from vpg_gui.core.numpy_policy import NumpyPolicy
+from vpg_gui.core.physics import env_name
 
 # Indexed by the env's name without its version; gymnasium's documented action meanings
 # (discrete: one name per action; continuous: one per action dimension).
@@ -39,13 +40,12 @@ GRID = 41
 
 
 def action_names(env_id: str, n_actions: int, discrete: bool = True) -> tuple[str, ...]:
-    name = env_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1].split("-v")[0]
-    names = (ACTION_NAMES if discrete else DIMENSION_NAMES).get(name)
+    names = (ACTION_NAMES if discrete else DIMENSION_NAMES).get(env_name(env_id))
     return names if names and len(names) == n_actions else tuple(f"action {i}" for i in range(n_actions))
 
 
 def is_cartpole(env_id: str) -> bool:
-    return env_id.rsplit(":", 1)[-1].startswith("CartPole-")
+    return env_name(env_id) == "CartPole"
 
 
 def cartpole_heatmap(policy: NumpyPolicy, grid: int = GRID) -> np.ndarray:
