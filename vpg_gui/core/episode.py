@@ -30,7 +30,6 @@ class EpisodePlayer:
         self._rng = np.random.default_rng(seed)
         self._seed = seed
         self.policy: NumpyPolicy | None = None
-        self._physics: dict[str, float] = {}
         self.obs: np.ndarray | None = None
         self.steps = 0
         self.total_return = 0.0
@@ -44,9 +43,7 @@ class EpisodePlayer:
         """Begin a new episode played by ``policy`` (kept for the whole episode), under the
         physics knobs ``physics`` (physics.py; the env's defaults for those not given)."""
         self.policy = policy
-        if (physics or {}) != self._physics:
-            apply_physics(self.env, physics or {})
-            self._physics = dict(physics or {})
+        apply_physics(self.env, physics or {})
         self.episode_seed = self._seed if self.obs is None else int(self._rng.integers(2**31))
         self.obs, _ = self.env.reset(seed=self.episode_seed)
         self.steps, self.total_return, self.done, self.actions = 0, 0.0, False, []

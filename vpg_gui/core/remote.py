@@ -110,16 +110,16 @@ class TrainerProcess:
         self._cancel.value = 0
         try:
             self._conn.send(message)
-            cancelled_at = None
+            waited = None  # seconds since the call was cancelled
             while not self._conn.poll(POLL_S):
                 if not self._process.is_alive():
                     raise EOFError
-                if cancelled_at is None and cancel is not None and cancel():
+                if waited is None and cancel is not None and cancel():
                     self._cancel.value = 1
-                    cancelled_at = 0.0
-                elif cancelled_at is not None:
-                    cancelled_at += POLL_S
-                    if cancelled_at >= CANCEL_GRACE_S:  # busy in something it cannot cut short
+                    waited = 0.0
+                elif waited is not None:
+                    waited += POLL_S
+                    if waited >= CANCEL_GRACE_S:  # busy in something it cannot cut short
                         self._process.kill()
                         raise EpochCancelled
             kind, payload = self._conn.recv()

@@ -68,7 +68,6 @@ class Sampler:
         # sampled ones, whose log-probabilities the gradient needs.
         self._low = None if info.discrete else np.array(info.action_low, np.float32)
         self._high = None if info.discrete else np.array(info.action_high, np.float32)
-        self._physics: dict | None = None  # the knobs last set on the env copies
 
     def close(self) -> None:
         self.env.close()
@@ -84,11 +83,8 @@ class Sampler:
         physics: dict[str, float] | None = None,
     ) -> Batch:
         """Play one epoch's batch; ``cancel`` is polled every vector step (e.g. a window closing);
-        ``physics`` sets the env's knobs (physics.py) on every copy first, when it changed."""
-        physics = physics or {}
-        if physics != (self._physics or {}) or (self._physics is None and physics):
-            apply_physics(self.env, physics)
-            self._physics = dict(physics)
+        ``physics`` sets the env's knobs (physics.py) on every copy first (a few attributes)."""
+        apply_physics(self.env, physics or {})
         rng, env_seed = epoch_rngs(seed, epoch)
         obs, _ = self.env.reset(seed=env_seed)
         n = self.num_envs
