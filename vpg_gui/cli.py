@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import dataclasses
-import io
 import json
 import signal
 import sys
@@ -106,10 +104,25 @@ def given_settings(args: argparse.Namespace) -> dict:
     return {name: getattr(args, name) for name in FIELD_NAMES if getattr(args, name) is not None}
 
 
+def _out_dir(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a directory (use --out . for the current one)")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Train a policy with the simplest policy gradient, headless.")
     add_config_flags(parser)
-    parser.add_argument("--out", type=Path, metavar="DIR", help="write metrics.csv, config.toml and checkpoint.pt here")
+    parser.add_argument(
+        "--out",
+        type=_out_dir,
+        metavar="DIR",
+        help="write metrics.csv, config.toml and checkpoint.pt here: a new or empty directory, or this run's "
+        "own directory with --resume",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="let --out replace the vpg-gui run already in that directory"
+    )
     parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
     parser.add_argument(
@@ -128,18 +141,9 @@ def flag_message(exc: ConfigError) -> str:
     return str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
-
-
-def _check_out_dir(out: Path, resume: Path | None) -> None:
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out}: exists and is not a directory")
-    resuming_here = resume is not None and resume.resolve().parent == out.resolve()
-    existing = [n for n in ("metrics.csv", "checkpoint.pt") if (out / n).exists()]
-    if existing and not resuming_here:
-        raise ConfigError(f"--out {out}: already holds a run ({existing[0]}); choose a new directory or --resume it")
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,35 +151,54 @@ def main(argv: list[str] | None = None) -> int:
     settings = given_settings(args)
     # Deferred so that --help and bad flags answer at once, without loading torch.
     from vpg_gui.core.checkpoint import CheckpointError
+    from vpg_gui.core.env_ids import allow_module
+    from vpg_gui.core.files import os_reason
+    from vpg_gui.core.run_dir import RunDirError, claim_run_dir
+
+    with contextlib.ExitStack() as stack:
+        try:
+            if "env_id" in settings:  # typed on the command line: its module may be imported
+                allow_module(settings["env_id"])
+            if args.seeds is not None:
+                if args.resume is not None:
+                    raise ConfigError("--seeds: cannot be combined with --resume")
+                config = TrainConfig(**settings).validate()
+                if config.epochs == 0:
+                    raise ConfigError("--seeds: needs --epochs above 0 (each seed runs that many epochs)")
+                out = stack.enter_context(claim_run_dir(args.out, overwrite=args.overwrite)) if args.out else None
+                return _sweep(config, args.seeds, out, args.json)
+            trainer = stack.enter_context(contextlib.closing(_trainer(args, settings)))
+            if args.out is not None:
+                stack.enter_context(claim_run_dir(args.out, args.resume, args.overwrite))
+        except ConfigError as exc:
+            return _fail(flag_message(exc))
+        except (CheckpointError, RunDirError) as exc:
+            return _fail(str(exc))
+        except OSError as exc:
+            return _fail(os_reason(exc))
+        return _run(trainer, args.out, args.json)
+
+
+def _trainer(args: argparse.Namespace, settings: dict):
+    """A new Trainer from the flags, or one continuing --resume with the hot flags applied."""
     from vpg_gui.core.trainer import Trainer
 
+    if args.resume is None:
+        return Trainer(TrainConfig(**settings))
+    trainer = Trainer.from_checkpoint(args.resume, {k: v for k, v in settings.items() if k in HOT_FIELDS})
     try:
-        if args.out is not None:
-            _check_out_dir(args.out, args.resume)
-        if args.seeds is not None:
-            if args.resume is not None:
-                raise ConfigError("--seeds: cannot be combined with --resume")
-            config = TrainConfig(**settings).validate()
-            if config.epochs == 0:
-                raise ConfigError("--seeds: needs --epochs above 0 (each seed runs that many epochs)")
-            return _sweep(config, args.seeds, args.out, args.json)
-        if args.resume is not None:
-            cold = sorted(set(settings) - HOT_FIELDS)
-            if cold:
-                raise ConfigError(f"{FLAGS[cold[0]]}: cannot change when resuming (only hot settings can)")
-            trainer = Trainer.from_checkpoint(args.resume, settings)
-        else:
-            trainer = Trainer(TrainConfig(**settings))
-    except ConfigError as exc:
-        return _fail(flag_message(exc))
-    except CheckpointError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"{exc.filename or ''}: {exc.strerror}")
-    try:
-        return _run(trainer, args.out, args.json)
-    finally:
+        changed = sorted(k for k, v in settings.items() if k not in HOT_FIELDS and getattr(trainer.config, k) != v)
+        if changed:
+            raise ConfigError(f"{FLAGS[changed[0]]}: cannot change when resuming (only hot settings can)")
+        if trainer.finished:
+            raise ConfigError(
+                f"--epochs {trainer.config.epochs}: the run in {args.resume} already has {trainer.epoch} epochs; "
+                f"give --epochs above {trainer.epoch} (or 0 to run until stopped)"
+            )
+    except ConfigError:
         trainer.close()
+        raise
+    return trainer
 
 
 @contextlib.contextmanager
@@ -196,16 +219,13 @@ def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: boo
 
     from tqdm import tqdm
 
-    from vpg_gui.core.files import atomic_write_bytes
+    from vpg_gui.core.checked_text import csv_text
+    from vpg_gui.core.files import atomic_write_bytes, os_reason
     from vpg_gui.core.sweep import AGGREGATE_COLUMNS, SeedSweep, aggregate
 
-    if out is not None:
-        if (out / "aggregate.csv").exists():
-            raise ConfigError(f"--out {out}: already holds a sweep (aggregate.csv); choose a new directory")
-        out.mkdir(parents=True, exist_ok=True)
-    sweep = SeedSweep(config, seeds, out=out)
-    bar = tqdm(total=len(seeds) * config.epochs, unit="epoch", file=sys.stderr, desc=f"{len(seeds)} seeds")
     with _stop_on_signals() as stop:
+        sweep = SeedSweep(config, seeds, out=out)
+        bar = tqdm(total=len(seeds) * config.epochs, unit="epoch", file=sys.stderr, desc=f"{len(seeds)} seeds")
         try:
             while not stop.is_set():
                 done = sweep.poll()
@@ -217,16 +237,15 @@ def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: boo
             bar.close()
             if stop.is_set():
                 sweep.cancel()
-    if stop.is_set():
-        print(f"{PROG}: sweep stopped; each seed's metrics.csv holds its finished epochs", file=sys.stderr)
-        return 130
-    rows = aggregate(sweep.histories)
-    if out is not None:
-        text = io.StringIO()
-        writer = csv.DictWriter(text, AGGREGATE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        atomic_write_bytes(out / "aggregate.csv", text.getvalue().encode())
+        if stop.is_set():
+            print(f"{PROG}: sweep stopped; each seed's metrics.csv holds its finished epochs", file=sys.stderr)
+            return 130
+        rows = aggregate(sweep.histories)
+        if out is not None:
+            try:
+                atomic_write_bytes(out / "aggregate.csv", csv_text(AGGREGATE_COLUMNS, rows).encode())
+            except OSError as exc:
+                return _fail(os_reason(exc), 1)
     if as_json:
         for row in rows:
             print(json.dumps(row))
@@ -238,42 +257,54 @@ def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: boo
 
 
 def _run(trainer, out: Path | None, as_json: bool) -> int:
-    import tomli_w
+    """Train until done or stopped, writing the files of ``out`` after every epoch. A file-system
+    fault, a divergence or running out of memory ends the run with one line and exit code 1; the
+    files then hold every epoch that finished before it."""
     from tqdm import tqdm
 
+    from vpg_gui.core.checked_text import toml_with_checksum
     from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
-    from vpg_gui.core.files import atomic_write_bytes
+    from vpg_gui.core.files import atomic_write_bytes, os_reason
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
 
-    metrics = None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out / "config.toml", tomli_w.dumps(trainer.config.to_dict()).encode())
-        metrics = MetricsCsv(out / "metrics.csv", trainer.history)
-    total = trainer.config.epochs or None
-    bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
-    with _stop_on_signals() as stop:
-        try:
-            while not trainer.finished and not stop.is_set():
-                try:
-                    stats = trainer.train_epoch(cancel=stop.is_set)
-                except EpochCancelled:
-                    break
-                except TrainingDiverged as exc:  # the files hold the last good epoch
-                    bar.close()
-                    print(f"{PROG}: error: {exc}", file=sys.stderr)
-                    return 1
+    with _stop_on_signals() as stop, contextlib.ExitStack() as opened:
+        metrics = None
+        if out is not None:
+            try:
+                atomic_write_bytes(out / "config.toml", toml_with_checksum(trainer.config.to_dict()).encode())
+                metrics = MetricsCsv(out / "metrics.csv", trainer.history)
+            except OSError as exc:
+                return _fail(os_reason(exc), 1)
+            opened.callback(metrics.close)
+        total = trainer.config.epochs or None
+        bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
+        opened.callback(bar.close)
+        while not trainer.finished and not stop.is_set():
+            try:
+                stats = trainer.train_epoch(cancel=stop.is_set)
                 if out is not None:
-                    metrics.append(trainer.history)
                     trainer.save(out / "checkpoint.pt")
-                if as_json:
-                    print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
-                bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
-                bar.update(1)
-        finally:
-            bar.close()
-            if metrics is not None:
-                metrics.close()
+                    metrics.append(trainer.history)
+            except EpochCancelled:
+                break
+            except TrainingDiverged as exc:  # the files hold the last good epoch
+                bar.close()
+                return _fail(str(exc), 1)
+            except OSError as exc:
+                bar.close()
+                kept = f"epochs 1-{trainer.epoch - 1}" if trainer.epoch > 1 else "no epoch"
+                return _fail(f"{os_reason(exc)} ({kept} on disk; --resume continues from there)", 1)
+            except (MemoryError, RuntimeError) as exc:
+                if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
+                    raise
+                bar.close()
+                return _fail(
+                    f"out of memory in epoch {trainer.epoch + 1}: try a smaller --batch-steps or --hidden-sizes", 1
+                )
+            if as_json:
+                print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
+            bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
+            bar.update(1)
     if stop.is_set():
         print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
         return 130
@@ -281,4 +312,6 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from vpg_gui.launch import train
+
+    sys.exit(train())

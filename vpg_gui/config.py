@@ -16,8 +16,6 @@ vpg_gui.config.ConfigError: lr = -1: must be between 1e-06 and 10
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +35,21 @@ class ConfigError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """repr(value), cut to ``limit`` characters: a message quoting a file's value stays one short line.
+
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _num(x: float) -> str:
+    """2147483647 rather than 2.14748e+09; 1e-06 as it is."""
+    return str(int(x)) if float(x).is_integer() and abs(x) >= 1 else f"{x:g}"
 
 
 def _meta(help: str, hot: bool, lo: float | None = None, hi: float | None = None) -> dict:
@@ -186,22 +199,29 @@ class TrainConfig:
             if lo is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(f"{f.name} = {value!r}: must be a number between {lo:g} and {hi:g}", f.name)
+                raise ConfigError(
+                    f"{f.name} = {shown(value)}: must be a number between {_num(lo)} and {_num(hi)}", f.name
+                )
             if f.type == "int" and not isinstance(value, int):
-                raise ConfigError(f"{f.name} = {value!r}: must be a whole number between {lo:g} and {hi:g}", f.name)
+                raise ConfigError(
+                    f"{f.name} = {shown(value)}: must be a whole number between {_num(lo)} and {_num(hi)}", f.name
+                )
             if not lo <= value <= hi:  # also rejects NaN
-                raise ConfigError(f"{f.name} = {value!r}: must be between {lo:g} and {hi:g}", f.name)
+                raise ConfigError(f"{f.name} = {shown(value)}: must be between {_num(lo)} and {_num(hi)}", f.name)
         if self.baseline not in BASELINES:
-            raise ConfigError(f"baseline = {self.baseline!r}: must be one of {', '.join(BASELINES)}", "baseline")
+            raise ConfigError(f"baseline = {shown(self.baseline)}: must be one of {', '.join(BASELINES)}", "baseline")
         if not isinstance(self.normalize_advantages, bool):
             raise ConfigError(
-                f"normalize_advantages = {self.normalize_advantages!r}: must be true or false", "normalize_advantages"
+                f"normalize_advantages = {shown(self.normalize_advantages)}: must be true or false",
+                "normalize_advantages",
             )
         if self.weighting not in WEIGHTINGS:
-            raise ConfigError(f"weighting = {self.weighting!r}: must be one of {', '.join(WEIGHTINGS)}", "weighting")
+            raise ConfigError(
+                f"weighting = {shown(self.weighting)}: must be one of {', '.join(WEIGHTINGS)}", "weighting"
+            )
         if self.activation not in ACTIVATIONS:
             raise ConfigError(
-                f"activation = {self.activation!r}: must be one of {', '.join(ACTIVATIONS)}", "activation"
+                f"activation = {shown(self.activation)}: must be one of {', '.join(ACTIVATIONS)}", "activation"
             )
         sizes = self.hidden_sizes
         if (
@@ -238,26 +258,28 @@ class TrainConfig:
         known = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ConfigError(f"unknown setting {unknown[0]!r}: known settings are {', '.join(known)}")
+            raise ConfigError(f"unknown setting {shown(unknown[0])}: known settings are {', '.join(known)}")
         values = {}
         for name, value in data.items():
             kind = known[name].type
             if name == "hidden_sizes":
                 if not isinstance(value, list | tuple):
-                    raise ConfigError(f"hidden_sizes = {value!r}: must be a list of layer widths, e.g. [32]", name)
+                    raise ConfigError(f"hidden_sizes = {shown(value)}: must be a list of layer widths, e.g. [32]", name)
                 value = tuple(value)
             elif name == "physics":
                 if not isinstance(value, dict) or not all(
                     isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
                 ):
-                    raise ConfigError(f"physics = {value!r}: must be a table of knob = number, e.g. gravity = 12", name)
+                    raise ConfigError(
+                        f"physics = {shown(value)}: must be a table of knob = number, e.g. gravity = 12", name
+                    )
                 value = tuple(sorted((str(k), float(v)) for k, v in value.items()))
             elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             elif kind == "str" and not isinstance(value, str):
-                raise ConfigError(f"{name} = {value!r}: must be text", name)
+                raise ConfigError(f"{name} = {shown(value)}: must be text", name)
             elif kind == "bool" and not isinstance(value, bool):
-                raise ConfigError(f"{name} = {value!r}: must be true or false", name)
+                raise ConfigError(f"{name} = {shown(value)}: must be true or false", name)
             values[name] = value
         return cls(**values).validate()
 
@@ -315,7 +337,7 @@ def parse_sizes(text: str) -> tuple[int, ...]:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
         raise ConfigError(
-            f"hidden_sizes = {text!r}: must be layer widths separated by commas, e.g. 32 or 64,64", "hidden_sizes"
+            f"hidden_sizes = {shown(text)}: must be layer widths separated by commas, e.g. 32 or 64,64", "hidden_sizes"
         ) from None
     return sizes
 
@@ -328,26 +350,20 @@ def _check_physics(env_id: str, physics: tuple) -> None:
     from vpg_gui.core.physics import format_physics, knobs
 
     have = knobs(env_id)
+    names = [name for name, _ in physics]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"physics = {format_physics(physics)}: each knob may be given once", "physics")
     for name, value in physics:
-        shown = f"physics = {format_physics(physics)}"
+        label = f"physics = {format_physics(physics)}"
         if name not in have:
             allowed = ", ".join(have) if have else "none"
-            raise ConfigError(f"{shown}: {env_id} has no knob {name!r} (its knobs: {allowed})", "physics")
+            raise ConfigError(f"{label}: {env_id} has no knob {shown(name)} (its knobs: {allowed})", "physics")
         lo, hi, _ = have[name]
         if not lo <= value <= hi:  # also rejects NaN
-            raise ConfigError(f"{shown}: {name} must be between {lo:g} and {hi:g}", "physics")
+            raise ConfigError(f"{label}: {name} must be between {_num(lo)} and {_num(hi)}", "physics")
 
 
 def _check_env_id(env_id: str) -> None:
-    import gymnasium  # deferred: the registry import costs ~0.2 s and only validation needs it
+    from vpg_gui.core.env_ids import check_env_id  # imports nothing named in a file (see env_ids.py)
 
-    if isinstance(env_id, str) and ":" in env_id:  # "package.module:Env-v0", as gymnasium.make takes it
-        module, _, env_id = env_id.partition(":")
-        try:
-            importlib.import_module(module)  # registers the module's envs
-        except Exception as exc:
-            raise ConfigError(f"env_id = {module}:{env_id}: cannot import {module} ({exc})", "env_id") from None
-    if not isinstance(env_id, str) or env_id not in gymnasium.envs.registry:
-        close = difflib.get_close_matches(str(env_id), list(gymnasium.envs.registry), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ConfigError(f"env_id = {env_id!r}: not a registered gymnasium environment{hint}", "env_id")
+    check_env_id(env_id)

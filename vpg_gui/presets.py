@@ -7,7 +7,8 @@
     weighting = "episode-return"
 
 Settings missing from [config] keep their defaults; unknown keys or bad values are refused with
-a message naming the key.
+a message naming the key. A preset saved by vpg-gui starts with a checksum line (checked_text.py);
+an environment id naming a module is never imported from a preset (core/env_ids.py).
 
 >>> [p.title for p in map(load_preset, builtin_presets())][:1]
 ["1. The post's plain policy gradient"]
@@ -15,19 +16,12 @@ a message naming the key.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
-
 from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.checked_text import checked_toml, toml_with_checksum
 from vpg_gui.core.files import atomic_write_bytes
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
 TOP_KEYS = ("title", "description", "config")
@@ -48,9 +42,14 @@ def load_preset(path: Path | str) -> Preset:
     """Read a preset; raises ConfigError naming the file and the key at fault."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path.name}: not a readable TOML preset: {exc}") from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: not a readable preset: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = checked_toml(text, path.name)
+    except ValueError as exc:  # TOMLDecodeError is one
+        reason = str(exc).removeprefix(f"{path.name}: ")
+        raise ConfigError(f"{path.name}: not a valid preset: {reason}") from None
     unknown = sorted(set(data) - set(TOP_KEYS))
     if unknown:
         raise ConfigError(f"{path.name}: unknown key {unknown[0]!r}; a preset has {', '.join(TOP_KEYS)}")
@@ -68,4 +67,4 @@ def load_preset(path: Path | str) -> Preset:
 
 def save_preset(path: Path | str, preset: Preset) -> None:
     data = {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
-    atomic_write_bytes(path, tomli_w.dumps(data).encode())
+    atomic_write_bytes(path, toml_with_checksum(data).encode())

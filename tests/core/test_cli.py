@@ -118,7 +118,7 @@ def test_resume_continues_the_run_in_place(tmp_path, capsys):
         (["--hidden-sizes", "3,x"], "hidden_sizes = '3,x'"),
         (["--env", "CartPol-v1"], "did you mean CartPole-v1"),
         (["--num-envs", "many"], "'many' is not a whole number or 'auto'"),
-        (["--resume", "missing.pt"], "missing.pt: no such checkpoint file"),
+        (["--resume", "missing.pt"], "missing.pt: cannot read the checkpoint: No such file"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )

@@ -86,7 +86,7 @@ def test_a_bad_session_argument_is_one_line_and_exit_2(tmp_path, capsys):
     bad.write_bytes(b"garbage")
     assert main([str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("vpg-gui: error: ") and err.count("\n") == 1 and "not a readable session" in err
+    assert err.startswith("vpg-gui: error: ") and err.count("\n") == 1 and "not a vpg-gui session" in err
 
 
 def test_launch_with_a_session_file_opens_it(tmp_path):

@@ -25,7 +25,10 @@ from torch.func import functional_call, grad, vmap
 
 from vpg_gui.core.policy import PolicyNet
 
-CHUNK = 2048  # steps whose per-step gradients are held at once (steps x parameters floats)
+# Bytes of per-step gradients (and their per-episode sums) held at once: the working set stays
+# bounded whatever the network's and batch's sizes (1024,1024 hidden asked for 8 GB unchunked).
+BUDGET_BYTES = 256 * 2**20
+BYTES_PER_VALUE = 24  # a float32 gradient, its float64 copy and an float64 episode-sum row
 
 
 def gradient_variance(
@@ -36,27 +39,49 @@ def gradient_variance(
     With T steps in N episodes, the estimate (1/T) sum_t grad(logp_t) w_t is the mean of the N
     episodes' contributions G_i = (N/T) sum_{t in i} grad(logp_t) w_t, which are independent, so
     its variance is estimated by var(G_i) / N, summed over all parameters. 0 for a batch of one
-    episode, which has no spread to measure.
+    episode, which has no spread to measure. The G_i are summed up as they complete (sum and
+    sum of squares), so memory does not grow with N.
     """
     n_eps, steps = len(lengths), len(obs)
     if n_eps < 2:
         return 0.0
+    total = torch.zeros(sum(p.numel() for p in policy.parameters()), dtype=torch.float64)
+    total_sq = torch.zeros_like(total)
+    for rows in _episode_gradients(policy, obs, act, weights, lengths):
+        contributions = rows * (n_eps / steps)
+        total += contributions.sum(0)
+        total_sq += (contributions * contributions).sum(0)
+    per_param = (total_sq - total * total / n_eps) / (n_eps - 1)
+    return float(per_param.sum() / n_eps)
+
+
+def _episode_gradients(policy, obs, act, weights, lengths):
+    """Yield, in order, blocks of rows sum_{t in i} grad(logp_t) w_t (float64), one per episode,
+    from per-step gradients computed a budget-sized chunk of steps at a time."""
     params = {name: p.detach() for name, p in policy.named_parameters()}
+    n_params = sum(p.numel() for p in params.values())
 
     def weighted_logp(p, o, a, w):
         out = functional_call(policy, p, (o.unsqueeze(0),))
         return policy.log_prob(out, a.unsqueeze(0)).squeeze(0) * w
 
     per_step = vmap(grad(weighted_logp), in_dims=(None, 0, 0, 0))
-    episode = torch.repeat_interleave(torch.arange(n_eps), torch.as_tensor(lengths))
-    sums = torch.zeros(n_eps, sum(p.numel() for p in params.values()), dtype=torch.float64)
-    for start in range(0, steps, CHUNK):
-        end = min(start + CHUNK, steps)
+    episode = torch.repeat_interleave(torch.arange(len(lengths)), torch.as_tensor(lengths))
+    steps, chunk = len(obs), max(1, BUDGET_BYTES // (BYTES_PER_VALUE * n_params))
+    carry = None  # the sum so far of an episode that goes on into the next chunk
+    for start in range(0, steps, chunk):
+        end = min(start + chunk, steps)
         grads = per_step(params, obs[start:end], act[start:end], weights[start:end])
-        flat = torch.cat([g.reshape(end - start, -1) for g in grads.values()], dim=1)
-        sums.index_add_(0, episode[start:end], flat.double())
-    contributions = sums * (n_eps / steps)
-    return float(contributions.var(dim=0).sum() / n_eps)
+        flat = torch.cat([g.reshape(end - start, -1) for g in grads.values()], dim=1).double()
+        ep = episode[start:end] - episode[start]
+        rows = torch.zeros(int(ep[-1]) + 1, n_params, dtype=torch.float64).index_add_(0, ep, flat)
+        del grads, flat
+        if carry is not None:
+            rows[0] += carry
+        carry = None
+        if end < steps and episode[end] == episode[end - 1]:
+            carry, rows = rows[-1].clone(), rows[:-1]
+        yield rows
 
 
 def grad_norm(parameters) -> float:

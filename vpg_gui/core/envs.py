@@ -17,6 +17,7 @@ import numpy as np
 from gymnasium import spaces
 
 from vpg_gui.config import ConfigError
+from vpg_gui.core.env_ids import make_env, split_env_id
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,8 @@ class EnvInfo:
 
 def env_info(env_id: str) -> EnvInfo:
     """Inspect an env once (spaces, spec); raises ConfigError for spaces the policy cannot handle."""
-    try:
-        env = gym.make(env_id)  # takes "package.module:Env-v0" ids too, unlike gym.spec
-        spec = env.spec
-    except gym.error.Error as exc:  # unknown id, or a missing optional package (e.g. Box2D)
-        raise ConfigError(f"env_id = {env_id!r}: {exc}", "env_id") from None
+    env = make_env(env_id)
+    spec = env.spec
     try:
         obs_space, act_space = env.observation_space, env.action_space
         fps = int(env.metadata.get("render_fps", 30))
@@ -82,4 +80,4 @@ def auto_num_envs(info: EnvInfo, batch_steps: int) -> int:
 def make_vector_env(info: EnvInfo, num_envs: int) -> gym.vector.VectorEnv:
     """A vector env with next-step autoreset: the numpy-vectorised one when the env has it, else sync."""
     mode = "vector_entry_point" if info.vectorised else "sync"
-    return gym.make_vec(info.env_id, num_envs=num_envs, vectorization_mode=mode)
+    return gym.make_vec(split_env_id(info.env_id)[1], num_envs=num_envs, vectorization_mode=mode)

@@ -19,13 +19,14 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
+from vpg_gui.core.env_ids import make_env
 from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.physics import apply_physics
 
 
 class EpisodePlayer:
     def __init__(self, env_id: str, seed: int = 0):
-        self.env = gym.make(env_id, render_mode="rgb_array")
+        self.env = make_env(env_id, render_mode="rgb_array")
         self.render_fps = int(self.env.metadata.get("render_fps", 30))
         self._rng = np.random.default_rng(seed)
         self._seed = seed
@@ -94,7 +95,7 @@ class EpisodePlayer:
 
 def replay_frames(env_id: str, episode_seed: int, actions: list[int]):
     """Yield the frames of an episode again: reset with its seed, take its actions."""
-    env = gym.make(env_id, render_mode="rgb_array")
+    env = make_env(env_id, render_mode="rgb_array")
     try:
         env.reset(seed=episode_seed)
         yield np.ascontiguousarray(env.render())

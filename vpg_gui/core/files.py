@@ -1,5 +1,8 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of one.
 
+The new file gets the user's umask (usually 0644), like any file a program creates, and a failed
+write (a full disk, a read-only directory) leaves no temp file behind.
+
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
 >>> atomic_write_bytes(p, b"hello")
@@ -10,14 +13,16 @@ b'hello'
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Write to a temp file beside ``path``, fsync it, then ``os.replace`` it into place."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # os.open's mode goes through the umask (mkstemp would force 0600).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -25,5 +30,11 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def os_reason(exc: OSError) -> str:
+    """ "runs/x/metrics.csv: No space left on device": the path and the OS's reason, one line."""
+    where = exc.filename if exc.filename is not None else "file"
+    return f"{where}: {exc.strerror or exc}"

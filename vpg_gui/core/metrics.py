@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vpg_gui.core import checked_text
 from vpg_gui.core.files import atomic_write_bytes
 
 # The hot settings each epoch records (what the change markers compare).
@@ -74,10 +75,10 @@ class EpochStats:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EpochStats:
         """From a dict with these keys (CSV strings are converted to the field types; a CSV's
-        derived ``change`` column is ignored; fields added later may be absent)."""
+        derived ``change`` and ``check`` columns are ignored; fields added later may be absent)."""
         fields = {f.name: f for f in dataclasses.fields(cls)}
         required = {name for name, f in fields.items() if f.default is dataclasses.MISSING}
-        missing, extra = sorted(required - set(data)), sorted(set(data) - set(fields) - {"change"})
+        missing, extra = sorted(required - set(data)), sorted(set(data) - set(fields) - {"change", "check"})
         if missing or extra:
             raise ValueError(f"epoch record: missing {missing}, unexpected {extra}")
         kinds = {"int": int, "float": float, "str": str, "bool": _bool}
@@ -103,37 +104,42 @@ def csv_rows(history: list[EpochStats]) -> list[dict[str, Any]]:
 
 
 def csv_text(history: list[EpochStats]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(history))
-    return out.getvalue()
+    """metrics.csv's text: a header and a row per epoch, each row with its check (checked_text.py)."""
+    return checked_text.csv_text(CSV_COLUMNS, csv_rows(history))
 
 
 def read_csv(path: Path) -> list[EpochStats]:
+    """The history in a metrics CSV; ValueError names a damaged row, OSError an unreadable file."""
     with open(path, newline="") as f:
-        return [EpochStats.from_dict(row) for row in csv.DictReader(f)]
+        return [EpochStats.from_dict(row) for row in checked_text.verify_rows(csv.DictReader(f), Path(path).name)]
 
 
 class MetricsCsv:
-    """metrics.csv that grows one flushed row per epoch, so a crash loses at most the epoch in flight.
+    """metrics.csv that grows one row per epoch, so a crash loses at most the epoch in flight.
 
-    Starts by writing (atomically) the header and any history a resumed run already has.
+    Starts by writing (atomically) the header and any history a resumed run already has. A row
+    that cannot be written whole (a full disk) is cut off again: the file never ends in half a row.
     """
 
     def __init__(self, path: Path, history: list[EpochStats]):
         self.path = Path(path)
         atomic_write_bytes(self.path, csv_text(history).encode())
-        self._file = open(self.path, "a", newline="")
-        self._writer = csv.DictWriter(self._file, CSV_COLUMNS, lineterminator="\n")
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
     def append(self, history: list[EpochStats]) -> None:
         """Write the last epoch of ``history`` (the whole history names what changed at it)."""
-        self._writer.writerow(csv_rows(history[-2:])[-1])
-        self._file.flush()
+        line = checked_text.csv_line(CSV_COLUMNS, csv_rows(history[-2:])[-1]).encode()
+        size = os.fstat(self._fd).st_size
+        try:
+            written = 0
+            while written < len(line):
+                written += os.write(self._fd, line[written:])
+        except OSError:
+            os.ftruncate(self._fd, size)
+            raise
 
     def close(self) -> None:
-        self._file.close()
+        os.close(self._fd)
 
 
 def changes(history: list[EpochStats]) -> list[tuple[int, str]]:

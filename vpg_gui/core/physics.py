@@ -6,7 +6,7 @@ Pendulum's gravity and maximum torque), set on every copy of the env while train
 (('gravity', 12.0), ('length', 0.8))
 >>> format_physics((("gravity", 12.0), ("length", 0.8)))
 'gravity=12,length=0.8'
->>> env = gym.make("CartPole-v1")
+>>> env = make_env("CartPole-v1")
 >>> apply_physics(env, {"length": 1.0})
 >>> env.unwrapped.length, env.unwrapped.polemass_length, env.unwrapped.gravity   # the rest: defaults
 (1.0, 0.1, 9.8)
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 
-import gymnasium as gym
+from vpg_gui.core.env_ids import make_env
 
 # env name (without version) -> attribute -> (lowest, highest, what it is)
 KNOBS = {
@@ -53,7 +53,7 @@ def _defaults(env_id: str) -> tuple[tuple[str, float], ...]:
     if not knobs(env_id):
         return ()
 
-    env = gym.make(env_id)
+    env = make_env(env_id)
     try:
         return tuple((name, float(getattr(env.unwrapped, name))) for name in knobs(env_id))
     finally:
@@ -71,6 +71,8 @@ def parse_physics(text: str) -> tuple[tuple[str, float], ...]:
             sep = ""
         if not sep:
             raise ValueError(f"{part!r}: must be name=number, e.g. gravity=12")
+        if [n for n, _ in pairs].count(pairs[-1][0]) > 1:
+            raise ValueError(f"{pairs[-1][0]!r} is given twice; give each knob once")
     return tuple(sorted(pairs))
 
 

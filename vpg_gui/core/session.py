@@ -1,6 +1,6 @@
 """Sessions: everything the window shows, in one file (File > Save / Open session).
 
-A session is a checkpoint-format file (atomic write, ``weights_only`` load) holding the run's
+A session is a checkpoint-format file (checked container, no torch needed) holding the run's
 config, policy and optimizer state (absent before the first epoch), its history (the change
 markers derive from it) and the runs kept for comparison.
 
@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.metrics import EpochStats
 
 SUFFIX = ".vpgsession"
-MODEL_KEYS = ("policy", "optimizer", "value", "value_optimizer")  # Trainer.state()'s networks
 
 
 @dataclass

@@ -17,12 +17,15 @@ loaded), reports every finished epoch as it happens, and aggregates the curves p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import signal
 import statistics
 from pathlib import Path
 
 from vpg_gui.config import TrainConfig
+from vpg_gui.core.env_ids import allow_modules, allowed_modules
 from vpg_gui.core.metrics import EpochStats, MetricsCsv
 from vpg_gui.core.remote import process_context
 
@@ -52,7 +55,9 @@ class SeedSweep:
     def __init__(self, config: TrainConfig, seeds: list[int], workers: int | None = None, out: Path | None = None):
         ctx = process_context()
         self.progress = ctx.Queue()  # (seed, EpochStats) per finished epoch
-        self._pool = ctx.Pool(min(workers or os.cpu_count() or 1, len(seeds)), _init, (self.progress,))
+        self._pool = ctx.Pool(
+            min(workers or os.cpu_count() or 1, len(seeds)), _init, (self.progress, allowed_modules())
+        )
         self._results = {
             seed: self._pool.apply_async(_run_seed, (config.replace(seed=seed), out and out / f"seed-{seed}"))
             for seed in seeds
@@ -113,38 +118,38 @@ def aggregate(histories: dict[int, list[EpochStats]]) -> list[dict]:
 _progress = None  # the sweep's queue, in each worker process
 
 
-def _init(progress) -> None:
+def _init(progress, modules: tuple[str, ...]) -> None:
     global _progress
     _progress = progress
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the parent's to handle
+    allow_modules(modules)  # the env modules the user named, as in the parent
 
 
 def _run_seed(config: TrainConfig, out: Path | None) -> tuple[list[EpochStats], str | None]:
-    import tomli_w
-
+    """Train one seed; a divergence or a file-system fault ends it early with its reason."""
+    from vpg_gui.core.checked_text import toml_with_checksum
     from vpg_gui.core.errors import TrainingDiverged
-    from vpg_gui.core.files import atomic_write_bytes
+    from vpg_gui.core.files import atomic_write_bytes, os_reason
+    from vpg_gui.core.run_dir import claim_run_dir
     from vpg_gui.core.trainer import Trainer
 
-    trainer = Trainer(config)
-    csv, error = None, None
-    try:
-        if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(out / "config.toml", tomli_w.dumps(config.to_dict()).encode())
-            csv = MetricsCsv(out / "metrics.csv", [])
-        while not trainer.finished:
-            try:
-                stats = trainer.train_epoch()
-            except TrainingDiverged as exc:
-                error = str(exc)
-                break
-            if csv is not None:
-                csv.append(trainer.history)
-            _progress.put((config.seed, stats))
-        if out is not None:
-            trainer.save(out / "checkpoint.pt")
-        return trainer.history, error
-    finally:
-        if csv is not None:
-            csv.close()
-        trainer.close()
+    with contextlib.ExitStack() as opened:
+        trainer = opened.enter_context(contextlib.closing(Trainer(config)))
+        try:
+            csv = None
+            if out is not None:
+                opened.enter_context(claim_run_dir(out))
+                atomic_write_bytes(out / "config.toml", toml_with_checksum(config.to_dict()).encode())
+                csv = MetricsCsv(out / "metrics.csv", [])
+                opened.callback(csv.close)
+            while not trainer.finished:
+                trainer.train_epoch()
+                if csv is not None:
+                    trainer.save(out / "checkpoint.pt")
+                    csv.append(trainer.history)
+                _progress.put((config.seed, trainer.history[-1]))
+        except TrainingDiverged as exc:
+            return trainer.history, str(exc)
+        except OSError as exc:
+            return trainer.history, os_reason(exc)
+        return trainer.history, None

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
-from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.diagnostics import grad_norm, gradient_variance
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
@@ -193,10 +193,11 @@ class Trainer:
     # --- checkpoints -------------------------------------------------------------------------
 
     def state(self) -> dict:
-        """The run as plain data (copies): config, policy, optimizer, history."""
+        """The run as plain data (numpy copies of the networks): config, networks, optimizers,
+        history. What checkpoints and sessions hold; readable without torch."""
         return {
             "config": self.config.to_dict(),
-            **copy.deepcopy(self._model_state()),
+            **_tree_map(lambda t: t.detach().numpy().copy(), torch.Tensor, self._model_state()),
             "history": [s.to_dict() for s in self.history],
         }
 
@@ -226,16 +227,6 @@ class Trainer:
             raise
         return trainer
 
-    def load(self, path: Path | str) -> None:
-        """Load a checkpoint of a run with the same cold settings into this Trainer."""
-        data = load_checkpoint(path)
-        theirs = data["config"]
-        differ = [k for k in ("env_id", "hidden_sizes", "activation") if theirs.get(k) != self.config.to_dict()[k]]
-        if differ:
-            raise CheckpointError(f"{path}: checkpoint is from another config ({', '.join(differ)} differ)")
-        self._restore(path, data)
-        self.config = TrainConfig.from_dict(theirs)
-
     def _new_model(self) -> tuple[torch.nn.Module, torch.optim.Optimizer, torch.nn.Module, torch.optim.Optimizer]:
         """Policy and value networks with their optimizers. The value net always exists (it is
         small), so that turning the baseline on mid-run needs nothing but the setting."""
@@ -253,14 +244,15 @@ class Trainer:
         # Load into fresh objects and swap only when everything fitted: a bad file leaves us untouched.
         # Files from before the value baseline have no value net: it starts fresh.
         policy, optimizer, value, value_optimizer = self._new_model()
+        tensors = _tree_map(torch.from_numpy, np.ndarray, {k: data.get(k) for k in MODEL_KEYS})
         try:
             history = [EpochStats.from_dict(d) for d in data["history"]]
-            policy.load_state_dict(data["policy"])
-            optimizer.load_state_dict(data["optimizer"])
-            if data.get("value") is not None:
-                value.load_state_dict(data["value"])
-                value_optimizer.load_state_dict(data["value_optimizer"])
-        except (ValueError, KeyError, RuntimeError, TypeError) as exc:
+            policy.load_state_dict(tensors["policy"])
+            optimizer.load_state_dict(tensors["optimizer"])
+            if tensors["value"] is not None:
+                value.load_state_dict(tensors["value"])
+                value_optimizer.load_state_dict(tensors["value_optimizer"])
+        except (ValueError, KeyError, RuntimeError, TypeError, AttributeError, IndexError) as exc:
             reason = str(exc).strip().splitlines()[0]
             raise CheckpointError(f"{path}: checkpoint does not fit this policy: {reason}") from None
         self.policy, self.optimizer, self.history = policy, optimizer, history
@@ -268,3 +260,14 @@ class Trainer:
 
     def close(self) -> None:
         self.sampler.close()
+
+
+def _tree_map(fn, kind: type, tree):
+    """``tree`` with every leaf of type ``kind`` replaced by ``fn(leaf)`` (dicts, lists, tuples)."""
+    if isinstance(tree, kind):
+        return fn(tree)
+    if isinstance(tree, dict):
+        return {k: _tree_map(fn, kind, v) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return type(tree)(_tree_map(fn, kind, v) for v in tree)
+    return tree

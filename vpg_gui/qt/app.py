@@ -81,4 +81,6 @@ def _no_display() -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from vpg_gui.launch import gui
+
+    sys.exit(gui())

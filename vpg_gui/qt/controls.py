@@ -40,6 +40,7 @@ from vpg_gui.config import (
     format_sizes,
     parse_sizes,
 )
+from vpg_gui.core.env_ids import allow_module
 from vpg_gui.core.physics import KNOBS, defaults, knobs
 
 # The environments offered (any other registered id, or "package.module:Env-v0", can be typed).
@@ -189,9 +190,16 @@ class ControlsPanel(QWidget):
     # --- form <-> config ---------------------------------------------------------------------
 
     def config(self) -> TrainConfig:
-        """The form's settings, validated; ConfigError names the field at fault."""
+        """The form's settings, validated; ConfigError names the field at fault.
+
+        The environment box holds what the user typed or chose, or an id a file brought that was
+        checked before it was shown (so its module, if any, is one the user allowed already):
+        a ``module:id`` in it may import its module (core/env_ids.py).
+        """
+        env_id = self.env.currentText().strip()
+        allow_module(env_id)
         return TrainConfig(
-            env_id=self.env.currentText().strip(),
+            env_id=env_id,
             hidden_sizes=parse_sizes(self.hidden_sizes.text()),
             activation=self.activation.currentText(),
             lr=self.lr.value(),

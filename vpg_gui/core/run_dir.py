@@ -1,0 +1,100 @@
+"""Run directories: recognisable as this project's, and written by one process at a time.
+
+A run directory holds ``vpg-run.lock``: it marks the directory as a vpg-gui run (or sweep) and
+its one writer holds an exclusive ``flock`` on it for the whole run, released by the OS however
+the process ends. ``--out`` takes a new or empty directory; a run directory only to resume its
+run or with ``overwrite``; anything else is refused before anything is touched.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
+>>> with claim_run_dir(out) as d:
+...     (d / "metrics.csv").write_text("epoch\\n") and None
+...     with claim_run_dir(out, overwrite=True):  # doctest: +ELLIPSIS
+...         pass
+Traceback (most recent call last):
+...
+vpg_gui.core.run_dir.RunDirError: --out ...: in use by another vpg-gui process (pid ...); wait for it to end ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+MARKER = "vpg-run.lock"
+RUN_FILES = ("metrics.csv", "checkpoint.pt", "config.toml", "aggregate.csv")  # what --overwrite removes
+
+
+class RunDirError(ValueError):
+    """A directory that cannot be written as a run; the message names it and says what to do."""
+
+
+@contextlib.contextmanager
+def claim_run_dir(path: Path, resume: Path | None = None, overwrite: bool = False) -> Iterator[Path]:
+    """Check ``path`` may hold this run, create it, hold its lock while the block runs.
+
+    ``resume``: the checkpoint being continued (its own directory may be written again).
+    ``overwrite``: an existing run directory's files are removed first.
+    """
+    shown = f"--out {path}"
+    if path.exists() and not path.is_dir():
+        raise RunDirError(f"{shown}: exists and is not a directory")
+    if path.is_dir():
+        names = sorted(p.name for p in path.iterdir())
+        resuming_here = resume is not None and resume.resolve().parent == path.resolve()
+        if names and MARKER not in names:
+            raise RunDirError(
+                f"{shown}: holds files that are not a vpg-gui run ({', '.join(names[:3])}); "
+                "choose a new or empty directory"
+            )
+        if names not in ([], [MARKER]) and not (resuming_here or overwrite):
+            raise RunDirError(f"{shown}: already holds a run; --resume its checkpoint or add --overwrite")
+    path.mkdir(parents=True, exist_ok=True)
+    with hold_lock(path / MARKER) as held:
+        if not held:
+            raise RunDirError(
+                f"{shown}: in use by another vpg-gui process ({_holder(path / MARKER)}); "
+                "wait for it to end or choose another directory"
+            )
+        if overwrite and not (resume is not None and resume.resolve().parent == path.resolve()):
+            _remove_run_files(path)
+        yield path
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` (created if needed) while the block runs; yields False
+    (and holds nothing) when another process has it. The file records the holder's pid."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        with contextlib.suppress(OSError):  # a full disk may refuse even these few bytes
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}\n".encode())
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _holder(marker: Path) -> str:
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = marker.read_text().strip()
+        if text.startswith("pid "):
+            return text
+    return "pid unknown"
+
+
+def _remove_run_files(path: Path) -> None:
+    for name in RUN_FILES:
+        (path / name).unlink(missing_ok=True)
+    for sub in path.glob("seed-*"):
+        if (sub / MARKER).exists():
+            shutil.rmtree(sub)

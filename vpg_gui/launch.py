@@ -1,0 +1,32 @@
+"""The console commands' entry points: a Ctrl-C at any moment is one line and exit code 130.
+
+Python's default turns a Ctrl-C during start-up (seconds of torch and Qt imports) into a
+traceback dozens of lines long. These import the program inside the handler instead; once
+training runs, the program handles Ctrl-C itself (finishing its files first).
+
+    [project.scripts]
+    vpg-train = "vpg_gui.launch:train"
+"""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+
+
+def train() -> int:
+    return _quietly("vpg-train", "vpg_gui.cli")
+
+
+def gui() -> int:
+    return _quietly("vpg-gui", "vpg_gui.qt.app")
+
+
+def _quietly(prog: str, module: str) -> int:
+    try:
+        return importlib.import_module(module).main()
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while we say so
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
