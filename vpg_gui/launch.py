@@ -24,9 +24,14 @@ def gui() -> int:
 
 
 def _quietly(prog: str, module: str) -> int:
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         return importlib.import_module(module).main()
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while we say so
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+
+
+def _interrupt(*_) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the way out
+    raise KeyboardInterrupt

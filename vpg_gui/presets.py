@@ -56,10 +56,10 @@ def load_preset(path: Path | str) -> Preset:
     for key in ("title", "description"):
         if not isinstance(data.get(key, ""), str):
             raise ConfigError(f"{path.name}: {key} must be text")
-    if not isinstance(data.get("config", {}), dict):
-        raise ConfigError(f"{path.name}: [config] must be a table of settings")
+    if not isinstance(data.get("config"), dict):
+        raise ConfigError(f"{path.name}: a preset needs a [config] table of settings (it may be empty)")
     try:
-        config = TrainConfig.from_dict(data.get("config", {}))
+        config = TrainConfig.from_dict(data["config"])
     except ConfigError as exc:
         raise ConfigError(f"{path.name}: {exc}", exc.field) from None
     return Preset(data.get("title", path.stem), data.get("description", ""), config)

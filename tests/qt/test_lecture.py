@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from tests.qt.conftest import FAST
+from vpg_gui.core.checked_text import HAND_WRITTEN
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.trainer import Trainer
 from vpg_gui.presets import Preset, builtin_presets, save_preset
@@ -92,7 +93,7 @@ def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
     assert window.open_preset_file(tmp_path / "mine.toml")
     assert window.controls.config() == mine
     bad = tmp_path / "bad.toml"
-    bad.write_text("[config]\nlearning_rate = 3\n")
+    bad.write_text(f"{HAND_WRITTEN}\n[config]\nlearning_rate = 3\n")
     assert not window.open_preset_file(bad)
     assert "unknown setting 'learning_rate'" in window.statusBar().currentMessage()
     assert window.controls.config() == mine  # untouched

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.qt import fault_envs
 from tests.qt.conftest import FAST
+from vpg_gui.core.autosave import LAST
 from vpg_gui.core.metrics import read_csv
-from vpg_gui.qt.main_window import AUTOSAVE_NAME, MainWindow
+from vpg_gui.qt.main_window import MainWindow
 from vpg_gui.qt.worker import RunState
 
 
@@ -61,7 +62,7 @@ def test_autosave_grows_per_epoch_and_is_offered_at_the_next_start(qtbot, window
     window.train_button.click()
     qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
     QApplication.processEvents()
-    saved = read_csv(window.autosave_dir / AUTOSAVE_NAME)
+    saved = read_csv(window.autosave.directory / LAST)
     assert saved == window.history
     window.close()
 
@@ -91,7 +92,7 @@ KILLED = textwrap.dedent(
 def test_autosave_survives_a_killed_process(qtbot, tmp_path):
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "SDL_VIDEODRIVER": "dummy"}
     proc = subprocess.Popen([sys.executable, "-c", KILLED], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    csv_path = tmp_path / "vpg-gui" / "vpg-gui" / AUTOSAVE_NAME  # $XDG_DATA_HOME/<organization>/<app>
+    csv_path = tmp_path / "vpg-gui" / "vpg-gui" / LAST  # $XDG_DATA_HOME/<organization>/<app>
     try:
         qtbot.waitUntil(lambda: csv_path.exists() and csv_path.read_text().count("\n") >= 6, timeout=60000)
     finally:

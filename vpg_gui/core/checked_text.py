@@ -1,9 +1,10 @@
 """Checksums in the text files vpg-gui writes, so that a damaged one is refused when read back.
 
-TOML (presets, a run's config.toml) starts with a comment holding the SHA-256 of the rest; a file
-without that line (written by hand, like the built-in presets) is read as it is, so deleting the
-line is how a hand edit is accepted. CSV rows (metrics.csv, grown one row per epoch, and
-aggregate.csv) end with a ``check`` column: the CRC-32 of the row's other cells.
+TOML (presets, a run's config.toml) starts with a line holding the SHA-256 of the rest. A file
+written by hand says so in that line instead (``# vpg-gui sha256: none``, as the built-in presets
+do), so damage can never pass for a hand edit: a file without a well-formed first line is refused.
+CSV rows (metrics.csv, grown one row per epoch, and aggregate.csv) end with a ``check`` column:
+the CRC-32 of the row's other cells.
 
 >>> text = toml_with_checksum({"title": "mine", "config": {"lr": 0.05}})
 >>> text.splitlines()[0][:18]
@@ -14,6 +15,8 @@ aggregate.csv) end with a ``check`` column: the CRC-32 of the row's other cells.
 Traceback (most recent call last):
 ...
 ValueError: mine.toml: changed since vpg-gui wrote it (its checksum does not match); if you edited it ...
+>>> checked_toml(HAND_WRITTEN + "\\n[config]\\nlr = 0.5\\n", "hand.toml")
+{'config': {'lr': 0.5}}
 >>> row = {"epoch": 1, "return_mean": 21.5}
 >>> row["check"] = row_check(["epoch", "return_mean"], row)
 >>> row_check(["epoch", "return_mean"], {"epoch": "1", "return_mean": "21.5"}) == row["check"]
@@ -37,7 +40,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_TOML_HEADER = re.compile(r"# vpg-gui sha256: ([0-9a-f]{64})[^\n]*\n")
+_TOML_HEADER = re.compile(r"# vpg-gui sha256: ([0-9a-f]{64}|none)(?: [^\n]*)?\n")
+HAND_WRITTEN = "# vpg-gui sha256: none (written by hand)"
 CHECK = "check"  # the CSV column
 
 
@@ -48,13 +52,18 @@ def toml_with_checksum(data: dict) -> str:
 
 
 def checked_toml(text: str, name: str) -> dict:
-    """Parse TOML, checking the checksum line if there is one; ValueError (or tomllib's
-    TOMLDecodeError, a ValueError) names ``name`` and says why not."""
+    """Parse TOML after checking its checksum line; ValueError (or tomllib's TOMLDecodeError, a
+    ValueError) names ``name`` and says why not."""
     header = _TOML_HEADER.match(text)
-    if header and hashlib.sha256(text[header.end() :].encode()).hexdigest() != header[1]:
+    if not header:
         raise ValueError(
-            f"{name}: changed since vpg-gui wrote it (its checksum does not match); "
-            "if you edited it by hand, delete its first line"
+            f"{name}: does not start with its checksum line; for a file written by hand, make the first line: "
+            f"{HAND_WRITTEN}"
+        )
+    if header[1] != "none" and hashlib.sha256(text[header.end() :].encode()).hexdigest() != header[1]:
+        raise ValueError(
+            f"{name}: changed since vpg-gui wrote it (its checksum does not match); if you edited it by hand, "
+            f"make its first line: {HAND_WRITTEN}"
         )
     return tomllib.loads(text)
 
@@ -80,11 +89,10 @@ def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
 
 
 def verify_rows(rows: Iterable[dict], name: str) -> Iterable[dict]:
-    """Yield ``rows`` (from csv.DictReader), raising ValueError at the first whose check cell
-    does not match its cells. Rows of files without a check column pass as they are."""
+    """Yield ``rows`` (from csv.DictReader), raising ValueError at the first whose check cell is
+    missing or does not match its cells."""
     for number, row in enumerate(rows, start=2):  # line 1 is the header
-        if CHECK in row:
-            columns = [c for c in row if c != CHECK]
-            if None in row or row[CHECK] != row_check(columns, row):
-                raise ValueError(f"{name}: line {number} is damaged (its check does not match)")
+        columns = [c for c in row if c != CHECK]
+        if CHECK not in row or None in row or row[CHECK] != row_check(columns, row):
+            raise ValueError(f"{name}: line {number} is damaged (its check does not match)")
         yield row

@@ -23,12 +23,13 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad, vmap
 
+from vpg_gui.core.budget import step_slices
 from vpg_gui.core.policy import PolicyNet
 
-# Bytes of per-step gradients (and their per-episode sums) held at once: the working set stays
-# bounded whatever the network's and batch's sizes (1024,1024 hidden asked for 8 GB unchunked).
-BUDGET_BYTES = 256 * 2**20
-BYTES_PER_VALUE = 24  # a float32 gradient, its float64 copy and an float64 episode-sum row
+# Per-step gradients are held a budget's worth of steps at a time (budget.py): 1024,1024 hidden
+# asked for 8 GB unchunked. Per parameter and step: a float32 gradient, its float64 copy and a
+# float64 episode-sum row.
+BYTES_PER_VALUE = 24
 
 
 def gradient_variance(
@@ -67,10 +68,10 @@ def _episode_gradients(policy, obs, act, weights, lengths):
 
     per_step = vmap(grad(weighted_logp), in_dims=(None, 0, 0, 0))
     episode = torch.repeat_interleave(torch.arange(len(lengths)), torch.as_tensor(lengths))
-    steps, chunk = len(obs), max(1, BUDGET_BYTES // (BYTES_PER_VALUE * n_params))
+    steps = len(obs)
     carry = None  # the sum so far of an episode that goes on into the next chunk
-    for start in range(0, steps, chunk):
-        end = min(start + chunk, steps)
+    for part in step_slices(steps, BYTES_PER_VALUE * n_params):
+        start, end = part.start, part.stop
         grads = per_step(params, obs[start:end], act[start:end], weights[start:end])
         flat = torch.cat([g.reshape(end - start, -1) for g in grads.values()], dim=1).double()
         ep = episode[start:end] - episode[start]

@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
+from vpg_gui.core.budget import step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.diagnostics import grad_norm, gradient_variance
 from vpg_gui.core.envs import auto_num_envs, env_info
@@ -92,28 +93,37 @@ class Trainer:
             self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel, dict(cfg.physics)
         )
         obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
+        parts = self._slices(len(obs))
         before = copy.deepcopy(self._model_state())  # restored if the update goes wrong
         values, value_loss = None, 0.0
         if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
             with torch.no_grad():
-                values = self.value(obs).squeeze(-1).double().numpy()
+                values = torch.cat([self.value(obs[p]) for p in parts]).squeeze(-1).double().numpy()
             value_loss = self.fit_value(obs, reward_to_go(batch.rew, batch.lengths, cfg.gamma), cfg.value_iters)
         weights = advantages(
             batch.rew, batch.lengths, cfg.gamma, cfg.weighting, values, cfg.gae_lambda, cfg.normalize_advantages
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        out = self.policy(obs)
-        logp = self.policy.log_prob(out, act)
-        entropy = self.policy.entropy(out).mean()
-        loss = -(logp * w).mean() - cfg.entropy_coef * entropy
+        # loss = -mean(logp * w) - c * mean(entropy), its gradient summed over chunks of steps
         self.optimizer.zero_grad()
-        loss.backward()
+        loss, entropy, outs = 0.0, 0.0, []
+        for p in parts:
+            out = self.policy(obs[p])
+            share = (p.stop - p.start) / len(obs)  # 1.0 for one chunk: exactly the unchunked sums
+            part_entropy = self.policy.entropy(out).mean() * share
+            part_loss = -(self.policy.log_prob(out, act[p]) * w[p]).mean() * share - cfg.entropy_coef * part_entropy
+            part_loss.backward()
+            loss, entropy = loss + part_loss.item(), entropy + part_entropy.item()
+            outs.append(out.detach())
         norm = grad_norm(self.policy.parameters())
         variance = gradient_variance(self.policy, obs, act, w, batch.lengths)
         self._guarded_step(loss, value_loss, before)
         with torch.no_grad():
-            kl = float(self.policy.kl(out, self.policy(obs)).mean())
+            kl = sum(
+                float(self.policy.kl(o, self.policy(obs[p])).mean()) * (p.stop - p.start) / len(obs)
+                for o, p in zip(outs, parts, strict=True)
+            )
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -126,8 +136,8 @@ class Trainer:
             length_mean=float(batch.lengths.mean()),
             episodes=len(batch.lengths),
             steps=batch.steps,
-            loss=loss.item(),
-            entropy=entropy.item(),
+            loss=loss,
+            entropy=entropy,
             seconds=seconds,
             steps_per_s=batch.steps / seconds,
             value_loss=value_loss,
@@ -142,27 +152,35 @@ class Trainer:
         return stats
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
-        """``iters`` Adam steps of the value net on the squared error to ``targets``; returns the
-        error before them."""
+        """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
+        gradient summed over chunks of steps); returns the error before them."""
         target = torch.from_numpy(targets.astype(np.float32))
         first = None
         for _ in range(iters):
-            loss = ((self.value(obs).squeeze(-1) - target) ** 2).mean()
             self.value_optimizer.zero_grad()
-            loss.backward()
+            total = 0.0
+            for p in self._slices(len(obs)):
+                loss = ((self.value(obs[p]).squeeze(-1) - target[p]) ** 2).mean() * ((p.stop - p.start) / len(obs))
+                loss.backward()
+                total += loss.item()
             self.value_optimizer.step()
-            first = loss.item() if first is None else first
+            first = total if first is None else first
         return first
 
-    def _guarded_step(self, loss: torch.Tensor, value_loss: float, before: dict) -> None:
+    def _slices(self, steps: int) -> list[slice]:
+        """Chunks of a batch whose forward and backward passes fit the memory budget (budget.py)."""
+        widths = self.info.obs_dim + sum(self.config.hidden_sizes) + 2 * self.info.n_actions
+        return step_slices(steps, 16 * widths)  # float32 activations, their gradients, with room
+
+    def _guarded_step(self, loss: float, value_loss: float, before: dict) -> None:
         """optimizer.step(), unless the loss, a gradient or the value fit is not finite; if the step
         makes a weight non-finite, undo it. Either way raise TrainingDiverged, the trainer (value
         net included) restored to ``before``, its state before the epoch."""
         epoch, lr = self.epoch + 1, self.config.lr
         advice = f"The policy is as it was after epoch {epoch - 1}. Try a smaller learning rate (now {lr:g})."
         problem = None
-        if not torch.isfinite(loss):
-            problem = f"the loss became {loss.item()}"
+        if not math.isfinite(loss):
+            problem = f"the loss became {loss}"
         elif not all(torch.isfinite(p.grad).all() for p in self.policy.parameters() if p.grad is not None):
             problem = "a gradient became NaN or infinite"
         elif not (math.isfinite(value_loss) and all(torch.isfinite(p).all() for p in self.value.parameters())):

@@ -14,6 +14,7 @@ from pathlib import Path
 from vpg_gui.cli import OneLineParser, add_config_flags, flag_message, given_settings
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checkpoint import CheckpointError
+from vpg_gui.core.env_ids import allow_module
 
 PROG = "vpg-gui"
 
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = given_settings(args)
     try:
+        if "env_id" in settings:  # typed on the command line: its module may be imported
+            allow_module(settings["env_id"])
         config = TrainConfig(**settings).validate() if settings else None
         if args.session is not None:
             from vpg_gui.core.session import read_session

@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThread, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes, describe
-from vpg_gui.core.metrics import EpochStats, MetricsCsv, read_csv
+from vpg_gui.core.autosave import Autosave
+from vpg_gui.core.metrics import EpochStats
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
@@ -43,7 +44,6 @@ from vpg_gui.qt.worker import RunState, TrainingWorker
 DEFAULT_COMPARE_EPOCHS = 50  # Compare seeds when Epochs is 0 (until stopped) and the run is shorter
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
-AUTOSAVE_NAME = "last-run.csv"  # in the user's data directory (QStandardPaths.AppDataLocation)
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 
 
@@ -79,8 +79,9 @@ class MainWindow(FileActions, QMainWindow):
         self.seed_job: SeedCompare | None = None
         self.preset_physics: dict[str, tuple] = {}  # env id -> the physics of the preset loaded last
         self.settings = QSettings()
+        self._dropped: list[str] = []  # remembered settings that were not valid, said once the window is up
         if config is None:  # no flags given: the settings of last time
-            config = _saved_config(self.settings)
+            config = self._saved_config()
 
         self.controls = ControlsPanel(config)
         self.plots = TrainingPlots()
@@ -106,9 +107,14 @@ class MainWindow(FileActions, QMainWindow):
         self._restore_layout()
         self._refresh()
         # Each run's history goes to a CSV as it grows, so a crash loses at most the epoch in flight.
-        self.autosave_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-        self._autosave = None
+        self.autosave = Autosave(
+            Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        )
         QTimer.singleShot(0, self._offer_restore)
+        if self._dropped:
+            self.statusBar().showMessage(
+                f"Dropped remembered settings that were not valid: {'; '.join(self._dropped)}", 15000
+            )
         # The modules and widgets made so far live as long as the window: keep them out of full
         # garbage collections, which otherwise scanned them all and froze the window for 25-40 ms
         # (benchmarks/soak_gui.py).
@@ -255,6 +261,9 @@ class MainWindow(FileActions, QMainWindow):
         self.preset_combo.setCurrentIndex(0)
 
     def _build_status_bar(self) -> None:
+        self.autosave_warning = QLabel(objectName="autosaveWarning", visible=False)
+        self.autosave_warning.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.statusBar().addPermanentWidget(self.autosave_warning)
         self.status_labels = {}
         for key in ("epoch", "steps", "speed", "elapsed", "state"):
             label = QLabel(objectName=f"status_{key}")
@@ -373,8 +382,8 @@ class MainWindow(FileActions, QMainWindow):
         if run_id != self._run_id or self._closing:  # after a Reset (the dropped run's) or on closing
             return
         self.history.append(stats)
-        if self._autosave is not None:
-            self._autosave.append(self.history)
+        self.autosave.append(self.history)
+        self._show_autosave_warning()
         self._on_policy(snapshot, stats.epoch)
         self.render_panel.set_physics(stats.physics)  # replays use the physics training used
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
@@ -382,25 +391,20 @@ class MainWindow(FileActions, QMainWindow):
 
     def _start_autosave(self, history: list[EpochStats]) -> None:
         """A new last-run.csv for the run starting now (the one before becomes previous-run.csv)."""
-        if self._autosave is not None:
-            self._autosave.close()
-            self._autosave = None
-        path = self.autosave_dir / AUTOSAVE_NAME
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists():
-                path.replace(path.with_name("previous-run.csv"))
-            self._autosave = MetricsCsv(path, history)
-        except OSError as exc:
-            self.statusBar().showMessage(f"Autosave is off: {exc}", 10000)
+        self.autosave.start(history)
+        self._show_autosave_warning()
+
+    def _show_autosave_warning(self) -> None:
+        """Autosave off or paused is shown until it works again; training goes on either way."""
+        warning = self.autosave.warning
+        if warning != self.autosave_warning.text():
+            self.autosave_warning.setText(warning or "")
+            self.autosave_warning.setToolTip(warning or "")
+            self.autosave_warning.setVisible(warning is not None)
 
     def _offer_restore(self) -> None:
         """After a crash (or any exit), offer the last run's curves as a kept run."""
-        path = self.autosave_dir / AUTOSAVE_NAME
-        try:
-            history = read_csv(path) if path.exists() else []
-        except (OSError, ValueError, KeyError):
-            return
+        history = self.autosave.last_run()
         if not history:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Restore the last run?", "", parent=self)
@@ -465,11 +469,25 @@ class MainWindow(FileActions, QMainWindow):
     # --- shutdown ----------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        geometry, splitter = self.settings.value("geometry"), self.settings.value("splitter")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        """The remembered geometry and panel sizes; a value Qt does not take is dropped."""
+        for key, restore in (("geometry", self.restoreGeometry), ("splitter", self.splitter.restoreState)):
+            value = self.settings.value(key)
+            if value is not None and not (isinstance(value, QByteArray) and restore(value)):
+                self.settings.remove(key)
+                self._dropped.append(key)
+
+    def _saved_config(self) -> TrainConfig:
+        """The settings of last time, or the defaults when there are none or they are not valid
+        (an env id naming a module is one: a settings file never imports anything)."""
+        text = self.settings.value("config")
+        if text is None:
+            return TrainConfig()
+        try:
+            return TrainConfig.from_dict(json.loads(text))
+        except (ConfigError, ValueError, TypeError) as exc:
+            self.settings.remove("config")
+            self._dropped.append(f"the training settings ({exc})")
+            return TrainConfig()
 
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
@@ -485,9 +503,7 @@ class MainWindow(FileActions, QMainWindow):
             self.showNormal()  # remember the normal geometry, not the full screen
         self._save_settings()
         self.cancel_gif_jobs(timeout=1.0)
-        if self._autosave is not None:
-            self._autosave.close()
-            self._autosave = None
+        self.autosave.close()
         self.render_panel.stop()
         if self.seed_job is not None:
             self.seed_job.cancel()
@@ -497,11 +513,3 @@ class MainWindow(FileActions, QMainWindow):
             print("vpg-gui: waiting for the training thread to stop", file=sys.stderr)
             self.thread_.wait(SHUTDOWN_GRACE_MS)
         event.accept()
-
-
-def _saved_config(settings: QSettings) -> TrainConfig:
-    """The settings of the last session, or the defaults when there are none (or they are bad)."""
-    try:
-        return TrainConfig.from_dict(json.loads(settings.value("config", "{}")))
-    except (ConfigError, ValueError, TypeError):
-        return TrainConfig()
