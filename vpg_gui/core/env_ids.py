@@ -43,13 +43,15 @@ def allow_module(env_id: str) -> None:
     _allowed.add(module)
 
 
-def allowed_modules() -> tuple[str, ...]:
-    """The modules the user allowed here, for a child process to allow in its turn."""
-    return tuple(sorted(_allowed))
+def modules_for(env_id: str) -> tuple[str, ...]:
+    """The allowed module ``env_id`` needs (none for a plain id), for a child process to allow in
+    its turn with ``allow_modules``: what the user allowed here, and only what this run needs."""
+    module, _ = split_env_id(env_id)
+    return (module,) if module in _allowed else ()
 
 
 def allow_modules(modules: tuple[str, ...]) -> None:
-    """In a child process: allow the modules its parent's user allowed (``allowed_modules()``)."""
+    """In a child process: allow the modules its parent's user allowed (``modules_for``)."""
     for module in modules:
         allow_module(f"{module}:")
 

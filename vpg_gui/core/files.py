@@ -20,11 +20,9 @@ from pathlib import Path
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Write to a temp file beside ``path``, fsync it, then ``os.replace`` it into place."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open's mode goes through the umask (mkstemp would force 0600).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    tmp = new_temp_beside(path)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -32,6 +30,14 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def new_temp_beside(path: Path) -> Path:
+    """A new, empty, hidden file beside ``path`` to write and then ``os.replace`` into place.
+    os.open's mode goes through the umask (tempfile.mkstemp would force 0600)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    return tmp
 
 
 def os_reason(exc: OSError) -> str:

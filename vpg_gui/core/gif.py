@@ -10,7 +10,6 @@ file appears atomically when complete.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import imageio.v2 as imageio
 import numpy as np
 
 from vpg_gui.core.episode import play_frames
+from vpg_gui.core.files import new_temp_beside
 from vpg_gui.core.numpy_policy import NumpyPolicy
 
 
@@ -30,8 +30,7 @@ def write_gif(
 ) -> int:
     """Write ``frames`` (H, W, 3 uint8) at half size to ``path``; returns the number of frames."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gif", dir=path.parent)
-    os.close(fd)
+    tmp = new_temp_beside(path)
     count = 0
     try:
         with imageio.get_writer(tmp, mode="I", format="GIF", duration=1000 / fps, loop=0) as writer:
@@ -42,7 +41,7 @@ def write_gif(
                 count += 1
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return count
 

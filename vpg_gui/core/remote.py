@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable
 
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.env_ids import allow_modules, allowed_modules
+from vpg_gui.core.env_ids import allow_modules, modules_for
 from vpg_gui.core.envs import EnvInfo
 from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
 from vpg_gui.core.metrics import EpochStats
@@ -73,7 +73,7 @@ class TrainerProcess:
 
     def new_run(self, config: TrainConfig, state: dict | None = None, cancel: Cancel = None) -> EnvInfo:
         """Start a run from ``config`` or continue ``state`` (Trainer.state()); returns its EnvInfo."""
-        info, self.snapshot = self._call(("new", config, state, allowed_modules()), cancel)
+        info, self.snapshot = self._call(("new", config, state, modules_for(config.env_id)), cancel)
         self.config, self.epoch = config, len(state["history"]) if state else 0
         return info
 

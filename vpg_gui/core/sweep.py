@@ -25,7 +25,7 @@ import statistics
 from pathlib import Path
 
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.env_ids import allow_modules, allowed_modules
+from vpg_gui.core.env_ids import allow_modules, modules_for
 from vpg_gui.core.metrics import EpochStats, MetricsCsv
 from vpg_gui.core.remote import process_context
 
@@ -56,7 +56,7 @@ class SeedSweep:
         ctx = process_context()
         self.progress = ctx.Queue()  # (seed, EpochStats) per finished epoch
         self._pool = ctx.Pool(
-            min(workers or os.cpu_count() or 1, len(seeds)), _init, (self.progress, allowed_modules())
+            min(workers or os.cpu_count() or 1, len(seeds)), _init, (self.progress, modules_for(config.env_id))
         )
         self._results = {
             seed: self._pool.apply_async(_run_seed, (config.replace(seed=seed), out and out / f"seed-{seed}"))

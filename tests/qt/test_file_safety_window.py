@@ -1,0 +1,126 @@
+"""The window and hostile or failing files: no imports from files, remembered settings that are
+not valid, a second window, an autosave directory that fails."""
+
+import errno
+import json
+import os
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from vpg_gui.config import TrainConfig
+from vpg_gui.core.checked_text import HAND_WRITTEN
+from vpg_gui.core.session import save_session
+from vpg_gui.qt.main_window import MainWindow
+
+FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
+
+
+@pytest.fixture
+def planted(tmp_path, monkeypatch, request):
+    """(name, marker): a module, new to this test, that leaves the marker file if it is imported."""
+    name = f"pwnmod_{request.node.name.removeprefix('test_')[:20]}"
+    (tmp_path / f"{name}.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield name, tmp_path / "ran"
+    sys.modules.pop(name, None)
+
+
+def make_window(qtbot, config=FAST):
+    win = MainWindow(config)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbot, tmp_path, planted):
+    module, ran = planted
+    window = make_window(qtbot)
+    try:
+        evil = FAST.replace(lr=0.2).to_dict() | {"env_id": f"{module}:CartPole-v1"}
+        save_session(tmp_path / "evil.vpgsession", {"config": evil}, [])
+        (tmp_path / "evil.toml").write_text(f'{HAND_WRITTEN}\n[config]\nenv_id = "{module}:CartPole-v1"\n')
+        before = window.controls.config()
+        assert not window.open_session_file(tmp_path / "evil.vpgsession")
+        assert f"names the module {module}" in window.statusBar().currentMessage()
+        assert not window.open_preset_file(tmp_path / "evil.toml")
+        assert window.controls.config() == before and not ran.exists()
+    finally:
+        window.close()
+
+
+def test_a_module_typed_in_the_environment_box_is_the_users_word(qtbot, planted):
+    module, ran = planted
+    window = make_window(qtbot)
+    try:
+        window.controls.env.setCurrentText(f"{module}:CartPole-v1")
+        assert window.controls.config().env_id == f"{module}:CartPole-v1" and ran.exists()
+    finally:
+        window.close()
+
+
+def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot, planted):
+    module, ran = planted
+    settings = QSettings()
+    settings.setValue("geometry", "garbage")
+    settings.setValue("splitter", "also garbage")
+    settings.setValue("config", json.dumps(TrainConfig().to_dict() | {"env_id": f"{module}:CartPole-v1"}))
+    settings.sync()
+    window = make_window(qtbot, config=None)
+    try:
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Dropped remembered settings that were not valid: the training settings (env_id")
+        assert message.endswith("; geometry; splitter")
+        assert window.controls.config() == TrainConfig() and not ran.exists()
+        assert QSettings().value("geometry") is None  # dropped from the file too
+    finally:
+        window.close()
+
+
+def test_a_second_window_does_not_autosave_and_says_so(qtbot):
+    first, second = make_window(qtbot), make_window(qtbot)
+    try:
+        for win in (first, second):
+            win.step_button.click()
+            qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
+        assert first.autosave.last_run() == first.history
+        warning = second.findChild(type(second.autosave_warning), "autosaveWarning")
+        assert warning.isVisible() and "another vpg-gui window" in warning.text()
+        assert not first.autosave_warning.isVisible()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtbot, monkeypatch):
+    window = make_window(qtbot)
+    try:
+        window.train_button.click()
+        qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)
+
+        def full(fd, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "last-run.csv")
+
+        monkeypatch.setattr("vpg_gui.core.metrics.os.write", full)  # the disk fills up
+        qtbot.waitUntil(lambda: window.autosave_warning.isVisible(), timeout=30000)
+        assert "Autosave paused: last-run.csv: No space left on device" in window.autosave_warning.text()
+        reached = len(window.history)
+        qtbot.waitUntil(lambda: len(window.history) >= reached + 2, timeout=30000)  # training goes on
+        monkeypatch.undo()
+        saved = window.autosave.last_run()
+        assert saved and saved == window.history[: len(saved)]  # whole rows only
+    finally:
+        window.close()
+
+
+def test_an_unusable_data_directory_is_a_warning_not_a_crash(qtbot, tmp_path, monkeypatch):
+    (tmp_path / "not-a-dir").write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "not-a-dir"))
+    window = make_window(qtbot)
+    try:
+        window.step_button.click()
+        qtbot.waitUntil(lambda: len(window.history) == 1 and window.worker.waiting, timeout=30000)
+        assert window.autosave_warning.isVisible() and "Not a directory" in window.autosave_warning.text()
+    finally:
+        window.close()
