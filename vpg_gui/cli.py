@@ -273,8 +273,8 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
             try:
                 atomic_write_bytes(out / "config.toml", toml_with_checksum(trainer.config.to_dict()).encode())
                 metrics = MetricsCsv(out / "metrics.csv", trainer.history)
-            except OSError as exc:
-                return _fail(os_reason(exc), 1)
+            except OSError as exc:  # before any training: like a bad --out
+                return _fail(os_reason(exc))
             opened.callback(metrics.close)
         total = trainer.config.epochs or None
         bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)

@@ -175,14 +175,14 @@ def full_disk_after(size):
     return limit
 
 
-@pytest.mark.parametrize("size", [0, 3000, 12000])
-def test_a_full_disk_at_start_mid_run_and_on_resume_is_one_line_and_keeps_finished_epochs(tmp_path, size):
+@pytest.mark.parametrize(("size", "code"), [(300, 2), (3000, 1), (12000, 1)])  # at start: 2, as a bad --out
+def test_a_full_disk_at_start_mid_run_and_on_resume_is_one_line_and_keeps_finished_epochs(tmp_path, size, code):
     out = tmp_path / "run"
     args = ["vpg_gui.cli", "--epochs", "30", *TINY, "--out", str(out)]
     proc = run(args, tmp_path, preexec_fn=full_disk_after(size))
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == code, proc.stderr
     last = proc.stderr.splitlines()[-1]
-    assert last.startswith("vpg-train: error: ") and "File too large" in last and "Traceback" not in proc.stderr
+    assert last.startswith(f"vpg-train: error: {out}") and "File too large" in last and "Traceback" not in proc.stderr
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     epochs = [s.epoch for s in read_csv(out / "metrics.csv")] if (out / "metrics.csv").exists() else []
     # every row whole and checked

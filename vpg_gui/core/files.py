@@ -27,8 +27,10 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a failed write names no file
+            exc.filename = str(path)
         raise
 
 
@@ -42,5 +44,5 @@ def new_temp_beside(path: Path) -> Path:
 
 def os_reason(exc: OSError) -> str:
     """ "runs/x/metrics.csv: No space left on device": the path and the OS's reason, one line."""
-    where = exc.filename if exc.filename is not None else "file"
-    return f"{where}: {exc.strerror or exc}"
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename is not None else f"cannot write a file: {reason}"

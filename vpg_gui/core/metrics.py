@@ -134,8 +134,9 @@ class MetricsCsv:
             written = 0
             while written < len(line):
                 written += os.write(self._fd, line[written:])
-        except OSError:
+        except OSError as exc:
             os.ftruncate(self._fd, size)
+            exc.filename = str(self.path)
             raise
 
     def close(self) -> None:
