@@ -1,6 +1,31 @@
-"""Shared test setup: no display anywhere (Qt offscreen, SDL dummy)."""
+"""Shared test setup: no display anywhere (Qt offscreen, SDL dummy), and a way to write sessions."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import pytest  # noqa: E402 (after the environment above)
+
+from vpg_gui.core.metrics import EpochStats  # noqa: E402
+from vpg_gui.core.runs import Workspace  # noqa: E402
+from vpg_gui.core.session import save_session  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def write_session():
+    """write_session(path, config, state=None, kept=()): a session whose live run has ``config``
+    and continues ``state`` (Trainer.state(), or None before any epoch), beside ``kept`` runs
+    given as (config, history)."""
+
+    def write(path, config, state=None, kept=()):
+        workspace = Workspace(config)
+        for kept_config, history in kept:
+            workspace.keep(workspace.new_run(history, kept_config, "settings"))
+        if state is not None:
+            workspace.begin(config)
+            for stats in state["history"]:
+                workspace.add_epoch(EpochStats.from_dict(stats), None)
+        save_session(path, workspace, state)
+
+    return write

@@ -304,32 +304,6 @@ def cold_changes(old: TrainConfig, new: TrainConfig) -> list[str]:
     return [name for name in FIELD_NAMES if name in COLD_FIELDS and getattr(old, name) != getattr(new, name)]
 
 
-def describe(config: TrainConfig, other: TrainConfig) -> str:
-    """Label ``config`` by what sets it apart from ``other`` (its own values), for kept runs.
-
-    >>> describe(TrainConfig(weighting="reward-to-go"), TrainConfig(lr=0.1))
-    'lr 0.01, reward-to-go'
-    >>> describe(TrainConfig(), TrainConfig())
-    'same settings'
-    """
-    parts = []
-    for name in FIELD_NAMES:
-        mine, theirs = getattr(config, name), getattr(other, name)
-        if mine == theirs or name == "epochs":
-            continue
-        if name in ("weighting", "env_id"):
-            parts.append(mine)
-        elif name == "physics":
-            parts.append(f"physics {','.join(f'{k}={v:g}' for k, v in mine) or 'default'}")
-        elif isinstance(mine, bool):
-            parts.append(f"{name.replace('_', ' ')} {'on' if mine else 'off'}")
-        elif name == "hidden_sizes":
-            parts.append(f"hidden {format_sizes(mine) or 'none'}")
-        else:
-            parts.append(f"{name.replace('_', ' ')} {mine:g}" if isinstance(mine, int | float) else f"{name} {mine}")
-    return ", ".join(parts) or "same settings"
-
-
 def parse_sizes(text: str) -> tuple[int, ...]:
     """'64, 64' -> (64, 64); '' -> (); anything else raises ConfigError naming hidden_sizes."""
     parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]

@@ -18,7 +18,7 @@ from vpg_gui.core.checked_text import HAND_WRITTEN
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.run_dir import MARKER
-from vpg_gui.core.session import read_session, save_session
+from vpg_gui.core.session import read_session
 from vpg_gui.core.trainer import Trainer
 from vpg_gui.presets import load_preset
 
@@ -42,11 +42,12 @@ def planted(tmp_path):
     return tmp_path / "ran"
 
 
-def evil_files(tmp_path, state):
+def evil_files(tmp_path, state, write_session):
     """A checkpoint, a session and a preset whose env id names the planted module."""
     bad = {**state, "config": {**state["config"], "env_id": EVIL_ENV}}
     save_checkpoint(tmp_path / "evil.pt", bad)
-    save_session(tmp_path / "evil.vpgsession", bad, [])
+    config = TrainConfig.from_dict(state["config"]).replace(env_id=EVIL_ENV)
+    write_session(tmp_path / "evil.vpgsession", config, bad)
     (tmp_path / "evil.toml").write_text(f'{HAND_WRITTEN}\ntitle = "x"\n[config]\nenv_id = "{EVIL_ENV}"\n')
     return tmp_path / "evil.pt", tmp_path / "evil.vpgsession", tmp_path / "evil.toml"
 
@@ -62,8 +63,8 @@ def one_line(stderr, prog="vpg-train"):
 # --- 1. reading a file never imports anything ------------------------------------------------
 
 
-def test_no_file_kind_imports_the_module_its_env_id_names(tmp_path, planted, state, monkeypatch):
-    checkpoint, session, preset = evil_files(tmp_path, state)
+def test_no_file_kind_imports_the_module_its_env_id_names(tmp_path, planted, state, monkeypatch, write_session):
+    checkpoint, session, preset = evil_files(tmp_path, state, write_session)
     for args in (["vpg_gui.cli", "--resume", str(checkpoint)], ["vpg_gui.qt.app", str(session)]):
         proc = run(args, tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
         prog = "vpg-gui" if "app" in args[0] else "vpg-train"

@@ -4,7 +4,11 @@ from PySide6.QtCore import QSettings
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.main_window import MainWindow
 
-FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
+
+@pytest.fixture
+def fast():
+    """Small batches, no epoch limit, a fixed seed: a window that trains an epoch in a blink."""
+    return TrainConfig(batch_steps=500, epochs=0, seed=1)
 
 
 @pytest.fixture(autouse=True)
@@ -19,11 +23,31 @@ def private_settings(tmp_path, qapp, monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow(FAST)
+def window(qtbot, fast):
+    win = MainWindow(fast)
     qtbot.addWidget(win)
     win.show()
     yield win
     win.close()
     # No thread may outlive its test.
     assert win.thread_.isFinished()
+
+
+@pytest.fixture
+def step(qtbot):
+    """step(window, n): press Step n times, each time waiting for the epoch and its redraw."""
+
+    def run(window, n=1):
+        for _ in range(n):
+            target = len(window.history) + 1
+            window.step_button.click()
+            qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.worker.waiting, timeout=30000)
+        qtbot.waitUntil(lambda: drawn(window) == len(window.history))
+
+    return run
+
+
+def drawn(window) -> int:
+    """Epochs of the live run on the return plot."""
+    x = window.plots.mean_curve.getData()[0]
+    return 0 if x is None else len(x)

@@ -32,7 +32,7 @@ def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path):
 
     path = tmp_path / "moon.toml"
     save_preset(path, Preset("Moon", "low gravity", FAST.replace(physics=(("gravity", 1.6),))))
-    assert window.open_preset_file(path)
+    assert window.files.open_preset_file(path)
     assert knob(window, "gravity").value() == 1.6
     window.reset_button.click()
     assert window.controls.config().physics == (("gravity", 1.6),)

@@ -43,9 +43,9 @@ def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbo
         save_session(tmp_path / "evil.vpgsession", {"config": evil}, [])
         (tmp_path / "evil.toml").write_text(f'{HAND_WRITTEN}\n[config]\nenv_id = "{module}:CartPole-v1"\n')
         before = window.controls.config()
-        assert not window.open_session_file(tmp_path / "evil.vpgsession")
+        assert not window.files.open_session_file(tmp_path / "evil.vpgsession")
         assert f"names the module {module}" in window.statusBar().currentMessage()
-        assert not window.open_preset_file(tmp_path / "evil.toml")
+        assert not window.files.open_preset_file(tmp_path / "evil.toml")
         assert window.controls.config() == before and not ran.exists()
     finally:
         window.close()
@@ -85,7 +85,7 @@ def test_a_second_window_does_not_autosave_and_says_so(qtbot):
         for win in (first, second):
             win.step_button.click()
             qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
-        assert first.autosave.last_run() == first.history
+        assert first.workspace.autosave.last_run() == first.history
         warning = second.findChild(type(second.autosave_warning), "autosaveWarning")
         assert warning.isVisible() and "another vpg-gui window" in warning.text()
         assert not first.autosave_warning.isVisible()
@@ -105,12 +105,12 @@ def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtb
 
         monkeypatch.setattr("vpg_gui.core.metrics.os.write", full)  # the disk fills up
         qtbot.waitUntil(lambda: window.autosave_warning.isVisible(), timeout=30000)
-        expected = f"Autosave paused: {window.autosave.directory / LAST}: No space left on device"
+        expected = f"Autosave paused: {window.workspace.autosave.directory / LAST}: No space left on device"
         assert window.autosave_warning.text().startswith(expected)
         reached = len(window.history)
         qtbot.waitUntil(lambda: len(window.history) >= reached + 2, timeout=30000)  # training goes on
         monkeypatch.undo()
-        saved = window.autosave.last_run()
+        saved = window.workspace.autosave.last_run()
         assert saved and saved == window.history[: len(saved)]  # whole rows only
     finally:
         window.close()

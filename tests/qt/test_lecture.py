@@ -85,16 +85,16 @@ def test_smoothing_smooths_the_mean_but_not_the_band(qtbot, window):
 
 
 def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
-    assert window.open_preset_file(builtin_presets()[1])  # reward-to-go
+    assert window.files.open_preset_file(builtin_presets()[1])  # reward-to-go
     assert window.controls.config().weighting == "reward-to-go"
     mine = window.controls.config().replace(lr=0.02, batch_steps=1234)
     save_preset(tmp_path / "mine.toml", Preset("Mine", "", mine))
-    window.open_preset_file(builtin_presets()[0])
-    assert window.open_preset_file(tmp_path / "mine.toml")
+    window.files.open_preset_file(builtin_presets()[0])
+    assert window.files.open_preset_file(tmp_path / "mine.toml")
     assert window.controls.config() == mine
     bad = tmp_path / "bad.toml"
     bad.write_text(f"{HAND_WRITTEN}\n[config]\nlearning_rate = 3\n")
-    assert not window.open_preset_file(bad)
+    assert not window.files.open_preset_file(bad)
     assert "unknown setting 'learning_rate'" in window.statusBar().currentMessage()
     assert window.controls.config() == mine  # untouched
 
@@ -106,7 +106,7 @@ def test_session_round_trip_continues_the_run(qtbot, window, tmp_path):
     window.reset_button.click()
     step(qtbot, window, 2)
     path = tmp_path / "lecture.vpgsession"
-    window.save_session_file(path)
+    window.files.save_session_file(path)
     qtbot.waitUntil(path.exists)
     step(qtbot, window)  # what the original does next
     expected = window.history[-1]
@@ -114,7 +114,7 @@ def test_session_round_trip_continues_the_run(qtbot, window, tmp_path):
     other = MainWindow()
     qtbot.addWidget(other)
     try:
-        assert other.open_session_file(path)
+        assert other.files.open_session_file(path)
         assert other.history == window.history[:2]
         assert [(r.label, r.history) for r in other.plots.kept] == [(r.label, r.history) for r in window.plots.kept]
         assert other.plots.kept[0].history[2].lr == 0.03  # its marker's epoch is kept too
@@ -130,10 +130,10 @@ def test_bad_session_is_refused_and_nothing_changes(qtbot, window, tmp_path):
     before = list(window.history)
     for name, data in (("junk.vpgsession", b"not a session"), ("empty.vpgsession", b"")):
         (tmp_path / name).write_bytes(data)
-        assert not window.open_session_file(tmp_path / name)
+        assert not window.files.open_session_file(tmp_path / name)
         assert window.history == before and window.state != RunState.TRAINING
     Trainer(FAST).save(tmp_path / "checkpoint.pt")  # a checkpoint is not a session
-    assert not window.open_session_file(tmp_path / "checkpoint.pt")
+    assert not window.files.open_session_file(tmp_path / "checkpoint.pt")
     assert "not a vpg-gui session" in window.statusBar().currentMessage()
     step(qtbot, window)
     assert len(window.history) == 2  # and the run goes on
@@ -141,13 +141,13 @@ def test_bad_session_is_refused_and_nothing_changes(qtbot, window, tmp_path):
 
 def test_exports_write_files_that_read_back(qtbot, window, tmp_path):
     step(qtbot, window, 2)
-    window.export_csv_file(tmp_path / "m.csv")
+    window.files.export_csv_file(tmp_path / "m.csv")
     assert read_csv(tmp_path / "m.csv") == window.history
     with open(tmp_path / "m.csv", newline="") as f:
         assert "change" in next(csv.reader(f))
-    window.export_plots(tmp_path / "p.png")
+    window.files.export_plots(tmp_path / "p.png")
     assert not QImage(str(tmp_path / "p.png")).isNull()
-    window.export_plots(tmp_path / "p.svg")
+    window.files.export_plots(tmp_path / "p.svg")
     assert ET.parse(tmp_path / "p.svg").getroot().tag.endswith("svg")
 
     window.render_panel.play_button.click()
@@ -155,16 +155,16 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path):
     window.render_panel.play_button.click()
     _, _, actions, _ = window.render_panel.current_episode()
     jobs_done = []
-    window.export_episode_gif_file(tmp_path / "e.gif")
-    window.gif_jobs[-1].done.connect(lambda *a: jobs_done.append(a))
+    window.files.export_episode_gif_file(tmp_path / "e.gif")
+    window.files.gif_jobs[-1].done.connect(lambda *a: jobs_done.append(a))
     qtbot.waitUntil(lambda: (tmp_path / "e.gif").exists(), timeout=30000)
     frames = imageio.mimread(tmp_path / "e.gif")
     assert frames[0].shape[:2] == (200, 300) and 2 <= len(frames) <= len(actions) + 1
 
-    assert window.record_evolution_file(tmp_path / "evo.gif", "1, 2")
+    assert window.files.record_evolution_file(tmp_path / "evo.gif", "1, 2")
     qtbot.waitUntil(lambda: (tmp_path / "evo.gif").exists(), timeout=60000)
     assert len(imageio.mimread(tmp_path / "evo.gif")) >= 4
-    assert not window.record_evolution_file(tmp_path / "x.gif", "1, 99")  # no snapshot of epoch 99
+    assert not window.files.record_evolution_file(tmp_path / "x.gif", "1, 99")  # no snapshot of epoch 99
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_autosave_grows_per_epoch_and_is_offered_at_the_next_start(qtbot, window
     window.train_button.click()
     qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
     QApplication.processEvents()
-    saved = read_csv(window.autosave.directory / LAST)
+    saved = read_csv(window.workspace.autosave.directory / LAST)
     assert saved == window.history
     window.close()
 
@@ -112,10 +112,10 @@ def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_pat
         if activity == "playing":
             win.render_panel.play_button.click()
         if activity == "gif":
-            win.record_evolution_file(tmp_path / "evo.gif", "1 1 1 1 1 1")
+            win.files.record_evolution_file(tmp_path / "evo.gif", "1 1 1 1 1 1")
         win.close()
         assert win.thread_.isFinished()
-        assert all(not job.thread.is_alive() for job in win.gif_jobs)
+        assert all(not job.thread.is_alive() for job in win.files.gif_jobs)
         assert not (tmp_path / ".evo.gif.tmp").exists()
 
 

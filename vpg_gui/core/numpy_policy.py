@@ -69,3 +69,28 @@ class NumpyPolicy:
         """The most likely action: the largest logit, or the Gaussian's mean."""
         z = self.logits(obs)
         return np.argmax(z, axis=-1) if self.discrete else z
+
+
+def policy_from_state(state: dict[str, np.ndarray], activation: str, sizes: tuple[int, ...]) -> NumpyPolicy:
+    """The NumpyPolicy of saved weights (``Trainer.state()["policy"]``: a torch state dict as numpy
+    arrays), without torch. ``sizes``: the widths the layers must chain, from the observation to
+    the output; ValueError when the weights do not fit them.
+
+    >>> state = {"0.weight": np.zeros((8, 4)), "0.bias": np.zeros(8), "2.weight": np.zeros((2, 8))}
+    >>> state["2.bias"] = np.zeros(2)
+    >>> policy_from_state(state, "tanh", (4, 8, 2)).logits(np.zeros((1, 4), np.float32)).shape
+    (1, 2)
+    """
+    names = sorted({key.rpartition(".")[0] for key in state if key != "log_std"}, key=int)
+    try:
+        layers = [
+            (np.ascontiguousarray(state[f"{n}.weight"].T, np.float32), state[f"{n}.bias"].astype(np.float32))
+            for n in names
+        ]
+    except (KeyError, AttributeError) as exc:
+        raise ValueError(f"the policy's weights are incomplete ({exc})") from None
+    have = tuple(w.shape[0] for w, _ in layers) + ((layers[-1][0].shape[1],) if layers else ())
+    if have != tuple(sizes) or any(w.shape[1:] != b.shape for w, b in layers):
+        raise ValueError(f"the policy's layers are {have}, the settings ask for {tuple(sizes)}")
+    log_std = state.get("log_std")
+    return NumpyPolicy(layers, activation, None if log_std is None else np.asarray(log_std, np.float32))

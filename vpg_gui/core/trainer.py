@@ -45,12 +45,13 @@ from vpg_gui.core.policy import build_mlp, build_policy, numpy_copy
 from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.rollout import Sampler
 
+# Once per process that trains: a tiny MLP runs fastest on one thread; more only add synchronisation.
+torch.set_num_threads(1)
+
 
 class Trainer:
     def __init__(self, config: TrainConfig):
         self.config = config.validate()
-        # A tiny MLP runs fastest on one thread; more threads only add synchronisation.
-        torch.set_num_threads(1)
         self.info = env_info(config.env_id)
         with torch.random.fork_rng(devices=[]):  # seed the init without disturbing global RNG
             torch.manual_seed(config.seed)

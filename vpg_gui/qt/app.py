@@ -7,6 +7,7 @@ vpg-gui --autostart              # start training at launch
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -63,13 +64,26 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("vpg-gui")
     app.setOrganizationName("vpg-gui")
-    window = MainWindow(config)
+    prepare_process()
+    window = MainWindow(config, offer_restore=args.session is None)
     window.show()
     if args.session is not None:
-        window.open_session_file(args.session)
+        window.files.open_session_file(args.session)
+    # The modules and widgets made so far live as long as the window: keep them out of full
+    # garbage collections, which otherwise scanned them all and froze the window for 25-40 ms
+    # (benchmarks/soak_gui.py).
+    gc.freeze()
     if args.autostart:
         QTimer.singleShot(0, window.train_button.click)
     return app.exec()
+
+
+def prepare_process() -> None:
+    """Process-wide settings for the window's process, made once at start-up.
+
+    Training runs in a child process, but a GIF export draws frames on a thread here: a short
+    switch interval makes it hand the GIL back often enough for the GUI to paint."""
+    sys.setswitchinterval(0.001)
 
 
 def _no_display() -> bool:

@@ -1,9 +1,9 @@
 """The third plot: one per-epoch diagnostic of the update, picked from a list, each explained.
-TrainingPlots owns it and hands it the columns it has drawn:
+TrainingPlots owns it and draws into it the live run and the kept runs, in their colours:
 
     view = DiagnosticsPlot()
-    view.set_columns(x, {"grad_var": [...], ...})   # TrainingPlots feeds it the drawn columns
-    view.series.setCurrentIndex(1)                  # or the user picks another series
+    view.field                                      # "grad_var": the series picked
+    view.draw((x, y), [(x1, y1, color1)], width=1)  # the live run, then the kept runs
 """
 
 from __future__ import annotations
@@ -71,10 +71,9 @@ class DiagnosticsPlot(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.disableAutoRange()
-        self.curve = self.plot.plot([], [], pen=PEN)  # the plot's first data item
+        self.curve = self.plot.plot([], [], pen=PEN)  # the plot's first data item: the live run
+        self.kept_curves: list[pg.PlotDataItem] = []  # the kept runs', in the order drawn
         layout.addWidget(self.plot, 1)
-        self._x = np.zeros(0)
-        self._columns: dict[str, np.ndarray] = {}
         self.series.currentIndexChanged.connect(self._on_series)
         self._on_series()
 
@@ -82,19 +81,23 @@ class DiagnosticsPlot(QWidget):
     def field(self) -> str:
         return self.series.currentData()
 
-    def set_columns(self, x: np.ndarray, columns: dict[str, np.ndarray]) -> None:
-        self._x, self._columns = x, columns
-        self._draw()
+    def draw(self, live: tuple[np.ndarray, np.ndarray], kept: list[tuple[np.ndarray, np.ndarray, object]], width=1.0):
+        """The live run's series and each kept run's (x, y, colour)."""
+        while len(self.kept_curves) > len(kept):
+            self.plot.removeItem(self.kept_curves.pop())
+        while len(self.kept_curves) < len(kept):
+            self.kept_curves.append(self.plot.plot([], []))
+        self.curve.setPen(pg.mkPen(PEN.color(), width=2 * width))
+        self.curve.setData(*live)
+        for curve, (x, y, color) in zip(self.kept_curves, kept, strict=True):
+            curve.setPen(pg.mkPen(color, width=1.5 * width))
+            curve.setData(x, y)
+        ys = [y for y in (live[1], *(y for _, y, _ in kept)) if len(y)]
+        if ys:
+            grow_range(self.plot, None, min(float(np.min(y)) for y in ys), max(float(np.max(y)) for y in ys))
 
     def _on_series(self) -> None:
         name, help_text = SERIES[self.field]
         self.series.setToolTip(help_text)
         self.plot.setToolTip(help_text)
         self.plot.setLabel("left", name)
-        self._draw()
-
-    def _draw(self) -> None:
-        y = self._columns.get(self.field, np.zeros(0))
-        self.curve.setData(self._x, y)
-        if len(y):
-            grow_range(self.plot, None, float(np.min(y)), float(np.max(y)))

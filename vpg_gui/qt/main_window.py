@@ -1,18 +1,19 @@
 """MainWindow: controls, toolbar, menus, live plots, render panel and status bar around one
-worker thread.
+worker thread, rendering and commanding one run model (core/runs.py's Workspace).
 
-Data flows one way: controls -> TrainConfig -> worker -> EpochStats + policy snapshot (queued
-signal) -> history -> plots / render panel / status bar. File work (presets, sessions, exports)
-is in file_actions.py.
+Commands flow one way: controls -> TrainConfig -> a Workspace transition (and the worker) ->
+EpochStats + policy snapshot (queued signal) -> Workspace.add_epoch -> its listeners: plots,
+render panel, status bar. The window holds no run state of its own. File work (presets,
+sessions, exports) is file_actions.py's, a collaborator given the same workspace.
 
     window = MainWindow(TrainConfig(epochs=20))
     window.show()
     window.train_button.click()      # Train -> Pause -> Resume ...
+    window.workspace.live.history    # what the plots show
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from pathlib import Path
@@ -30,9 +31,10 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from vpg_gui.config import ConfigError, TrainConfig, cold_changes, describe
+from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.autosave import Autosave
 from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.runs import Workspace
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
@@ -45,6 +47,8 @@ DEFAULT_COMPARE_EPOCHS = 50  # Compare seeds when Epochs is 0 (until stopped) an
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
+SPLITTER_SIZES = [300, 700, 500]
+NO_PRESET = "Presets..."
 
 
 SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions' shortcuts
@@ -60,31 +64,29 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
 )
 
 
-class MainWindow(FileActions, QMainWindow):
-    def __init__(self, config: TrainConfig | None = None):
+class MainWindow(QMainWindow):
+    """``offer_restore``: after a run that did not close cleanly, offer its curves back (app.py
+    says no when it opens a file)."""
+
+    def __init__(self, config: TrainConfig | None = None, offer_restore: bool = True):
         super().__init__(objectName="mainWindow")
-        # Training runs in a child process, but a GIF export draws frames on a thread here: a
-        # short switch interval makes it hand the GIL back often enough for the GUI to paint.
-        sys.setswitchinterval(0.001)
         self.setWindowTitle("vpg-gui: the simplest policy gradient")
         self.resize(1500, 860)
-        self.history: list[EpochStats] = []
         self.state = RunState.IDLE
-        self._run_config: TrainConfig | None = None  # settings of the run in progress, if any
         self._run_id = 0  # the worker's id of the run shown
         self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
-        self.snapshots: dict = {}  # epoch -> NumpyPolicy of this run (a few KB each), for GIFs
-        self.gif_jobs: list = []
         self.seed_job: SeedCompare | None = None
-        self.preset_physics: dict[str, tuple] = {}  # env id -> the physics of the preset loaded last
         self.settings = QSettings()
         self._dropped: list[str] = []  # remembered settings that were not valid, said once the window is up
         if config is None:  # no flags given: the settings of last time
             config = self._saved_config()
+        # Each run's history goes to a CSV as it grows, so a crash loses at most the epoch in flight.
+        data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        self.workspace = Workspace(config, Autosave(data))
 
         self.controls = ControlsPanel(config)
-        self.plots = TrainingPlots()
+        self.plots = TrainingPlots(self.workspace)
         self.render_panel = RenderPanel()
         self.render_panel.set_env(config.env_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -93,32 +95,32 @@ class MainWindow(FileActions, QMainWindow):
         splitter.addWidget(self.render_panel)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([300, 700, 500])
+        splitter.setSizes(SPLITTER_SIZES)
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
-        self._redraw.timeout.connect(self._redraw_history)
+        self._redraw.timeout.connect(self._redraw_live)
+        self._start_worker(config)
+        self.files = FileActions(self, self.workspace)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
         self.controls.edited.connect(self._on_controls_edited)
-        self._start_worker(self.controls.config())
+        self.workspace.subscribe(self._on_model)
         self._restore_layout()
         self._refresh()
-        # Each run's history goes to a CSV as it grows, so a crash loses at most the epoch in flight.
-        self.autosave = Autosave(
-            Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-        )
-        QTimer.singleShot(0, self._offer_restore)
+        if offer_restore:
+            QTimer.singleShot(0, self._offer_restore)
         if self._dropped:
             self.statusBar().showMessage(
                 f"Dropped remembered settings that were not valid: {'; '.join(self._dropped)}", 15000
             )
-        # The modules and widgets made so far live as long as the window: keep them out of full
-        # garbage collections, which otherwise scanned them all and froze the window for 25-40 ms
-        # (benchmarks/soak_gui.py).
-        gc.freeze()
+
+    @property
+    def history(self) -> list[EpochStats]:
+        """The live run's history (the workspace's; read it, never write it)."""
+        return self.workspace.live.history
 
     # --- construction ------------------------------------------------------------------------
 
@@ -130,17 +132,23 @@ class MainWindow(FileActions, QMainWindow):
             "train": "Start training; while training, pause it; while paused, resume it",
             "step": "Run exactly one epoch (one batch of episodes, one policy update), then pause",
             "stop": "Stop after the current epoch; Train continues the same run",
-            "reset": "Forget this run: a new policy from the seed, plots cleared, all settings applied",
+            "reset": "A new run: a new policy from the seed with every setting applied; this run stays on "
+            "the plots, faded, to compare",
         }
         self.train_button = self._button(bar, "Train", "trainButton", tips["train"], self.on_train)
         self.step_button = self._button(bar, "Step", "stepButton", tips["step"], self.on_step)
         self.stop_button = self._button(bar, "Stop", "stopButton", tips["stop"], self.on_stop)
         self.reset_button = self._button(bar, "Reset", "resetButton", tips["reset"], self.on_reset)
         bar.addSeparator()
-        self.preset_combo = QComboBox(objectName="presetCombo", toolTip="Load a preset: one step of the lecture")
-        self.preset_combo.addItem("Presets...")
-        for path in builtin_presets():
-            self.preset_combo.addItem(load_preset(path).title, str(path))
+        self.preset_combo = QComboBox(
+            objectName="presetCombo",
+            toolTip="Start a new run from a preset, one step of the lecture; it shows the active preset "
+            "until a setting departs from it",
+        )
+        self.preset_combo.addItem(NO_PRESET)
+        self._presets = [load_preset(path) for path in builtin_presets()]
+        for preset in self._presets:
+            self.preset_combo.addItem(preset.title)
         self.preset_combo.activated.connect(self._on_preset_chosen)
         self._lecture_hidden = [bar.addWidget(self.preset_combo)]  # toolbar actions presentation hides
         bar.addSeparator()
@@ -170,18 +178,19 @@ class MainWindow(FileActions, QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        files = self.files
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "Open preset...", self.open_preset)
-        self._action(file, "Save preset...", self.save_preset)
+        self._action(file, "Open preset...", files.open_preset)
+        self._action(file, "Save preset...", files.save_preset)
         file.addSeparator()
-        self._action(file, "Open session...", self.open_session, "Ctrl+O")
-        self._action(file, "Save session...", self.save_session, "Ctrl+S")
+        self._action(file, "Open session...", files.open_session, "Ctrl+O")
+        self._action(file, "Save session...", files.save_session, "Ctrl+S")
         file.addSeparator()
-        self._action(file, "Export metrics CSV...", self.export_csv)
-        self._action(file, "Export plots (PNG / SVG)...", self.export_plots_dialog)
-        self._action(file, "Export episode GIF...", self.export_episode_gif)
-        self._action(file, "Record evolution GIF...", self.record_evolution)
+        self._action(file, "Export metrics CSV...", files.export_csv)
+        self._action(file, "Export plots (PNG / SVG)...", files.export_plots_dialog)
+        self._action(file, "Export episode GIF...", files.export_episode_gif)
+        self._action(file, "Record evolution GIF...", files.record_evolution)
         file.addSeparator()
         self._action(file, "Quit", self.close, "Ctrl+Q")
 
@@ -194,16 +203,19 @@ class MainWindow(FileActions, QMainWindow):
 
         presets = bar.addMenu("&Presets")
         for path in builtin_presets():
-            self._action(presets, load_preset(path).title, lambda _=False, p=path: self.open_preset_file(p))
+            self._action(presets, load_preset(path).title, lambda _=False, p=path: files.open_preset_file(p))
 
         view = bar.addMenu("&View")
         self.presentation_action = self._action(
             view, "Presentation mode", self.toggle_presentation, "F11", "presentationAction"
         )
         self.presentation_action.setCheckable(True)
-        self.clear_runs_action = self._action(
-            view, "Clear old runs", self.plots.clear_kept_runs, None, "clearRunsAction"
+        self.clear_runs_action = self._action(view, "Clear old runs", self.workspace.clear, None, "clearRunsAction")
+        self.clear_runs_action.setToolTip("Take the kept runs and seed comparisons off the plots")
+        self.restore_defaults_action = self._action(
+            view, "Restore defaults", self.restore_defaults, None, "restoreDefaultsAction"
         )
+        self.restore_defaults_action.setToolTip("Every setting back to its default, for a clean start (a new run)")
         self.toolbar.addAction(self.clear_runs_action)
         self.compare_action = self._action(run, "Compare seeds", self.compare_seeds, "Ctrl+K", "compareSeedsAction")
         self.compare_action.setToolTip(
@@ -215,17 +227,46 @@ class MainWindow(FileActions, QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Shortcuts", self.show_shortcuts, None, "shortcutsAction")
 
+    def _build_status_bar(self) -> None:
+        self.autosave_warning = QLabel(objectName="autosaveWarning", visible=False)
+        self.autosave_warning.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.statusBar().addPermanentWidget(self.autosave_warning)
+        self.status_labels = {}
+        for key in ("epoch", "steps", "speed", "elapsed", "state"):
+            label = QLabel(objectName=f"status_{key}")
+            label.setMinimumWidth(110)
+            self.statusBar().addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def _start_worker(self, config: TrainConfig) -> None:
+        self.thread_ = QThread(self)
+        self.worker = TrainingWorker(config)
+        self._run_id = self.worker.run_id
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.finished.connect(self.thread_.quit)
+        self.worker.finished.connect(self.worker.deleteLater)
+        self.worker.epoch_finished.connect(self._on_epoch)
+        self.worker.state_changed.connect(self._on_state)
+        self.worker.run_created.connect(self._on_run_created)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.diverged.connect(self._on_diverged)
+        self.thread_.start()
+
+    # --- menus -------------------------------------------------------------------------------
+
     def compare_seeds(self) -> None:
-        config = self._valid_config()
+        config = self.valid_config()
         if config is None:
             return
         if self.seed_job is not None:
             self.seed_job.cancel()
         epochs = config.epochs or max(len(self.history), DEFAULT_COMPARE_EPOCHS)
         config = config.replace(epochs=epochs)
-        self.seed_job = SeedCompare(config, range(config.seed, config.seed + COMPARE_SEEDS), self)
+        group = self.workspace.add_seed_group(config, range(config.seed, config.seed + COMPARE_SEEDS))
+        self.seed_job = SeedCompare(config, group.seeds, self)
+        self.seed_job.epoch.connect(lambda seed, stats: self.workspace.add_seed_epoch(group, seed, stats))
         self.seed_job.progress.connect(lambda text: self.statusBar().showMessage(text, 2000))
-        self.seed_job.finished.connect(self.plots.show_seed_band)
         self.seed_job.failed.connect(self._on_compare_failed)
 
     def _on_compare_failed(self, message: str, details: str) -> None:
@@ -255,37 +296,32 @@ class MainWindow(FileActions, QMainWindow):
             button.setFont(font)
         self.showFullScreen() if on else self.showNormal()
 
+    def restore_defaults(self) -> None:
+        """Every setting back to its default (form, smoothing, diagnostic, panel sizes): a new run."""
+        self.settings.remove("config")
+        self.smoothing.setValue(0.0)
+        self.plots.diagnostics.series.setCurrentIndex(0)
+        self.splitter.setSizes(SPLITTER_SIZES)
+        self.workspace.reset(TrainConfig(), preset=None)
+        self.statusBar().showMessage("Every setting is back to its default; Train starts a new run", 6000)
+
     def _on_preset_chosen(self, index: int) -> None:
         if index > 0:
-            self.open_preset_file(self.preset_combo.itemData(index))
-        self.preset_combo.setCurrentIndex(0)
+            self.files.start_preset(self._presets[index - 1])
+        self._show_preset()
 
-    def _build_status_bar(self) -> None:
-        self.autosave_warning = QLabel(objectName="autosaveWarning", visible=False)
-        self.autosave_warning.setStyleSheet("color: #c62828; font-weight: bold;")
-        self.statusBar().addPermanentWidget(self.autosave_warning)
-        self.status_labels = {}
-        for key in ("epoch", "steps", "speed", "elapsed", "state"):
-            label = QLabel(objectName=f"status_{key}")
-            label.setMinimumWidth(110)
-            self.statusBar().addPermanentWidget(label)
-            self.status_labels[key] = label
-
-    def _start_worker(self, config: TrainConfig) -> None:
-        self.thread_ = QThread(self)
-        self.worker = TrainingWorker(config)
-        self._run_id = self.worker.run_id
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread_.quit)
-        self.worker.finished.connect(self.worker.deleteLater)
-        self.worker.epoch_finished.connect(self._on_epoch)
-        self.worker.state_changed.connect(self._on_state)
-        self.worker.run_created.connect(self._on_run_created)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.state_ready.connect(self._on_state_ready)
-        self.worker.diverged.connect(self._on_diverged)
-        self.thread_.start()
+    def _show_preset(self) -> None:
+        """The preset box shows the active preset, marked "(modified)" once a setting departs from it."""
+        config = self._form_config()
+        text = self.workspace.preset_text(config) if config is not None else None
+        active = self.workspace.preset
+        index = next((i + 1 for i, p in enumerate(self._presets) if active is not None and p == active), 0)
+        for i, preset in enumerate(self._presets):
+            self.preset_combo.setItemText(i + 1, preset.title)
+        self.preset_combo.setItemText(0, text if index == 0 and text else NO_PRESET)
+        if index:
+            self.preset_combo.setItemText(index, text)
+        self.preset_combo.setCurrentIndex(index)
 
     # --- toolbar -----------------------------------------------------------------------------
 
@@ -303,38 +339,22 @@ class MainWindow(FileActions, QMainWindow):
         self.worker.stop()
 
     def on_reset(self) -> None:
-        config = self._valid_config()
+        config = self.valid_config()
         if config is None:
             return
-        # Physics knobs go back to the env's defaults, or to the loaded preset's values.
-        config = config.replace(physics=self.preset_physics.get(config.env_id, ()))
-        self.controls.set_config(config)
-        self._run_id = self.worker.reset(config)
-        if self.history and self._run_config is not None:  # keep the old run to compare with
-            self.plots.keep_run(describe(self._run_config, config), self.history)
-        self._run_config = None
-        self.history = []
-        self.snapshots.clear()
-        self.plots.set_history([])
-        self.controls.show_pending([])
-        self.reset_button.setStyleSheet("")
-        self.render_panel.clear_policy()
-        self.render_panel.set_env(config.env_id)
+        preset = self.workspace.preset
+        # Physics knobs go back to the env's defaults, or to the active preset's values.
+        physics = preset.config.physics if preset is not None and preset.config.env_id == config.env_id else ()
+        self.workspace.reset(config.replace(physics=physics))
         self.statusBar().showMessage("Reset: the next Train starts a new policy", 4000)
-        self._refresh()
 
     def _ready_to_run(self) -> bool:
         """True when Train / Step may go ahead; otherwise says why in the status bar."""
-        config = self._valid_config()
+        config = self.valid_config()
         if config is None:
             return False
-        if self._run_config is None:  # a new run: its settings are the form's
-            self.history = []
-            self.snapshots.clear()
-            self.plots.set_history([])
-            self._start_autosave([])
+        if self.workspace.begin(config):  # a new run: its settings are the form's
             self._run_id = self.worker.reset(config)
-            self._run_config = config
         elif config.epochs and len(self.history) >= config.epochs:
             self.statusBar().showMessage(
                 f"The run has its {config.epochs} epochs: raise Epochs (0 = until stopped) to go on, or Reset", 6000
@@ -342,7 +362,8 @@ class MainWindow(FileActions, QMainWindow):
             return False
         return True
 
-    def _valid_config(self) -> TrainConfig | None:
+    def valid_config(self) -> TrainConfig | None:
+        """The form's settings, or None after showing why they are not valid."""
         try:
             config = self.controls.config()
         except ConfigError as exc:
@@ -351,6 +372,12 @@ class MainWindow(FileActions, QMainWindow):
             return None
         self.controls.show_error(None)
         return config
+
+    def _form_config(self) -> TrainConfig | None:
+        try:
+            return self.controls.config()
+        except ConfigError:
+            return None
 
     # --- settings ----------------------------------------------------------------------------
 
@@ -361,65 +388,105 @@ class MainWindow(FileActions, QMainWindow):
             self.controls.show_error(exc)
             return
         self.controls.show_error(None)
-        if self._run_config is None:
+        live = self.workspace.live
+        cold = self.workspace.edit(config)
+        if not live.started:
             self._run_id = self.worker.reset(config)
             self.render_panel.set_env(config.env_id)
             return
         self.worker.apply(config)  # hot settings: from the next epoch
-        cold = cold_changes(self._run_config, config)
         self.controls.show_pending(cold)
         self.reset_button.setStyleSheet("font-weight: bold; color: #c62828;" if cold else "")
         if cold:
             self.statusBar().showMessage(f"{', '.join(cold)}: applies on Reset", 6000)
 
+    # --- the model ---------------------------------------------------------------------------
+
+    def _on_model(self, what: str) -> None:
+        """Render what the workspace says changed."""
+        if what == "live":
+            self._show_live_run()
+        elif what == "epoch":
+            live = self.workspace.live
+            last = live.history[-1]
+            self._show_autosave_warning()
+            self.render_panel.set_policy(live.snapshots[last.epoch], last.epoch)
+            self.render_panel.set_physics(last.physics)  # replays use the physics training used
+            if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
+                self._redraw.start()
+        elif what == "runs":
+            self.plots.render()
+        elif what == "seeds":
+            self.plots.render_seeds()
+        elif what == "settings":
+            self._show_autosave_warning()
+            self._show_preset()
+            if not self._redraw.isActive():  # the live run's label follows its settings
+                self._redraw.start()
+        elif what == "preset":
+            self._show_preset()
+
+    def _show_live_run(self) -> None:
+        """A new live run (Reset, a preset, a session): the form, the worker and the panels follow it."""
+        run = self.workspace.live
+        self.controls.set_config(run.settings)
+        self._run_id = self.worker.reset(run.settings, run.resume_state)
+        self.controls.show_pending([])
+        self.reset_button.setStyleSheet("")
+        self.render_panel.set_env(run.settings.env_id)
+        if run.snapshots:
+            epoch = max(run.snapshots)
+            self.render_panel.set_policy(run.snapshots[epoch], epoch)
+        else:
+            self.render_panel.clear_policy()
+        self._show_autosave_warning()
+        self.plots.render()
+        self._refresh()
+
+    def show_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
+        """The env's solved line and y ranges (from a run the worker created, or a session)."""
+        self.plots.set_env(reward_threshold, max_episode_steps)
+
     # --- worker signals ----------------------------------------------------------------------
 
     def _on_run_created(self, info) -> None:
-        self.plots.set_env(info.reward_threshold, info.max_episode_steps)
+        self.show_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 
     def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:
         if run_id != self._run_id or self._closing:  # after a Reset (the dropped run's) or on closing
             return
-        self.history.append(stats)
-        self.autosave.append(self.history)
-        self._show_autosave_warning()
-        self._on_policy(snapshot, stats.epoch)
-        self.render_panel.set_physics(stats.physics)  # replays use the physics training used
-        if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
-            self._redraw.start()
-
-    def _start_autosave(self, history: list[EpochStats]) -> None:
-        """A new last-run.csv for the run starting now (the one before becomes previous-run.csv)."""
-        self.autosave.start(history)
-        self._show_autosave_warning()
+        self.workspace.add_epoch(stats, snapshot)
 
     def _show_autosave_warning(self) -> None:
         """Autosave off or paused is shown until it works again; training goes on either way."""
-        warning = self.autosave.warning
+        warning = self.workspace.autosave.warning
         if warning != self.autosave_warning.text():
             self.autosave_warning.setText(warning or "")
             self.autosave_warning.setToolTip(warning or "")
             self.autosave_warning.setVisible(warning is not None)
 
     def _offer_restore(self) -> None:
-        """After a crash (or any exit), offer the last run's curves as a kept run."""
-        history = self.autosave.last_run()
-        if not history:
+        """After a run that did not close cleanly (a crash, a kill), offer its curves as a kept run."""
+        found = self.workspace.autosave.last_run()
+        if not found or not found[1]:
             return
+        config, history = found
         box = QMessageBox(QMessageBox.Icon.Question, "Restore the last run?", "", parent=self)
         box.setObjectName("restoreBox")
-        box.setText(f"The last run's curves were saved ({len(history)} epochs). Show them on the plots to compare?")
+        box.setText(
+            f"vpg-gui did not close cleanly; the last run's curves were saved ({len(history)} epochs). "
+            "Show them on the plots to compare?"
+        )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         yes = QMessageBox.StandardButton.Yes
         box.buttonClicked.connect(
-            lambda b: box.standardButton(b) == yes and self.plots.keep_run("last run (restored)", history)
+            lambda b: (
+                box.standardButton(b) == yes
+                and self.workspace.keep(self.workspace.new_run(history, config, "restored"))
+            )
         )
         box.open()
-
-    def _on_policy(self, snapshot, epoch: int) -> None:
-        self.snapshots[epoch] = snapshot
-        self.render_panel.set_policy(snapshot, epoch)
 
     def _on_state(self, _state: str) -> None:
         # A queued notice may arrive after a newer command changed the state: show the current one.
@@ -434,14 +501,15 @@ class MainWindow(FileActions, QMainWindow):
         box.open()
 
     def _on_failed(self, message: str, details: str) -> None:
-        self._run_config = None  # the run cannot go on; its curves stay on the plots
+        # The run cannot go on: it stays on the plots as a kept run; the next Train starts anew.
+        self.workspace.reset(self.workspace.live.settings)
         box = QMessageBox(QMessageBox.Icon.Warning, "Training stopped", message, parent=self)
         box.setInformativeText("The curves so far are kept. Check the settings, then press Train to start anew.")
         box.setDetailedText(details)
         box.open()
 
-    def _redraw_history(self) -> None:
-        self.plots.set_history(self.history)
+    def _redraw_live(self) -> None:
+        self.plots.render_live()
         self._refresh()
 
     def _totals(self) -> tuple[int, float]:
@@ -466,7 +534,7 @@ class MainWindow(FileActions, QMainWindow):
         self.status_labels["elapsed"].setText(f"{int(elapsed // 60)}:{elapsed % 60:04.1f} trained")
         self.status_labels["state"].setText(self.state.value)
 
-    # --- shutdown ----------------------------------------------------------------------------
+    # --- remembered settings and shutdown ----------------------------------------------------
 
     def _restore_layout(self) -> None:
         """The remembered geometry and panel sizes; a value Qt does not take is dropped."""
@@ -492,7 +560,7 @@ class MainWindow(FileActions, QMainWindow):
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
-        config = self._valid_config()
+        config = self._form_config()
         if config is not None:
             self.settings.setValue("config", json.dumps(config.to_dict()))
         self.settings.sync()
@@ -502,8 +570,8 @@ class MainWindow(FileActions, QMainWindow):
         if self.presentation_action.isChecked():
             self.showNormal()  # remember the normal geometry, not the full screen
         self._save_settings()
-        self.cancel_gif_jobs(timeout=1.0)
-        self.autosave.close()
+        self.files.cancel_gif_jobs(timeout=1.0)
+        self.workspace.close()
         self.render_panel.stop()
         if self.seed_job is not None:
             self.seed_job.cancel()

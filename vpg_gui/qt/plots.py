@@ -1,53 +1,49 @@
-"""The live plots: mean return per epoch with its min-max band and the solved line, mean
-episode length per epoch, and a diagnostic of the update (diagnostics_plot.py); change
-markers, kept runs for comparison, EMA smoothing. Curves are created once and fed with ``setData``.
+"""The live plots, drawn from the run model (core/runs.py): mean return per epoch with its
+min-max band and the solved line, mean episode length per epoch, and a diagnostic of the update
+(diagnostics_plot.py). The live run is drawn solid; kept runs faded, each in its colour with its
+change markers; seed groups as a mean +- std band. The plots hold no history: they keep only the
+graphics items they made.
 
-    plots = TrainingPlots()
-    plots.set_env(475.0, 500)          # solved line and y ranges from the env's spec (None: none)
-    plots.set_history(history)         # after each epoch: x = epoch, y = mean, band, markers
-    plots.keep_run("lr 0.01", history) # on Reset: the old run stays as a faded labelled curve
-    plots.set_smoothing(0.8)           # EMA of the mean curves; the band stays raw
+    plots = TrainingPlots(workspace)
+    plots.set_env(475.0, 500)   # solved line and y ranges from the env's spec (None: none)
+    plots.render_live()         # after each epoch: the live run's curves and markers
+    plots.render()              # after the set of runs on screen changed: everything, labels too
+    plots.set_smoothing(0.8)    # EMA of the mean curves; the band stays raw
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from vpg_gui.core.metrics import EpochStats, changes
-from vpg_gui.qt.diagnostics_plot import SERIES, DiagnosticsPlot
+from vpg_gui.core.runs import Run, SeedGroup, Workspace
+from vpg_gui.core.sweep import aggregate
+from vpg_gui.qt.diagnostics_plot import DiagnosticsPlot
 from vpg_gui.qt.plot_ranges import grow_range
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
 # and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
 # band and no grid repaint in ~1 ms.
-MEAN_PEN = pg.mkPen("#1565c0", width=2)
+LIVE_COLOR = "#1565c0"
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
-LENGTH_PEN = pg.mkPen("#2e7d32", width=2)
-SEED_PEN = pg.mkPen("#e65100", width=2, style=Qt.PenStyle.DashLine)
-SEED_BRUSH = pg.mkBrush("#fde3c8")
+LENGTH_COLOR = "#2e7d32"
+MARKER_COLOR = "#8e24aa"
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
-PLOTTED = ("epoch", "return_mean", "return_min", "return_max", "length_mean", *SERIES)
-MAX_KEPT = 8  # runs kept on the plots for comparison after Reset
-KEPT_COLORS = [
-    (c[0], c[1], c[2], 150)
-    for c in (
-        (239, 108, 0),
-        (0, 137, 123),
-        (94, 53, 177),
-        (216, 27, 96),
-        (124, 179, 66),
-        (84, 110, 122),
-        (255, 179, 0),
-        (3, 155, 229),
-    )
-]  # faded (alpha 150)
+RUN_COLORS = ("#ef6c00", "#00897b", "#5e35b1", "#d81b60", "#7cb342", "#546e7a", "#ffb300", "#039be5")
+FADED = 150  # alpha of kept runs and their markers
+
+
+def run_color(number: int, alpha: int = FADED) -> QColor:
+    """A kept run's (or seed group's) colour: fixed by its number, so it never changes while shown."""
+    color = QColor(RUN_COLORS[number % len(RUN_COLORS)])
+    color.setAlpha(alpha)
+    return color
 
 
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
@@ -102,20 +98,33 @@ def _envelope(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, points: int = BAND_
     return x[::step], lo_p, hi_p
 
 
-def _columns(history: list[EpochStats], *names: str) -> list[np.ndarray]:
-    return [np.fromiter((getattr(s, n) for s in history), float, len(history)) for n in names]
+@dataclass
+class _Markers:
+    """The vertical lines of one run's hot changes, on the return and the length plot."""
+
+    lines: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = field(default_factory=dict)
 
 
 @dataclass
-class _KeptRun:
-    label: str
-    history: list[EpochStats]
+class _KeptItems:
+    run: Run
     curves: tuple[pg.PlotDataItem, pg.PlotDataItem]  # on the return and the length plot
+    markers: _Markers
+
+
+@dataclass
+class _GroupItems:
+    group: SeedGroup
+    mean: pg.PlotDataItem
+    lo: pg.PlotCurveItem
+    hi: pg.PlotCurveItem
+    band: pg.FillBetweenItem
 
 
 class TrainingPlots(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
+        self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.return_plot = _plot("returnPlot", "Mean return per epoch (band: min to max)", "return")
@@ -123,15 +132,16 @@ class TrainingPlots(QWidget):
         self.length_plot.setXLink(self.return_plot)
         self.diagnostics = DiagnosticsPlot()
         self.diagnostics.plot.setXLink(self.return_plot)
+        self.diagnostics.series.currentIndexChanged.connect(self._render_diagnostics)
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
         layout.addWidget(self.diagnostics, 2)
         self.legend = self.return_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
         self.legend.setVisible(False)
 
-        # The mean curve is the plot's first data item (tests and scripts read it).
-        self.mean_curve = _curve(self.return_plot, MEAN_PEN)
-        self.legend.addItem(self.mean_curve, "current run")
+        self._width = 1.0  # line width scale (presentation mode)
+        # The live run's mean curve is the plot's first data item (tests and scripts read it).
+        self.mean_curve = _curve(self.return_plot, pg.mkPen(LIVE_COLOR, width=2))
         # PlotCurveItems, not PlotDataItems: a PlotDataItem without a pen builds no path to fill.
         self._band_lo = pg.PlotCurveItem(pen=None)
         self._band_hi = pg.PlotCurveItem(pen=None)
@@ -144,142 +154,185 @@ class TrainingPlots(QWidget):
         )
         self.return_plot.addItem(self.threshold)
         self.threshold.hide()
-        self.length_curve = _curve(self.length_plot, LENGTH_PEN)
+        self.length_curve = _curve(self.length_plot, pg.mkPen(LENGTH_COLOR, width=2))
         self._return_floor = self._length_floor = 10.0  # y ranges always reach these (set_env)
-        self.history: list[EpochStats] = []  # what is drawn
-        self._drawn: dict[str, list[float]] = {n: [] for n in PLOTTED}
         self.smoothing = 0.0
-        self.markers: dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]] = {}  # epoch -> lines
-        self.kept: list[_KeptRun] = []
-        self._width = 1.0  # line width scale (presentation mode)
-        # Compare seeds: the mean over seeds and a mean +- std band, one comparison at a time.
-        self.seed_mean = self.return_plot.plot([], [], pen=SEED_PEN)
-        self._seed_lo, self._seed_hi = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
-        self.seed_band = pg.FillBetweenItem(self._seed_lo, self._seed_hi, brush=SEED_BRUSH)
-        self.seed_band.setZValue(-20)
-        self._seed_x_max = 0.0
-        self.return_plot.addItem(self.seed_band)
+        self._live: Run | None = None  # the run the live items show
+        self._live_markers = _Markers()
+        self._kept: dict[int, _KeptItems] = {}  # run number -> its items
+        self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
+        self._legend_entries: list = []
+        self.render()
 
-    def set_history(self, history: list[EpochStats]) -> None:
-        """Draw ``history``. When it extends what is drawn (the usual case: new epochs), only the
-        new epochs are converted, so a redraw stays cheap however long the run."""
-        drawn = len(self.history)
-        if drawn <= len(history) and (drawn == 0 or history[drawn - 1] is self.history[-1]):
-            new = history[drawn:]
-            self._add_markers(changes(history[max(0, drawn - 1) :]))
-        else:  # a different run (Reset, an opened session): start over
-            new, self.history = history, []
-            self._drawn = {name: [] for name in self._drawn}
-            self._remove_markers()
-            self._add_markers(changes(history))
-        self.history.extend(new)
-        for name, column in self._drawn.items():
-            column.extend(getattr(s, name) for s in new)
-        columns = {name: np.asarray(c, float) for name, c in self._drawn.items()}
-        self.diagnostics.set_columns(columns["epoch"], {name: columns[name] for name in SERIES})
-        if not self.history:
-            for item in (self.mean_curve, self._band_lo, self._band_hi, self.length_curve):
-                item.setData([], [])
-            self._fit(0, 0.0, 0.0, 0.0)
-            return
-        x, mean, lo, hi, lengths = (columns[name] for name in PLOTTED[:5])
+    # --- what is drawn -----------------------------------------------------------------------
+
+    @property
+    def markers(self) -> dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]]:
+        """The live run's change markers: epoch -> (line on the return plot, on the length plot)."""
+        return self._live_markers.lines
+
+    def kept_curves(self) -> list[pg.PlotDataItem]:
+        """The kept runs' curves on the return plot, in the order of ``workspace.kept``."""
+        return [self._kept[run.number].curves[0] for run in self.workspace.kept]
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Everything: kept runs and seed groups as the workspace has them, labels, the live run."""
+        ws = self.workspace
+        for number in [n for n, items in self._kept.items() if items.run not in ws.kept]:
+            self._drop_kept(number)
+        for run in ws.kept:
+            if run.number not in self._kept:
+                self._add_kept(run)
+            self._draw_kept(self._kept[run.number])
+        for number in [n for n, items in self._groups.items() if items.group not in ws.seed_groups]:
+            self._drop_group(number)
+        for group in ws.seed_groups:
+            if group.number not in self._groups:
+                self._add_group(group)
+        self.render_seeds()
+        self._render_legend()
+        self.render_live()
+
+    def render_live(self) -> None:
+        """The live run's curves, band and markers (cheap: each epoch is converted once, in the model)."""
+        run = self.workspace.live
+        if run is not self._live:  # a new live run: its markers start over
+            self._remove_markers(self._live_markers)
+            self._live = run
+        x = run.column("epoch")
+        mean, lo, hi, lengths = (run.column(n) for n in ("return_mean", "return_min", "return_max", "length_mean"))
         self.mean_curve.setData(x, ema(mean, self.smoothing))
         band_x, band_lo, band_hi = _envelope(x, lo, hi)  # the band always shows the raw spread
         self._band_lo.setData(band_x, band_lo)
         self._band_hi.setData(band_x, band_hi)
         self.length_curve.setData(x, ema(lengths, self.smoothing))
-        self._fit(x[-1], lo.min(), hi.max(), lengths.max())
+        self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR))
+        self._render_legend()  # the live run's label follows its settings and hot changes
+        self._render_diagnostics()
+        self._fit()
+
+    def render_seeds(self) -> None:
+        """Each seed group's mean +- std over the epochs every seed has reached so far."""
+        for items in self._groups.values():
+            rows = aggregate(items.group.histories)
+            x = np.array([r["epoch"] for r in rows], float)
+            mean = np.array([r["return_mean"] for r in rows], float)
+            std = np.array([r["return_std"] for r in rows], float)
+            items.mean.setData(x, mean)
+            items.lo.setData(x, mean - std)
+            items.hi.setData(x, mean + std)
+        self._fit()
 
     def set_smoothing(self, smoothing: float) -> None:
         """EMA factor for the mean curves (0 = raw); the min-max band stays raw."""
         self.smoothing = smoothing
-        self.set_history(list(self.history))  # same epochs, redrawn with the new smoothing
-        for run in self.kept:
-            self._draw_kept(run)
+        self.render()
 
-    # --- change markers ----------------------------------------------------------------------
+    def _render_legend(self) -> None:
+        """One entry per run on screen, labelled by what sets it apart (core/run_labels.py)."""
+        ws = self.workspace
+        items = [self.mean_curve, *self.kept_curves(), *(self._groups[g.number].mean for g in ws.seed_groups)]
+        entries = list(zip(items, ws.labels(), strict=True))
+        if entries == self._legend_entries:  # most epochs change no label: keep the legend as drawn
+            return
+        self._legend_entries = entries
+        self.legend.clear()
+        for item, label in entries:
+            self.legend.addItem(item, label)
+        self.legend.setVisible(len(items) > 1)
 
-    def _remove_markers(self) -> None:
-        for pair in self.markers.values():
-            for plot, line in zip((self.return_plot, self.length_plot), pair, strict=True):
-                plot.removeItem(line)
-        self.markers = {}
+    def legend_labels(self) -> list[str]:
+        """The legend's entries as shown, top to bottom."""
+        return [label.text for _, label in self.legend.items]
 
-    def _add_markers(self, found: list[tuple[int, str]]) -> None:
-        for epoch, label in found:
-            pair = []
-            for plot, text in ((self.return_plot, label), (self.length_plot, None)):
-                line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(), movable=False)
-                if text:
-                    line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color="#6a1b9a")
-                plot.addItem(line)
-                pair.append(line)
-            self.markers[epoch] = tuple(pair)
-
-    def _marker_pen(self):
-        return pg.mkPen("#8e24aa", width=1.5 * self._width, style=Qt.PenStyle.DotLine)
+    def _render_diagnostics(self) -> None:
+        name = self.diagnostics.field
+        live = self.workspace.live
+        kept = [(run.column("epoch"), run.column(name), run_color(run.number)) for run in self.workspace.kept]
+        self.diagnostics.draw((live.column("epoch"), live.column(name)), kept, self._width)
 
     # --- kept runs ---------------------------------------------------------------------------
 
-    def keep_run(self, label: str, history: list[EpochStats]) -> None:
-        """Keep a finished run on both plots as a faded, labelled curve (at most MAX_KEPT)."""
-        if not history:
-            return
-        if len(self.kept) >= MAX_KEPT:
-            self._drop_kept(self.kept[0])
-        color = KEPT_COLORS[len(self.kept) % len(KEPT_COLORS)]
-        curves = (
-            self.return_plot.plot([], [], pen=pg.mkPen(color, width=1.5 * self._width), name=label),
-            self.length_plot.plot([], [], pen=pg.mkPen(color, width=1.5 * self._width)),
-        )
-        run = _KeptRun(label, list(history), curves)
-        self.kept.append(run)
-        self._draw_kept(run)
-        self.legend.setVisible(True)
+    def _add_kept(self, run: Run) -> None:
+        pen = pg.mkPen(run_color(run.number), width=1.5 * self._width)
+        curves = (self.return_plot.plot([], [], pen=pen), self.length_plot.plot([], [], pen=pen))
+        items = _KeptItems(run, curves, _Markers())
+        self._kept[run.number] = items
+        self._sync_markers(items.markers, run, label=False, color=run_color(run.number))
 
-    def clear_kept_runs(self) -> None:
-        """Drop the kept runs and the seed comparison."""
-        for run in list(self.kept):
-            self._drop_kept(run)
-        self.show_seed_band("", {})
-        self.legend.setVisible(False)
+    def _draw_kept(self, items: _KeptItems) -> None:
+        run = items.run
+        x = run.column("epoch")
+        for curve, name in zip(items.curves, ("return_mean", "length_mean"), strict=True):
+            curve.setData(x, ema(run.column(name), self.smoothing))
+            curve.setPen(pg.mkPen(run_color(run.number), width=1.5 * self._width))
 
-    def show_seed_band(self, label: str, histories: dict) -> None:
-        """Mean +- std over seeds of each epoch's mean return (epochs every seed reached)."""
-        from vpg_gui.core.sweep import aggregate
+    def _drop_kept(self, number: int) -> None:
+        items = self._kept.pop(number)
+        self.return_plot.removeItem(items.curves[0])
+        self.length_plot.removeItem(items.curves[1])
+        self._remove_markers(items.markers)
 
-        rows = aggregate(histories)
-        x = np.array([r["epoch"] for r in rows], float)
-        mean = np.array([r["return_mean"] for r in rows], float)
-        std = np.array([r["return_std"] for r in rows], float)
-        self.seed_mean.setData(x, mean)
-        self._seed_lo.setData(x, mean - std)
-        self._seed_hi.setData(x, mean + std)
-        self.legend.removeItem(self.seed_mean)
-        self._seed_x_max = x[-1] if rows else 0.0
-        if rows:
-            self.legend.addItem(self.seed_mean, label)
-            self.legend.setVisible(True)
-            self._fit(x[-1], float((mean - std).min()), float((mean + std).max()), 0.0)
+    # --- seed groups -------------------------------------------------------------------------
 
-    def _draw_kept(self, run: _KeptRun) -> None:
-        x, mean, lengths = _columns(run.history, "epoch", "return_mean", "length_mean")
-        run.curves[0].setData(x, ema(mean, self.smoothing))
-        run.curves[1].setData(x, ema(lengths, self.smoothing))
+    def _add_group(self, group: SeedGroup) -> None:
+        color = run_color(group.number, 255)
+        mean = self.return_plot.plot([], [], pen=pg.mkPen(color, width=2 * self._width, style=Qt.PenStyle.DashLine))
+        lo, hi = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
+        pale = QColor(color)
+        pale.setAlpha(60)
+        band = pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(pale))
+        band.setZValue(-20)
+        self.return_plot.addItem(band)
+        self._groups[group.number] = _GroupItems(group, mean, lo, hi, band)
 
-    def _drop_kept(self, run: _KeptRun) -> None:
-        self.return_plot.removeItem(run.curves[0])
-        self.legend.removeItem(run.curves[0])
-        self.length_plot.removeItem(run.curves[1])
-        self.kept.remove(run)
+    def _drop_group(self, number: int) -> None:
+        items = self._groups.pop(number)
+        self.return_plot.removeItem(items.mean)
+        self.return_plot.removeItem(items.band)
+
+    # --- change markers ----------------------------------------------------------------------
+
+    def _sync_markers(self, markers: _Markers, run: Run, label: bool, color: QColor) -> None:
+        """Add a line pair for each of the run's changes not drawn yet (histories only grow)."""
+        last = max(markers.lines, default=0)
+        for epoch, text in run.markers():
+            if epoch <= last:
+                continue
+            pair = []
+            for plot, shown in ((self.return_plot, label), (self.length_plot, False)):
+                line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(color), movable=False)
+                if shown:
+                    line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color=MARKER_COLOR)
+                plot.addItem(line)
+                pair.append(line)
+            markers.lines[epoch] = tuple(pair)
+
+    def _remove_markers(self, markers: _Markers) -> None:
+        for pair in markers.lines.values():
+            for plot, line in zip((self.return_plot, self.length_plot), pair, strict=True):
+                plot.removeItem(line)
+        markers.lines.clear()
+
+    def _marker_pen(self, color: QColor):
+        return pg.mkPen(color, width=1.5 * self._width, style=Qt.PenStyle.DotLine)
 
     # --- ranges, env, presentation -----------------------------------------------------------
 
-    def _fit(self, x_max: float, return_lo: float, return_hi: float, length_hi: float) -> None:
-        for run in self.kept:
-            x_max = max(x_max, run.history[-1].epoch)
-        x_max = max(x_max, self._seed_x_max)
-        grow_range(self.return_plot, max(x_max, 10), return_lo, max(return_hi, self._return_floor))
+    def _fit(self) -> None:
+        ws = self.workspace
+        runs = [r for r in ws.runs() if r.history]
+        x_max = max((r.history[-1].epoch for r in runs), default=0)
+        lo = min((float(r.column("return_min").min()) for r in runs), default=0.0)
+        hi = max((float(r.column("return_max").max()) for r in runs), default=0.0)
+        length_hi = max((float(r.column("length_mean").max()) for r in runs), default=0.0)
+        for items in self._groups.values():
+            x, y = items.hi.getData()
+            if x is not None and len(x):
+                x_max, hi, lo = max(x_max, x[-1]), max(hi, float(y.max())), min(lo, float(items.lo.getData()[1].min()))
+        grow_range(self.return_plot, max(x_max, 10), lo, max(hi, self._return_floor))
         # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
         # made them fight over a range that differs by a hair, redrawing the axes every time.
         grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
@@ -293,22 +346,20 @@ class TrainingPlots(QWidget):
             self.threshold.label.setFormat(f"solved ({reward_threshold:g})")
         self._return_floor = reward_threshold * 1.05 if reward_threshold is not None else 10.0
         self._length_floor = max_episode_steps or 10.0
-        self._fit(0, 0.0, 0.0, 0.0)
+        self._fit()
 
     def set_presentation(self, on: bool) -> None:
         """Thick lines and large fonts for a projector."""
         self._width = 2.5 if on else 1.0
-        self.mean_curve.setPen(pg.mkPen(MEAN_PEN.color(), width=2 * self._width))
-        self.length_curve.setPen(pg.mkPen(LENGTH_PEN.color(), width=2 * self._width))
-        for run in self.kept:
-            for curve in run.curves:
-                curve.setPen(pg.mkPen(curve.opts["pen"].color(), width=1.5 * self._width))
-        for pair in self.markers.values():
-            for line in pair:
-                line.setPen(self._marker_pen())
+        self.mean_curve.setPen(pg.mkPen(LIVE_COLOR, width=2 * self._width))
+        self.length_curve.setPen(pg.mkPen(LENGTH_COLOR, width=2 * self._width))
+        for markers in (self._live_markers, *(items.markers for items in self._kept.values())):
+            for pair in markers.lines.values():
+                for line in pair:
+                    line.setPen(self._marker_pen(line.pen.color()))
+        self.render()
         font = QFont()
         font.setPointSize(16 if on else 9)
-        self.diagnostics.curve.setPen(pg.mkPen(self.diagnostics.curve.opts["pen"].color(), width=2 * self._width))
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
             if plot is not self.diagnostics.plot:
                 plot.setTitle(plot.getPlotItem().titleLabel.text, color="#222", size="20pt" if on else "12pt")

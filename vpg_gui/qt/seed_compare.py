@@ -1,9 +1,9 @@
-"""Compare seeds: K seeds of the current settings trained in background processes, shown as a
-mean +- std band on the return plot, while the live run goes on.
+"""Compare seeds: K seeds of the current settings trained in background processes while the
+live run goes on; each finished epoch is handed on (to the workspace's seed group) as it arrives.
 
     job = SeedCompare(config, seeds=range(5))  # starts at once (core.sweep.SeedSweep)
+    job.epoch.connect(lambda seed, stats: workspace.add_seed_epoch(group, seed, stats))
     job.progress.connect(status_bar.showMessage)
-    job.finished.connect(lambda label, histories: plots.show_seed_band(label, histories))
     job.cancel()                               # on closing the window: the processes end now
 """
 
@@ -20,8 +20,9 @@ POLL_MS = 200
 
 
 class SeedCompare(QObject):
+    epoch = Signal(int, object)  # seed, EpochStats: every epoch of every seed, in order
     progress = Signal(str)
-    finished = Signal(str, object)  # label, {seed: [EpochStats]}
+    finished = Signal()
     failed = Signal(str, str)  # message, details
 
     def __init__(self, config: TrainConfig, seeds, parent: QObject | None = None):
@@ -30,13 +31,13 @@ class SeedCompare(QObject):
 
         self.seeds = list(seeds)
         self.config = config
-        self.label = f"seeds {self.seeds[0]}-{self.seeds[-1]}: mean ± std"
         # Leave a core to the live run when there is more than one.
         workers = max(1, (os.cpu_count() or 1) - 1)
         self._sweep = SeedSweep(config, self.seeds, workers=workers)
         self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
         self._timer.start()
         self.running = True
+        self._sent = dict.fromkeys(self.seeds, 0)  # epochs handed on, per seed
 
     def _poll(self) -> None:
         try:
@@ -45,12 +46,16 @@ class SeedCompare(QObject):
             self._stop()
             self.failed.emit(f"Compare seeds stopped: {exc}", repr(exc))
             return
-        finished = sum(map(len, self._sweep.histories.values()))
+        for seed, history in self._sweep.histories.items():
+            for stats in history[self._sent[seed] :]:
+                self.epoch.emit(seed, stats)
+            self._sent[seed] = len(history)
+        finished = sum(self._sent.values())
         total = len(self.seeds) * self.config.epochs
         self.progress.emit(f"Compare seeds: {finished} / {total} epochs")
         if done:
             self._stop()
-            self.finished.emit(self.label, self._sweep.histories)
+            self.finished.emit()
 
     def _stop(self) -> None:
         self._timer.stop()

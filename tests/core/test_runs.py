@@ -1,0 +1,141 @@
+"""The run model without Qt: transitions, truthful labels, markers, sessions as the model saved."""
+
+import dataclasses
+
+import pytest
+
+from vpg_gui.config import TrainConfig
+from vpg_gui.core.autosave import Autosave
+from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.runs import MAX_KEPT, Workspace
+from vpg_gui.core.session import read_session, save_session
+from vpg_gui.presets import builtin_presets, load_preset
+
+BASE = EpochStats(1, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
+
+
+def train(workspace, epochs, **hot):
+    """Add ``epochs`` epochs to the live run that used its settings (plus ``hot`` from the first)."""
+    live = workspace.live
+    workspace.begin(live.settings)
+    settings = live.settings.replace(**hot)
+    workspace.edit(settings)
+    for _ in range(epochs):
+        s = workspace.live.settings
+        stats = dataclasses.replace(
+            BASE, epoch=len(live.history) + 1, lr=s.lr, weighting=s.weighting, batch_steps=s.batch_steps
+        )
+        workspace.add_epoch(stats, f"policy {stats.epoch}")
+
+
+def test_the_lecture_scenario_gives_distinct_truthful_labels():
+    ws = Workspace(TrainConfig())
+    train(ws, 11)
+    train(ws, 9, lr=0.3)  # a hot change that takes effect at epoch 12
+    ws.reset(TrainConfig(weighting="reward-to-go"))
+    train(ws, 20)
+    ws.reset(TrainConfig(weighting="reward-to-go"))
+    train(ws, 20)  # the same settings again
+    assert ws.labels() == [
+        "lr 0.01, reward-to-go, run 3",  # the live run first, then the kept ones
+        "lr 0.01 -> 0.3 @ 12, episode-return",
+        "lr 0.01, reward-to-go, run 2",
+    ]
+    assert ws.kept[0].markers() == [(12, "lr 0.01 -> 0.3")]  # kept runs keep their markers
+
+
+def test_labels_follow_the_set_of_runs_on_screen():
+    ws = Workspace(TrainConfig())
+    train(ws, 3)
+    ws.reset(TrainConfig(lr=0.05))
+    assert ws.labels() == ["lr 0.05", "lr 0.01"]
+    ws.edit(TrainConfig(lr=0.05, batch_steps=2000))  # before Train: the live run's settings are the form's
+    assert ws.labels() == ["lr 0.05, batch steps 2000", "lr 0.01, batch steps 5000"]
+    ws.clear()
+    assert ws.labels() == ["run 2"]
+
+
+def test_a_hot_change_after_the_last_epoch_does_not_relabel_a_finished_run():
+    ws = Workspace(TrainConfig())
+    train(ws, 3)
+    ws.edit(TrainConfig(lr=0.3))  # never used by an epoch
+    ws.reset(TrainConfig(weighting="reward-to-go"))
+    assert ws.labels()[1] == "episode-return"  # lr is the same in both: not named
+
+
+def test_cold_changes_wait_and_hot_ones_apply():
+    ws = Workspace(TrainConfig())
+    assert ws.begin(TrainConfig()) and not ws.begin(TrainConfig())  # the second Train continues
+    assert ws.edit(TrainConfig(lr=0.3, seed=5)) == ["seed"]
+    assert ws.live.settings.lr == 0.3 and ws.live.settings.seed == 0 and ws.live.config.lr == 0.01
+
+
+def test_reset_keeps_runs_with_epochs_only_and_at_most_max_kept():
+    ws = Workspace(TrainConfig())
+    ws.reset(TrainConfig())  # no epochs: nothing to keep
+    assert ws.kept == []
+    for i in range(MAX_KEPT + 2):
+        train(ws, 1)
+        ws.reset(TrainConfig(seed=i))
+    assert len(ws.kept) == MAX_KEPT and ws.kept[0].number == 4  # the oldest went first
+    assert len({r.number for r in ws.runs()}) == len(ws.runs())
+
+
+def test_a_preset_starts_a_new_run_and_is_marked_once_departed_from():
+    preset = load_preset(builtin_presets()[1])
+    ws = Workspace(TrainConfig())
+    train(ws, 40)
+    heard = []
+    ws.subscribe(heard.append)
+    ws.start_preset(preset)
+    assert "live" in heard and ws.live.history == [] and not ws.live.started and len(ws.kept) == 1
+    assert ws.live.settings == preset.config and ws.live.origin == f"preset {preset.title}"
+    assert ws.preset_text(preset.config) == preset.title
+    assert ws.preset_text(preset.config.replace(lr=0.5)) == f"{preset.title} (modified)"
+    ws.reset(TrainConfig(), preset=None)
+    assert ws.preset_text(TrainConfig()) is None
+
+
+def test_seed_groups_are_labelled_by_their_seeds_and_grow_as_epochs_arrive():
+    ws = Workspace(TrainConfig())
+    group = ws.add_seed_group(TrainConfig(epochs=3), range(1, 6))
+    ws.add_seed_epoch(group, 3, BASE)
+    assert group.histories[3] == [BASE] and group.histories[1] == []
+    assert ws.labels() == ["run 1", "seeds 1-5 (mean ± std)"]
+
+
+def test_autosave_follows_the_live_run(tmp_path):
+    ws = Workspace(TrainConfig(lr=0.02), Autosave(tmp_path))
+    train(ws, 2)
+    config, history = ws.autosave.last_run()
+    assert config.lr == 0.02 and history == ws.live.history
+    ws.close()
+    assert Autosave(tmp_path).last_run() is None  # a clean close leaves nothing to restore
+
+
+def test_a_session_is_the_model_saved(tmp_path):
+    ws = Workspace(TrainConfig())
+    train(ws, 3, lr=0.05)
+    ws.reset(TrainConfig(weighting="reward-to-go"))
+    group = ws.add_seed_group(TrainConfig(epochs=1), [0, 1])
+    for seed in (0, 1):
+        ws.add_seed_epoch(group, seed, BASE)
+    save_session(tmp_path / "s.vpgsession", ws, None)
+    session = read_session(tmp_path / "s.vpgsession")
+    other = Workspace(TrainConfig())
+    other.adopt(session.live, session.kept, session.seed_groups)
+    assert other.labels() == ws.labels()
+    assert [r.history for r in other.kept] == [r.history for r in ws.kept]
+    assert other.seed_groups[0].histories == {0: [BASE], 1: [BASE]}
+    other.reset(TrainConfig())
+    assert other.live.number > max(r.number for r in ws.runs())  # numbers never repeat
+
+
+def test_an_older_session_is_refused_with_a_message(tmp_path):
+    from vpg_gui.core.checkpoint import CheckpointError, save_checkpoint
+
+    save_checkpoint(
+        tmp_path / "old.vpgsession", {"config": TrainConfig().to_dict(), "history": [], "kept_runs": []}, "session"
+    )
+    with pytest.raises(CheckpointError, match="earlier vpg-gui"):
+        read_session(tmp_path / "old.vpgsession")
