@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vpg_gui.config import TrainConfig  # noqa: E402
 from vpg_gui.core.trainer import Trainer  # noqa: E402
+from vpg_gui.qt.app import prepare_process  # noqa: E402
 from vpg_gui.qt.main_window import MainWindow  # noqa: E402
 
 TICK_MS = 10
@@ -47,8 +49,10 @@ def pct(values, q):
 
 
 def responsiveness(app: QApplication, seconds: float, play: bool):
+    prepare_process()  # as vpg-gui does at start-up
     window = MainWindow(TrainConfig(epochs=0, seed=0))
     window.show()
+    gc.freeze()  # as vpg-gui does once the window is up
     if play:
         window.render_panel.play_button.click()
     render_ticks: list[float] = []

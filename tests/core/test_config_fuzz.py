@@ -40,4 +40,7 @@ def test_from_dict_never_raises_anything_but_config_error(data):
     try:
         TrainConfig.from_dict(data)
     except ConfigError as exc:
-        assert str(exc)
+        message = str(exc)
+        assert "\n" not in message and len(message) < 400
+        named = exc.field is not None and exc.field in data and message.startswith(f"{exc.field} = ")
+        assert named or message.startswith("unknown setting "), message

@@ -89,13 +89,12 @@ def test_a_bad_session_argument_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.startswith("vpg-gui: error: ") and err.count("\n") == 1 and "not a vpg-gui session" in err
 
 
-def test_launch_with_a_session_file_opens_it(tmp_path):
-    from vpg_gui.core.session import save_session
+def test_launch_with_a_session_file_opens_it(tmp_path, write_session):
     from vpg_gui.core.trainer import Trainer
 
     trainer = Trainer(TrainConfig(lr=0.03, batch_steps=300))
     trainer.train_epoch()
-    save_session(tmp_path / "s.vpgsession", trainer.state(), [])
+    write_session(tmp_path / "s.vpgsession", trainer.config, trainer.state())
     trainer.close()
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "s.vpgsession")], capture_output=True, text=True, timeout=120

@@ -3,46 +3,43 @@
 import numpy as np
 from PySide6.QtWidgets import QDoubleSpinBox
 
-from tests.qt.conftest import FAST
-from tests.qt.test_lecture import step
-
 
 def knob(window, name):
     return window.findChild(QDoubleSpinBox, f"physics_{name}")
 
 
-def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window):
+def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window, step):
     assert all(not knob(window, n).isHidden() for n in ("gravity", "length", "masspole", "force_mag"))
     assert knob(window, "g").isHidden() and knob(window, "gravity").value() == 9.8
-    step(qtbot, window)
+    step(window)
     knob(window, "gravity").setValue(15.0)
-    step(qtbot, window)
+    step(window)
     assert [s.physics for s in window.history] == ["", "gravity=15"]
     assert 2 in window.plots.markers  # the change is marked where it took effect
     window.render_panel.play_button.click()
     qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 2)
-    assert window.render_panel._player.env.unwrapped.gravity == 15.0
+    assert window.render_panel.player.env.unwrapped.gravity == 15.0
     window.render_panel.play_button.click()
     window.reset_button.click()  # Reset restores the defaults (no preset set them)
     assert knob(window, "gravity").value() == 9.8 and window.controls.config().physics == ()
 
 
-def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path):
+def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path, fast):
     from vpg_gui.presets import Preset, save_preset
 
     path = tmp_path / "moon.toml"
-    save_preset(path, Preset("Moon", "low gravity", FAST.replace(physics=(("gravity", 1.6),))))
+    save_preset(path, Preset("Moon", "low gravity", fast.replace(physics=(("gravity", 1.6),))))
     assert window.files.open_preset_file(path)
     assert knob(window, "gravity").value() == 1.6
     window.reset_button.click()
     assert window.controls.config().physics == (("gravity", 1.6),)
 
 
-def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, window):
+def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, window, step):
     window.controls.env.setCurrentText("Pendulum-v1")
     assert not knob(window, "g").isHidden() and knob(window, "gravity").isHidden()
     window.controls.batch_steps.setValue(400)
-    step(qtbot, window, 2)
+    step(window, 2)
     assert not window.plots.threshold.isVisible()  # Pendulum's spec has no reward threshold
     assert all(np.isfinite(s.return_mean) and s.return_mean < 0 for s in window.history)
     window.render_panel.play_button.click()

@@ -12,7 +12,6 @@ from PySide6.QtCore import QSettings
 from vpg_gui.config import TrainConfig
 from vpg_gui.core.autosave import LAST
 from vpg_gui.core.checked_text import HAND_WRITTEN
-from vpg_gui.core.session import save_session
 from vpg_gui.qt.main_window import MainWindow
 
 FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
@@ -35,12 +34,11 @@ def make_window(qtbot, config=FAST):
     return win
 
 
-def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbot, tmp_path, planted):
+def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbot, tmp_path, planted, write_session):
     module, ran = planted
     window = make_window(qtbot)
     try:
-        evil = FAST.replace(lr=0.2).to_dict() | {"env_id": f"{module}:CartPole-v1"}
-        save_session(tmp_path / "evil.vpgsession", {"config": evil}, [])
+        write_session(tmp_path / "evil.vpgsession", FAST.replace(lr=0.2, env_id=f"{module}:CartPole-v1"))
         (tmp_path / "evil.toml").write_text(f'{HAND_WRITTEN}\n[config]\nenv_id = "{module}:CartPole-v1"\n')
         before = window.controls.config()
         assert not window.files.open_session_file(tmp_path / "evil.vpgsession")
@@ -85,7 +83,7 @@ def test_a_second_window_does_not_autosave_and_says_so(qtbot):
         for win in (first, second):
             win.step_button.click()
             qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
-        assert first.workspace.autosave.last_run() == first.history
+        assert first.workspace.autosave.last_run()[1] == first.history
         warning = second.findChild(type(second.autosave_warning), "autosaveWarning")
         assert warning.isVisible() and "another vpg-gui window" in warning.text()
         assert not first.autosave_warning.isVisible()
@@ -110,7 +108,7 @@ def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtb
         reached = len(window.history)
         qtbot.waitUntil(lambda: len(window.history) >= reached + 2, timeout=30000)  # training goes on
         monkeypatch.undo()
-        saved = window.workspace.autosave.last_run()
+        _, saved = window.workspace.autosave.last_run()
         assert saved and saved == window.history[: len(saved)]  # whole rows only
     finally:
         window.close()

@@ -1,7 +1,11 @@
 """Lecture controls: markers, kept runs, smoothing, presets, sessions, exports, shortcuts."""
 
 import csv
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import imageio.v2 as imageio
 import numpy as np
@@ -12,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
-from tests.qt.conftest import FAST
+from vpg_gui.config import TrainConfig
 from vpg_gui.core.checked_text import HAND_WRITTEN
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.trainer import Trainer
@@ -21,22 +25,14 @@ from vpg_gui.qt.main_window import SHORTCUTS, MainWindow
 from vpg_gui.qt.worker import RunState
 
 
-def step(qtbot, window, n=1):
-    for _ in range(n):
-        target = len(window.history) + 1
-        window.step_button.click()
-        qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.worker.waiting, timeout=30000)
-    qtbot.waitUntil(lambda: len(window.plots.history) == len(window.history))  # redrawn
-
-
 def markers(window):
     return [i for i in window.plots.return_plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
 
 
-def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window):
-    step(qtbot, window)
+def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window, step):
+    step(window)
     window.controls.lr.setValue(0.05)
-    step(qtbot, window)
+    step(window)
     assert [s.lr for s in window.history] == [0.01, 0.05]
     (line,) = markers(window)
     assert line.value() == 2
@@ -44,44 +40,85 @@ def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window):
     assert len(window.plots.length_plot.getPlotItem().items) > 1  # the marker is on both plots
 
 
-def test_cold_change_waits_for_reset(qtbot, window):
-    step(qtbot, window)
+def test_cold_change_waits_for_reset(qtbot, window, step, fast):
+    step(window)
     window.controls.seed.setValue(5)
     assert window.controls.pending_hints["seed"].isVisible()
     assert "applies on Reset" in window.controls.pending_hints["seed"].text()
-    step(qtbot, window)
-    assert window._run_config.seed == 1 and len(window.history) == 2  # same run, old seed
+    step(window)
+    assert window.workspace.live.config.seed == 1 and len(window.history) == 2  # same run, old seed
     window.reset_button.click()
     assert not window.controls.pending_hints["seed"].isVisible()
-    step(qtbot, window)
-    headless = Trainer(FAST.replace(seed=5))
+    step(window)
+    headless = Trainer(fast.replace(seed=5))
     assert window.history[0].return_mean == headless.train_epoch().return_mean  # the new seed's run
     headless.close()
 
 
-def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window):
-    step(qtbot, window, 2)
+def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window, step):
+    step(window, 2)
     window.controls.weighting.setCurrentText("reward-to-go")
     window.reset_button.click()
-    assert [run.label for run in window.plots.kept] == ["episode-return"]
+    assert window.plots.legend_labels() == ["reward-to-go", "episode-return"]  # live first, then kept
     items = window.plots.return_plot.getPlotItem().listDataItems()
-    assert items[0] is window.plots.mean_curve and items[-1] is window.plots.kept[0].curves[0]
+    assert items[0] is window.plots.mean_curve and window.plots.kept_curves()[0] in items
     assert window.plots.legend.isVisible()
-    for _ in range(8):
-        window.plots.keep_run("extra", window.plots.kept[0].history)
-    assert len(window.plots.kept) == 8  # at most 8 kept
     window.clear_runs_action.trigger()
-    assert window.plots.kept == []
-    assert window.plots.return_plot.getPlotItem().listDataItems() == [window.plots.mean_curve, window.plots.seed_mean]
+    assert window.workspace.kept == [] and window.plots.kept_curves() == []
+    assert window.plots.return_plot.getPlotItem().listDataItems() == [window.plots.mean_curve]
+    assert not window.plots.legend.isVisible()
 
 
-def test_smoothing_smooths_the_mean_but_not_the_band(qtbot, window):
-    step(qtbot, window, 3)
-    raw_band = window.plots._band_hi.getData()[1].copy()
+def vertical_lines(plot):
+    return [i for i in plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
+
+
+def test_the_lecture_scenario_labels_every_run_truthfully(qtbot, window, step):
+    """Train, lr 0.3 mid-run, Reset to reward-to-go, train, Reset, the same again, then preset 5."""
+    step(window, 2)
+    window.controls.lr.setValue(0.3)
+    step(window, 2)
+    window.controls.lr.setValue(0.01)
+    window.controls.weighting.setCurrentText("reward-to-go")
+    window.reset_button.click()
+    step(window, 2)
+    window.reset_button.click()
+    step(window, 2)
+    assert window.plots.legend_labels() == [
+        "lr 0.01, reward-to-go, run 3",
+        "lr 0.01 -> 0.3 @ 3, episode-return",
+        "lr 0.01, reward-to-go, run 2",
+    ]
+    kept_marker = [line for line in vertical_lines(window.plots.return_plot) if line.value() == 3]
+    assert len(kept_marker) == 1 and kept_marker[0].pen.color().alpha() < 255  # kept, faded
+    assert kept_marker[0].pen.color().rgb() == window.plots.kept_curves()[0].opts["pen"].color().rgb()
+    window.plots.diagnostics.series.setCurrentIndex(0)
+    diagnostics = window.plots.diagnostics.plot.getPlotItem().listDataItems()
+    assert len(diagnostics) == 3  # the live run and the two kept ones, overlaid
+    assert [list(c.getData()[1]) for c in diagnostics[1:]] == [
+        [s.grad_var for s in run.history] for run in window.workspace.kept
+    ]
+
+    preset = window.preset_combo
+    preset.activated.emit(5)  # "5. ..."
+    assert preset.currentIndex() == 5 and preset.currentText() == preset.itemText(5)
+    assert "(modified)" not in preset.currentText()
+    assert window.history == [] and len(window.workspace.kept) == 3  # a new run; the last one is kept
+    step(window)
+    assert window.history[0].epoch == 1 and window.history[0].lr == window.workspace.preset.config.lr
+    labels = window.plots.legend_labels()
+    assert len(labels) == 4 and len(set(labels)) == 4
+    window.controls.lr.setValue(0.2)
+    assert preset.currentText().endswith("(modified)")
+
+
+def test_smoothing_smooths_the_mean_but_not_the_band(qtbot, window, step):
+    step(window, 3)
+    raw_band = window.plots.band.curves[1].getData()[1].copy()
     window.smoothing.setValue(0.9)
     y = window.plots.mean_curve.getData()[1]
     assert y[0] == window.history[0].return_mean and y[-1] != window.history[-1].return_mean
-    assert list(window.plots._band_hi.getData()[1]) == list(raw_band)
+    assert list(window.plots.band.curves[1].getData()[1]) == list(raw_band)
 
 
 def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
@@ -99,48 +136,65 @@ def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
     assert window.controls.config() == mine  # untouched
 
 
-def test_session_round_trip_continues_the_run(qtbot, window, tmp_path):
-    step(qtbot, window, 2)
+def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step):
+    step(window, 2)
     window.controls.lr.setValue(0.03)
-    step(qtbot, window)
+    step(window)
     window.reset_button.click()
-    step(qtbot, window, 2)
+    step(window, 2)
     path = tmp_path / "lecture.vpgsession"
     window.files.save_session_file(path)
     qtbot.waitUntil(path.exists)
-    step(qtbot, window)  # what the original does next
+    step(window)  # what the original does next
     expected = window.history[-1]
 
-    other = MainWindow()
+    other = MainWindow(offer_restore=False)
     qtbot.addWidget(other)
     try:
         assert other.files.open_session_file(path)
         assert other.history == window.history[:2]
-        assert [(r.label, r.history) for r in other.plots.kept] == [(r.label, r.history) for r in window.plots.kept]
-        assert other.plots.kept[0].history[2].lr == 0.03  # its marker's epoch is kept too
-        step(qtbot, other)
+        assert [r.history for r in other.workspace.kept] == [r.history for r in window.workspace.kept]
+        assert other.plots.legend_labels() == window.plots.legend_labels()
+        assert 3 in [line.value() for line in vertical_lines(other.plots.return_plot)]  # the kept run's marker
+        step(other)
         got = other.history[-1]
         assert (got.epoch, got.return_mean, got.loss) == (expected.epoch, expected.return_mean, expected.loss)
     finally:
         other.close()
 
 
-def test_bad_session_is_refused_and_nothing_changes(qtbot, window, tmp_path):
-    step(qtbot, window)
+def test_opening_a_session_loads_no_torch_in_the_windows_process(tmp_path, write_session):
+    trainer = Trainer(TrainConfig(batch_steps=300))
+    trainer.train_epoch()
+    write_session(tmp_path / "s.vpgsession", trainer.config, trainer.state())
+    trainer.close()
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+        "from vpg_gui.qt.main_window import MainWindow; w = MainWindow(offer_restore=False);"
+        f"ok = w.files.open_session_file({str(tmp_path / 's.vpgsession')!r}); w.close();"
+        "sys.exit(0 if ok and 'torch' not in sys.modules else 1)"
+    )
+    env = {"XDG_DATA_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "SDL_VIDEODRIVER": "dummy"}
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+
+
+def test_bad_session_is_refused_and_nothing_changes(qtbot, window, tmp_path, step, fast):
+    step(window)
     before = list(window.history)
     for name, data in (("junk.vpgsession", b"not a session"), ("empty.vpgsession", b"")):
         (tmp_path / name).write_bytes(data)
         assert not window.files.open_session_file(tmp_path / name)
         assert window.history == before and window.state != RunState.TRAINING
-    Trainer(FAST).save(tmp_path / "checkpoint.pt")  # a checkpoint is not a session
+    Trainer(fast).save(tmp_path / "checkpoint.pt")  # a checkpoint is not a session
     assert not window.files.open_session_file(tmp_path / "checkpoint.pt")
     assert "not a vpg-gui session" in window.statusBar().currentMessage()
-    step(qtbot, window)
+    step(window)
     assert len(window.history) == 2  # and the run goes on
 
 
-def test_exports_write_files_that_read_back(qtbot, window, tmp_path):
-    step(qtbot, window, 2)
+def test_exports_write_files_that_read_back(qtbot, window, tmp_path, step):
+    step(window, 2)
     window.files.export_csv_file(tmp_path / "m.csv")
     assert read_csv(tmp_path / "m.csv") == window.history
     with open(tmp_path / "m.csv", newline="") as f:
@@ -154,10 +208,10 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.render_panel.view.frames_shown >= 5, timeout=10000)
     window.render_panel.play_button.click()
     _, _, actions, _ = window.render_panel.current_episode()
-    jobs_done = []
     window.files.export_episode_gif_file(tmp_path / "e.gif")
-    window.files.gif_jobs[-1].done.connect(lambda *a: jobs_done.append(a))
-    qtbot.waitUntil(lambda: (tmp_path / "e.gif").exists(), timeout=30000)
+    with qtbot.waitSignal(window.files.gif_jobs[-1].done, timeout=30000) as done:
+        pass  # the job runs on its own thread; its signal is queued to this one
+    assert done.args[0] == str(tmp_path / "e.gif")
     frames = imageio.mimread(tmp_path / "e.gif")
     assert frames[0].shape[:2] == (200, 300) and 2 <= len(frames) <= len(actions) + 1
 
@@ -183,8 +237,8 @@ def test_shortcuts_trigger_their_actions(qtbot, window, key, check):
     qtbot.waitUntil(lambda: check(window), timeout=30000)
 
 
-def test_reset_shortcut_and_help_lists_every_shortcut(qtbot, window):
-    step(qtbot, window)
+def test_reset_shortcut_and_help_lists_every_shortcut(qtbot, window, step):
+    step(window)
     QTest.keyClick(window, Qt.Key.Key_R)
     assert window.history == []
     shortcuts = {
@@ -221,22 +275,27 @@ def test_compare_seeds_draws_a_band_while_the_live_run_goes_on(qtbot, window):
     window.compare_action.trigger()
     job = window.seed_job
     qtbot.waitUntil(lambda: not job.running, timeout=60000)
-    x, mean = window.plots.seed_mean.getData()
-    assert list(x) == [1, 2, 3] and len(job.seeds) == 5
-    per_epoch = [[job._sweep.histories[s][i].return_mean for s in job.seeds] for i in range(3)]
+    (group,) = window.workspace.seed_groups
+    items = window.plots.return_plot.getPlotItem().listDataItems()
+    x, mean = items[-1].getData()  # the group's mean curve
+    assert list(x) == [1, 2, 3] and group.seeds == (1, 2, 3, 4, 5)
+    per_epoch = [[group.histories[s][i].return_mean for s in group.seeds] for i in range(3)]
     assert np.allclose(mean, [np.mean(v) for v in per_epoch])
+    assert window.plots.legend_labels()[-1] == "seeds 1-5 (mean ± std)"
     qtbot.waitUntil(lambda: len(window.history) == 3, timeout=60000)  # the live run was not held up
 
 
-def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path):
-    win = MainWindow(FAST.replace(epochs=500))
+def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path, fast):
+    win = MainWindow(fast.replace(epochs=500))
     qtbot.addWidget(win)
     win.show()
     win.compare_action.trigger()
-    qtbot.waitUntil(lambda: any(win.seed_job._sweep.histories.values()) or win.seed_job._sweep.poll(), timeout=60000)
-    processes = list(win.seed_job._sweep._pool._pool)
+    (group,) = win.workspace.seed_groups
+    qtbot.waitUntil(lambda: any(group.histories.values()), timeout=60000)
+    pids = win.seed_job.pids()
+    assert pids
     win.close()
-    assert not win.seed_job.running and not any(p.is_alive() for p in processes)
+    assert not win.seed_job.running and not any(Path(f"/proc/{pid}").exists() for pid in pids)
 
 
 def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window):
@@ -246,11 +305,11 @@ def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window
     heatmap = window.findChild(pg.PlotWidget, "policyHeatmap")
     window.step_button.click()
     qtbot.waitUntil(lambda: len(window.history) == 1 and heatmap.grid is not None, timeout=30000)
-    assert np.allclose(heatmap.grid, cartpole_heatmap(window.snapshots[1]))  # the latest policy's
+    assert np.allclose(heatmap.grid, cartpole_heatmap(window.workspace.live.snapshots[1]))  # the latest policy's
     window.render_panel.play_button.click()
     qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 3)
     assert probs_view.names == ("push left", "push right")
-    player = window.render_panel._player
+    player = window.render_panel.player
     assert np.allclose(probs_view.probs, player.policy.probs(player.obs[None].astype(np.float32))[0])
     window.render_panel.play_button.click()
     window.controls.env.setCurrentText("Acrobot-v1")  # no heatmap for other envs
@@ -258,10 +317,9 @@ def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window
     assert heatmap.isHidden()
 
 
-def test_the_diagnostics_plot_shows_the_picked_series(qtbot, window):
+def test_the_diagnostics_plot_shows_the_picked_series(qtbot, window, step):
     window.controls.baseline.setCurrentText("value")
-    step(qtbot, window, 2)
-    qtbot.waitUntil(lambda: len(window.plots.history) == 2)
+    step(window, 2)
     diagnostics = window.plots.diagnostics
     assert diagnostics.plot.objectName() == "diagnosticsPlot"
     for i in range(diagnostics.series.count()):
@@ -291,3 +349,21 @@ def test_the_heatmap_draws_the_probabilities_across_its_axes(qtbot):
     inset = view.width() * 0.15
     left, right = (image.pixelColor(int(x), y) for x in (view.left() + inset, view.right() - inset))
     assert left.blue() > left.red() and right.red() > right.blue()  # not one colour all over
+
+
+def test_restore_defaults_puts_every_setting_back_for_a_clean_start(qtbot, window, step):
+    step(window)
+    window.controls.lr.setValue(0.2)
+    window.smoothing.setValue(0.5)
+    window.plots.diagnostics.series.setCurrentIndex(3)
+    window.findChild(type(window.train_action), "restoreDefaultsAction").trigger()
+    assert window.controls.config() == TrainConfig() and window.smoothing.value() == 0.0
+    assert window.plots.diagnostics.series.currentIndex() == 0
+    assert window.history == [] and not window.workspace.live.started  # a new run waits for Train
+    window.close()
+    again = MainWindow(offer_restore=False)
+    qtbot.addWidget(again)
+    try:
+        assert again.controls.config() == TrainConfig()  # remembered as the defaults
+    finally:
+        again.close()

@@ -94,6 +94,11 @@ class TrainerProcess:
     def state(self, cancel: Cancel = None) -> dict:
         return self._call(("state",), cancel)
 
+    @property
+    def pid(self) -> int:
+        """The child process's id."""
+        return self._process.pid
+
     def close(self) -> None:
         """End the child: politely, then by force after a second."""
         if self._process.is_alive():

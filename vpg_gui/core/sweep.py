@@ -88,6 +88,10 @@ class SeedSweep:
         self.poll()
         return self.histories
 
+    def pids(self) -> list[int]:
+        """The ids of the worker processes."""
+        return [process.pid for process in self._pool._pool]  # multiprocessing keeps them there
+
     def cancel(self) -> None:
         """Stop every seed's process now."""
         self._pool.terminate()

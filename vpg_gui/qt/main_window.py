@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QThread, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
     """``offer_restore``: after a run that did not close cleanly, offer its curves back (app.py
     says no when it opens a file)."""
 
+    restore_checked = Signal()  # the start-up look for a run to restore is done (offered or not)
+
     def __init__(self, config: TrainConfig | None = None, offer_restore: bool = True):
         super().__init__(objectName="mainWindow")
         self.setWindowTitle("vpg-gui: the simplest policy gradient")
@@ -100,7 +102,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
-        self._redraw.timeout.connect(self._redraw_live)
+        self._redraw.timeout.connect(self._redraw_live_run)
         self._start_worker(config)
         self.files = FileActions(self, self.workspace)
         self._build_toolbar()
@@ -110,8 +112,7 @@ class MainWindow(QMainWindow):
         self.workspace.subscribe(self._on_model)
         self._restore_layout()
         self._refresh()
-        if offer_restore:
-            QTimer.singleShot(0, self._offer_restore)
+        QTimer.singleShot(0, lambda: self._offer_restore(offer_restore))
         if self._dropped:
             self.statusBar().showMessage(
                 f"Dropped remembered settings that were not valid: {'; '.join(self._dropped)}", 15000
@@ -415,9 +416,9 @@ class MainWindow(QMainWindow):
             if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
                 self._redraw.start()
         elif what == "runs":
-            self.plots.render()
+            self.plots.redraw()
         elif what == "seeds":
-            self.plots.render_seeds()
+            self.plots.redraw_seeds()
         elif what == "settings":
             self._show_autosave_warning()
             self._show_preset()
@@ -440,7 +441,7 @@ class MainWindow(QMainWindow):
         else:
             self.render_panel.clear_policy()
         self._show_autosave_warning()
-        self.plots.render()
+        self.plots.redraw()
         self._refresh()
 
     def show_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
@@ -466,9 +467,10 @@ class MainWindow(QMainWindow):
             self.autosave_warning.setToolTip(warning or "")
             self.autosave_warning.setVisible(warning is not None)
 
-    def _offer_restore(self) -> None:
+    def _offer_restore(self, wanted: bool) -> None:
         """After a run that did not close cleanly (a crash, a kill), offer its curves as a kept run."""
-        found = self.workspace.autosave.last_run()
+        found = self.workspace.autosave.last_run() if wanted else None
+        self.restore_checked.emit()
         if not found or not found[1]:
             return
         config, history = found
@@ -508,8 +510,8 @@ class MainWindow(QMainWindow):
         box.setDetailedText(details)
         box.open()
 
-    def _redraw_live(self) -> None:
-        self.plots.render_live()
+    def _redraw_live_run(self) -> None:
+        self.plots.redraw_live()
         self._refresh()
 
     def _totals(self) -> tuple[int, float]:

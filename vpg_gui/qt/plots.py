@@ -6,8 +6,8 @@ graphics items they made.
 
     plots = TrainingPlots(workspace)
     plots.set_env(475.0, 500)   # solved line and y ranges from the env's spec (None: none)
-    plots.render_live()         # after each epoch: the live run's curves and markers
-    plots.render()              # after the set of runs on screen changed: everything, labels too
+    plots.redraw_live()         # after each epoch: the live run's curves and markers
+    plots.redraw()              # after the set of runs on screen changed: everything, labels too
     plots.set_smoothing(0.8)    # EMA of the mean curves; the band stays raw
 """
 
@@ -162,7 +162,7 @@ class TrainingPlots(QWidget):
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
         self._legend_entries: list = []
-        self.render()
+        self.redraw()
 
     # --- what is drawn -----------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ class TrainingPlots(QWidget):
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def redraw(self) -> None:
         """Everything: kept runs and seed groups as the workspace has them, labels, the live run."""
         ws = self.workspace
         for number in [n for n, items in self._kept.items() if items.run not in ws.kept]:
@@ -191,11 +191,11 @@ class TrainingPlots(QWidget):
         for group in ws.seed_groups:
             if group.number not in self._groups:
                 self._add_group(group)
-        self.render_seeds()
+        self.redraw_seeds()
         self._render_legend()
-        self.render_live()
+        self.redraw_live()
 
-    def render_live(self) -> None:
+    def redraw_live(self) -> None:
         """The live run's curves, band and markers (cheap: each epoch is converted once, in the model)."""
         run = self.workspace.live
         if run is not self._live:  # a new live run: its markers start over
@@ -213,7 +213,7 @@ class TrainingPlots(QWidget):
         self._render_diagnostics()
         self._fit()
 
-    def render_seeds(self) -> None:
+    def redraw_seeds(self) -> None:
         """Each seed group's mean +- std over the epochs every seed has reached so far."""
         for items in self._groups.values():
             rows = aggregate(items.group.histories)
@@ -228,7 +228,7 @@ class TrainingPlots(QWidget):
     def set_smoothing(self, smoothing: float) -> None:
         """EMA factor for the mean curves (0 = raw); the min-max band stays raw."""
         self.smoothing = smoothing
-        self.render()
+        self.redraw()
 
     def _render_legend(self) -> None:
         """One entry per run on screen, labelled by what sets it apart (core/run_labels.py)."""
@@ -357,7 +357,7 @@ class TrainingPlots(QWidget):
             for pair in markers.lines.values():
                 for line in pair:
                     line.setPen(self._marker_pen(line.pen.color()))
-        self.render()
+        self.redraw()
         font = QFont()
         font.setPointSize(16 if on else 9)
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):

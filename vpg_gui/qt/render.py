@@ -53,6 +53,11 @@ class FrameView(QWidget):
     def image(self) -> QImage | None:
         return self._image
 
+    @property
+    def text(self) -> str:
+        """The line written over the frame."""
+        return self._text
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#fafafa"))
@@ -141,6 +146,11 @@ class RenderPanel(QWidget):
         if player is None or player.obs is None:
             return None
         return player.env.spec.id, player.episode_seed, list(player.actions), player.render_fps
+
+    @property
+    def player(self):
+        """The EpisodePlayer of the episode on screen (None before Play or after an env change)."""
+        return self._player
 
     def fps(self) -> int:
         return self._player.render_fps if self._player else 50

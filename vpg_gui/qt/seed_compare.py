@@ -57,6 +57,10 @@ class SeedCompare(QObject):
             self._stop()
             self.finished.emit()
 
+    def pids(self) -> list[int]:
+        """The seeds' worker processes (they end on cancel)."""
+        return self._sweep.pids()
+
     def _stop(self) -> None:
         self._timer.stop()
         self.running = False
