@@ -367,3 +367,33 @@ def test_restore_defaults_puts_every_setting_back_for_a_clean_start(qtbot, windo
         assert again.controls.config() == TrainConfig()  # remembered as the defaults
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("field", ["lr", "batch_steps", "seed", "hidden_sizes"])
+def test_single_key_shortcuts_reach_the_window_from_a_number_field(qtbot, window, field):
+    widget = getattr(window.controls, field)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+    before = window.controls.config()
+    QTest.keyClick(widget, Qt.Key.Key_Space)  # while editing: Train, and the value stays
+    qtbot.waitUntil(lambda: window.state == RunState.TRAINING)
+    assert window.controls.config() == before
+    QTest.keyClick(widget, Qt.Key.Key_Space)  # Pause
+    qtbot.waitUntil(lambda: window.state == RunState.PAUSED)
+
+
+def test_enter_commits_a_value_and_gives_the_focus_back(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    lr = window.controls.lr
+    lr.setFocus()
+    qtbot.waitUntil(lr.hasFocus)
+    lr.selectAll()
+    QTest.keyClicks(lr, "0.3")
+    QTest.keyClick(lr, Qt.Key.Key_Return)
+    assert lr.value() == 0.3 and not lr.hasFocus()
+    QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_N)  # Step
+    qtbot.waitUntil(lambda: len(window.history) == 1, timeout=30000)
+    assert window.history[0].lr == 0.3 and lr.value() == 0.3

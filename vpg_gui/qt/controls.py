@@ -16,6 +16,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -42,6 +43,7 @@ from vpg_gui.config import (
 )
 from vpg_gui.core.env_ids import allow_module
 from vpg_gui.core.physics import KNOBS, defaults, knobs
+from vpg_gui.qt.field_keys import FieldKeys
 
 # The environments offered (any other registered id, or "package.module:Env-v0", can be typed).
 ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0")
@@ -165,6 +167,9 @@ class ControlsPanel(QWidget):
         ):
             signal.connect(self._on_edit)
         self.env.currentTextChanged.connect(lambda env_id: self._show_knobs(env_id.strip()))
+        self._keys = FieldKeys(self)  # Space, N, R, P reach the window even while a number is edited
+        for field in (*self.findChildren(QAbstractSpinBox), self.hidden_sizes):
+            self._keys.watch(field)
         self.lr.valueChanged.connect(self._lr_to_slider)
         self.lr_slider.valueChanged.connect(self._slider_to_lr)
 
