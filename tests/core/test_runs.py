@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from vpg_gui.config import TrainConfig
@@ -102,6 +103,19 @@ def test_seed_groups_are_labelled_by_their_seeds_and_grow_as_epochs_arrive():
     ws.add_seed_epoch(group, 3, BASE)
     assert group.histories[3] == [BASE] and group.histories[1] == []
     assert ws.labels() == ["run 1", "seeds 1-5 (mean ± std)"]
+
+
+def test_a_seed_band_grows_as_seeds_arrive_and_stays_inside_what_was_observed():
+    group = Workspace(TrainConfig()).add_seed_group(TrainConfig(), [0, 1, 2])
+    for seed, means in ((0, [10.0, 500.0]), (1, [30.0]), (2, [20.0])):
+        for i, mean in enumerate(means):
+            group.histories[seed].append(dataclasses.replace(BASE, epoch=i + 1, return_mean=mean))
+    x, mean, lo, hi = group.band()
+    assert x.tolist() == [1, 2] and mean.tolist() == [20, 500]  # epoch 2: only seed 0 so far
+    std = np.std([10.0, 30.0, 20.0])
+    assert lo.tolist() == [max(20 - std, 10), 500] and hi.tolist() == [min(20 + std, 30), 500]
+    group.histories[1].append(dataclasses.replace(BASE, epoch=2, return_mean=0.0))
+    assert group.band()[2][1] >= 0.0 and group.band()[3][1] <= 500.0  # never past the observed returns
 
 
 def test_autosave_follows_the_live_run(tmp_path):

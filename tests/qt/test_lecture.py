@@ -276,8 +276,9 @@ def test_compare_seeds_draws_a_band_while_the_live_run_goes_on(qtbot, window):
     job = window.seed_job
     qtbot.waitUntil(lambda: not job.running, timeout=60000)
     (group,) = window.workspace.seed_groups
-    items = window.plots.return_plot.getPlotItem().listDataItems()
-    x, mean = items[-1].getData()  # the group's mean curve
+    mean_curve, seed_curves = window.plots.group_curves(group)
+    x, mean = mean_curve.getData()
+    assert sorted(seed_curves) == list(group.seeds)
     assert list(x) == [1, 2, 3] and group.seeds == (1, 2, 3, 4, 5)
     per_epoch = [[group.histories[s][i].return_mean for s in group.seeds] for i in range(3)]
     assert np.allclose(mean, [np.mean(v) for v in per_epoch])
@@ -397,3 +398,17 @@ def test_enter_commits_a_value_and_gives_the_focus_back(qtbot, window):
     QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_N)  # Step
     qtbot.waitUntil(lambda: len(window.history) == 1, timeout=30000)
     assert window.history[0].lr == 0.3 and lr.value() == 0.3
+
+
+def test_compare_seeds_until_stopped_runs_50_epochs_draws_as_it_goes_and_cancels(qtbot, window):
+    window.compare_action.trigger()  # Epochs is 0: until stopped
+    (group,) = window.workspace.seed_groups
+    assert group.config.epochs == 50 and window.compare_progress.isVisible()
+    qtbot.waitUntil(lambda: sum(map(len, group.histories.values())) >= 2, timeout=60000)
+    qtbot.waitUntil(lambda: window.compare_bar.value() >= 2)
+    assert window.seed_job.running  # drawn before the comparison is done
+    _, seed_curves = window.plots.group_curves(group)
+    assert seed_curves and all(len(curve.getData()[0]) >= 1 for curve in seed_curves.values())
+    window.findChild(QWidget, "compareCancel").click()
+    assert not window.seed_job.running and not window.compare_progress.isVisible()
+    assert window.workspace.seed_groups == [group]  # what arrived stays

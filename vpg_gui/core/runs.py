@@ -134,6 +134,20 @@ class SeedGroup:
     def labelled(self) -> Labelled:
         return Labelled(self.name, self.config, {}, self.seeds)
 
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(epoch, mean, lo, hi) of the seeds' mean returns, per epoch, over the seeds that have
+        reached it (so the band grows as seeds arrive); lo / hi are mean -+ std kept inside the
+        returns observed at that epoch: a band never reaches where no seed went. E.g. seed 0 at
+        10 then 500, seed 1 at 30 so far: epochs [1, 2], mean [20, 500], lo [10, 500], hi [30, 500].
+        """
+        depth = max((len(h) for h in self.histories.values()), default=0)
+        rows = []
+        for i in range(depth):
+            means = np.array([h[i].return_mean for h in self.histories.values() if len(h) > i])
+            mean, std = means.mean(), means.std()
+            rows.append((i + 1, mean, max(mean - std, means.min()), min(mean + std, means.max())))
+        return tuple(np.array(column, float) for column in zip(*rows, strict=True)) if rows else (np.zeros(0),) * 4
+
 
 Listener = Callable[[str], None]
 

@@ -23,12 +23,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QToolBar,
+    QWidget,
 )
 
 from vpg_gui.config import ConfigError, TrainConfig
@@ -43,7 +46,7 @@ from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.seed_compare import COMPARE_SEEDS, SeedCompare
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
-DEFAULT_COMPARE_EPOCHS = 50  # Compare seeds when Epochs is 0 (until stopped) and the run is shorter
+DEFAULT_COMPARE_EPOCHS = 50  # what Compare seeds runs when Epochs is 0 (until stopped)
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
@@ -229,6 +232,17 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "Shortcuts", self.show_shortcuts, None, "shortcutsAction")
 
     def _build_status_bar(self) -> None:
+        # Compare seeds' progress, with its Cancel, while it runs.
+        self.compare_progress = QWidget(objectName="compareProgress", visible=False)
+        row = QHBoxLayout(self.compare_progress)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.compare_bar = QProgressBar(textVisible=True)
+        self.compare_bar.setMinimumWidth(220)
+        cancel = QPushButton("Cancel", objectName="compareCancel", toolTip="Stop comparing seeds")
+        cancel.clicked.connect(self.cancel_compare)
+        row.addWidget(self.compare_bar)
+        row.addWidget(cancel)
+        self.statusBar().addPermanentWidget(self.compare_progress)
         self.autosave_warning = QLabel(objectName="autosaveWarning", visible=False)
         self.autosave_warning.setStyleSheet("color: #c62828; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.autosave_warning)
@@ -262,15 +276,30 @@ class MainWindow(QMainWindow):
             return
         if self.seed_job is not None:
             self.seed_job.cancel()
-        epochs = config.epochs or max(len(self.history), DEFAULT_COMPARE_EPOCHS)
-        config = config.replace(epochs=epochs)
+        config = config.replace(epochs=config.epochs or DEFAULT_COMPARE_EPOCHS)
         group = self.workspace.add_seed_group(config, range(config.seed, config.seed + COMPARE_SEEDS))
-        self.seed_job = SeedCompare(config, group.seeds, self)
-        self.seed_job.epoch.connect(lambda seed, stats: self.workspace.add_seed_epoch(group, seed, stats))
-        self.seed_job.progress.connect(lambda text: self.statusBar().showMessage(text, 2000))
-        self.seed_job.failed.connect(self._on_compare_failed)
+        job = self.seed_job = SeedCompare(config, group.seeds, self)
+        job.epoch.connect(lambda seed, stats: self.workspace.add_seed_epoch(group, seed, stats))
+        job.progress.connect(self._show_compare_progress)
+        job.failed.connect(self._on_compare_failed)
+        job.finished.connect(lambda: self.compare_progress.hide())
+        self._show_compare_progress(0, COMPARE_SEEDS * config.epochs)
+        self.compare_progress.show()
+
+    def cancel_compare(self) -> None:
+        """Stop Compare seeds; the epochs that arrived stay on the plot."""
+        if self.seed_job is not None:
+            self.seed_job.cancel()
+        self.compare_progress.hide()
+        self.statusBar().showMessage("Compare seeds cancelled; what arrived stays on the plot", 4000)
+
+    def _show_compare_progress(self, done: int, total: int) -> None:
+        self.compare_bar.setRange(0, total)
+        self.compare_bar.setValue(done)
+        self.compare_bar.setFormat(f"Compare seeds: {done} / {total} epochs")
 
     def _on_compare_failed(self, message: str, details: str) -> None:
+        self.compare_progress.hide()
         box = QMessageBox(QMessageBox.Icon.Warning, "Compare seeds", message, parent=self)
         box.setDetailedText(details)
         box.open()

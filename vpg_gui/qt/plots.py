@@ -22,7 +22,6 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
-from vpg_gui.core.sweep import aggregate
 from vpg_gui.qt.diagnostics_plot import DiagnosticsPlot
 from vpg_gui.qt.plot_ranges import grow_range
 
@@ -119,6 +118,7 @@ class _GroupItems:
     lo: pg.PlotCurveItem
     hi: pg.PlotCurveItem
     band: pg.FillBetweenItem
+    seeds: dict[int, pg.PlotDataItem] = field(default_factory=dict)  # each seed's own curve, thin
 
 
 class TrainingPlots(QWidget):
@@ -175,6 +175,11 @@ class TrainingPlots(QWidget):
         """The kept runs' curves on the return plot, in the order of ``workspace.kept``."""
         return [self._kept[run.number].curves[0] for run in self.workspace.kept]
 
+    def group_curves(self, group: SeedGroup) -> tuple[pg.PlotDataItem, dict[int, pg.PlotDataItem]]:
+        """A seed group's mean curve on the return plot, and each seed's own (seed -> curve)."""
+        items = self._groups[group.number]
+        return items.mean, dict(items.seeds)
+
     # --- rendering ---------------------------------------------------------------------------
 
     def redraw(self) -> None:
@@ -214,15 +219,19 @@ class TrainingPlots(QWidget):
         self._fit()
 
     def redraw_seeds(self) -> None:
-        """Each seed group's mean +- std over the epochs every seed has reached so far."""
+        """Each seed group as its epochs arrive: every seed's own curve, thin, and the mean +- std
+        (inside the observed returns) over the seeds that reached each epoch."""
         for items in self._groups.values():
-            rows = aggregate(items.group.histories)
-            x = np.array([r["epoch"] for r in rows], float)
-            mean = np.array([r["return_mean"] for r in rows], float)
-            std = np.array([r["return_std"] for r in rows], float)
+            x, mean, lo, hi = items.group.band()
             items.mean.setData(x, mean)
-            items.lo.setData(x, mean - std)
-            items.hi.setData(x, mean + std)
+            items.lo.setData(x, lo)
+            items.hi.setData(x, hi)
+            for seed, history in items.group.histories.items():
+                if history and seed not in items.seeds:
+                    pen = pg.mkPen(run_color(items.group.number, 90), width=self._width)
+                    items.seeds[seed] = self.return_plot.plot([], [], pen=pen)
+                if history:
+                    items.seeds[seed].setData([s.epoch for s in history], [s.return_mean for s in history])
         self._fit()
 
     def set_smoothing(self, smoothing: float) -> None:
@@ -290,8 +299,8 @@ class TrainingPlots(QWidget):
 
     def _drop_group(self, number: int) -> None:
         items = self._groups.pop(number)
-        self.return_plot.removeItem(items.mean)
-        self.return_plot.removeItem(items.band)
+        for item in (items.mean, items.band, *items.seeds.values()):
+            self.return_plot.removeItem(item)
 
     # --- change markers ----------------------------------------------------------------------
 

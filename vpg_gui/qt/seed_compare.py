@@ -3,7 +3,7 @@ live run goes on; each finished epoch is handed on (to the workspace's seed grou
 
     job = SeedCompare(config, seeds=range(5))  # starts at once (core.sweep.SeedSweep)
     job.epoch.connect(lambda seed, stats: workspace.add_seed_epoch(group, seed, stats))
-    job.progress.connect(status_bar.showMessage)
+    job.progress.connect(lambda done, total: bar.setValue(done))
     job.cancel()                               # on closing the window: the processes end now
 """
 
@@ -21,7 +21,7 @@ POLL_MS = 200
 
 class SeedCompare(QObject):
     epoch = Signal(int, object)  # seed, EpochStats: every epoch of every seed, in order
-    progress = Signal(str)
+    progress = Signal(int, int)  # epochs done, epochs in all
     finished = Signal()
     failed = Signal(str, str)  # message, details
 
@@ -52,7 +52,7 @@ class SeedCompare(QObject):
             self._sent[seed] = len(history)
         finished = sum(self._sent.values())
         total = len(self.seeds) * self.config.epochs
-        self.progress.emit(f"Compare seeds: {finished} / {total} epochs")
+        self.progress.emit(finished, total)
         if done:
             self._stop()
             self.finished.emit()
