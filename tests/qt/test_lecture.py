@@ -144,7 +144,8 @@ def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step):
     step(window, 2)
     path = tmp_path / "lecture.vpgsession"
     window.files.save_session_file(path)
-    qtbot.waitUntil(path.exists)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("lecture.vpgsession - "))  # written on a thread
+    assert path.exists() and window.statusBar().currentMessage() == f"Session saved to {path}"
     step(window)  # what the original does next
     expected = window.history[-1]
 
@@ -152,6 +153,7 @@ def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step):
     qtbot.addWidget(other)
     try:
         assert other.files.open_session_file(path)
+        assert other.windowTitle().startswith("lecture.vpgsession - ")
         assert other.history == window.history[:2]
         assert [r.history for r in other.workspace.kept] == [r.history for r in window.workspace.kept]
         assert other.plots.legend_labels() == window.plots.legend_labels()
@@ -209,7 +211,7 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path, step):
     window.render_panel.play_button.click()
     _, _, actions, _ = window.render_panel.current_episode()
     window.files.export_episode_gif_file(tmp_path / "e.gif")
-    with qtbot.waitSignal(window.files.gif_jobs[-1].done, timeout=30000) as done:
+    with qtbot.waitSignal(window.files.jobs[-1].done, timeout=30000) as done:
         pass  # the job runs on its own thread; its signal is queued to this one
     assert done.args[0] == str(tmp_path / "e.gif")
     frames = imageio.mimread(tmp_path / "e.gif")

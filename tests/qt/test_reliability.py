@@ -134,7 +134,7 @@ def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_pat
             win.files.record_evolution_file(tmp_path / "evo.gif", "1 1 1 1 1 1")
         win.close()
         assert win.thread_.isFinished()
-        assert all(not job.thread.is_alive() for job in win.files.gif_jobs)
+        assert all(not job.thread.is_alive() for job in win.files.jobs)
         assert list(tmp_path.glob(".evo.gif.*.tmp")) == []  # write_gif's temp file (core/files.py) is gone
 
 

@@ -42,27 +42,33 @@ class Session:
 
 def save_session(path: Path | str, workspace: Workspace, state: dict | None) -> None:
     """``state``: Trainer.state() of the live run, or None before its first epoch."""
+    write_payload(path, session_payload(workspace, state))
+
+
+def write_payload(path: Path | str, payload: dict) -> None:
+    """Write what session_payload() took: safe on another thread while the workspace goes on."""
+    save_checkpoint(path, payload, kind="session")
+
+
+def session_payload(workspace: Workspace, state: dict | None) -> dict:
+    """The workspace as plain data, taken now (a copy: the live run may grow while it is written)."""
     live = workspace.live
-    save_checkpoint(
-        path,
-        {
-            "config": (state or {}).get("config", live.settings.to_dict()),
-            **{key: (state or {}).get(key) for key in MODEL_KEYS},
-            "history": [s.to_dict() for s in live.history] if state else [],
-            "live": _run_data(live),
-            "kept_runs": [_run_data(run) for run in workspace.kept],
-            "seed_groups": [
-                {
-                    "number": g.number,
-                    "config": g.config.to_dict(),
-                    "seeds": list(g.seeds),
-                    "histories": [[s.to_dict() for s in g.histories[seed]] for seed in g.seeds],
-                }
-                for g in workspace.seed_groups
-            ],
-        },
-        kind="session",
-    )
+    return {
+        "config": (state or {}).get("config", live.settings.to_dict()),
+        **{key: (state or {}).get(key) for key in MODEL_KEYS},
+        "history": state["history"] if state else [],  # the networks' own epochs
+        "live": _run_data(live),
+        "kept_runs": [_run_data(run) for run in workspace.kept],
+        "seed_groups": [
+            {
+                "number": g.number,
+                "config": g.config.to_dict(),
+                "seeds": list(g.seeds),
+                "histories": [[s.to_dict() for s in g.histories[seed]] for seed in g.seeds],
+            }
+            for g in workspace.seed_groups
+        ],
+    }
 
 
 def read_session(path: Path | str) -> Session:

@@ -32,24 +32,27 @@ from vpg_gui.presets import PRESETS_DIR, Preset, load_preset, save_preset
 SESSION_FILTER = "vpg-gui sessions (*.vpgsession)"
 
 
-class _GifJob(QObject):
-    """Writes a GIF on a Python thread; reports back through queued signals."""
+class _Job(QObject):
+    """Writes a file on a Python thread, so the window never waits for it; reports back through
+    queued signals. ``work(cancelled)`` writes the file and returns what to say when done."""
 
-    done = Signal(str, int)  # path, frames
+    done = Signal(str, str)  # path, message
     failed = Signal(str)
 
-    def __init__(self, path: str, frames, fps: int):
+    def __init__(self, path: str, work):
         super().__init__()
         self.cancelled = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(path, frames, fps), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(path, work), daemon=True)
 
-    def _run(self, path, frames, fps):
-        from vpg_gui.core.gif import GifCancelled, write_gif
+    def _run(self, path, work):
+        from vpg_gui.core.gif import GifCancelled
 
         try:
-            self.done.emit(path, write_gif(path, frames, fps, cancel=self.cancelled.is_set))
+            self.done.emit(path, work(self.cancelled))
         except GifCancelled:
             pass
+        except OSError as exc:
+            self.failed.emit(f"{exc.filename or path}: {exc.strerror or exc}. Choose another place.")
         except Exception as exc:  # shown in a dialog; nothing half-written stays behind
             self.failed.emit(f"{Path(path).name}: {exc}")
 
@@ -59,7 +62,7 @@ class FileActions(QObject):
         super().__init__(window)
         self.window = window  # MainWindow: dialogs' parent, status bar, worker, panels
         self.workspace = workspace
-        self.gif_jobs: list[_GifJob] = []
+        self.jobs: list[_Job] = []  # files being written in the background
         self._session_path: str | None = None  # a save waiting for the worker's state
         window.worker.state_ready.connect(self._on_state_ready)
 
@@ -110,13 +113,15 @@ class FileActions(QObject):
         self.window.worker.request_state()
 
     def _on_state_ready(self, state: dict) -> None:
-        from vpg_gui.core.session import save_session
+        from vpg_gui.core.session import session_payload, write_payload
 
         path, self._session_path = self._session_path, None
         if path is None:
             return
         networks = state if "policy" in state and self.workspace.live.history else None
-        self._write(lambda: save_session(path, self.workspace, networks), f"Session saved to {path}")
+        payload = session_payload(self.workspace, networks)  # taken now; written on a thread
+        job = self._start_job(path, lambda _: write_payload(path, payload) or f"Session saved to {path}")
+        job.done.connect(lambda *_: self.window.show_session_name(Path(path).name))
 
     def open_session(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open session", "", SESSION_FILTER + ";;All files (*)")
@@ -135,6 +140,7 @@ class FileActions(QObject):
         self.window.show_env(session.info.reward_threshold, session.info.max_episode_steps)
         self.workspace.adopt(session.live, session.kept, session.seed_groups)
         epochs = len(session.live.history)
+        self.window.show_session_name(Path(path).name)
         self._say(f"Session {Path(path).name}: {epochs} epochs" + ("; Train continues" if epochs else ""), 8000)
         return True
 
@@ -216,17 +222,27 @@ class FileActions(QObject):
         return True
 
     def _start_gif(self, path: str, frames, fps: int) -> None:
-        job = _GifJob(path, frames, fps)
-        job.done.connect(lambda p, n: self._say(f"GIF saved to {p} ({n} frames)", 8000))
-        job.failed.connect(lambda message: self._refuse("GIF not saved", message))
-        job.done.connect(lambda *_: self.gif_jobs.remove(job))
-        job.failed.connect(lambda *_: self.gif_jobs.remove(job))
-        self.gif_jobs.append(job)
+        from vpg_gui.core.gif import write_gif
+
+        def work(cancelled) -> str:
+            return f"GIF saved to {path} ({write_gif(path, frames, fps, cancel=cancelled.is_set)} frames)"
+
+        self._start_job(path, work)
+
+    def _start_job(self, path: str, work) -> _Job:
+        job = _Job(str(path), work)
+        job.done.connect(lambda _, message: self._say(message, 8000))
+        job.failed.connect(lambda message: self._refuse("Not saved", message))
+        job.done.connect(lambda *_: self.jobs.remove(job))
+        job.failed.connect(lambda *_: self.jobs.remove(job))
+        self.jobs.append(job)
         self._say(f"Writing {path} ...")
         job.thread.start()
+        return job
 
-    def cancel_gif_jobs(self, timeout: float) -> None:
-        for job in list(self.gif_jobs):
+    def cancel_jobs(self, timeout: float) -> None:
+        """On closing: GIFs stop at once; a session being written is waited for (it is quick)."""
+        for job in list(self.jobs):
             job.cancelled.set()
             job.thread.join(timeout)
 

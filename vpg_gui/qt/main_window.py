@@ -51,6 +51,7 @@ SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 SPLITTER_SIZES = [300, 700, 500]
+TITLE = "vpg-gui: the simplest policy gradient"
 NO_PRESET = "Presets..."
 
 
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, config: TrainConfig | None = None, offer_restore: bool = True):
         super().__init__(objectName="mainWindow")
-        self.setWindowTitle("vpg-gui: the simplest policy gradient")
+        self.setWindowTitle(TITLE)
         self.resize(1500, 860)
         self.state = RunState.IDLE
         self._run_id = 0  # the worker's id of the run shown
@@ -473,6 +474,10 @@ class MainWindow(QMainWindow):
         self.plots.redraw()
         self._refresh()
 
+    def show_session_name(self, name: str) -> None:
+        """The title bar names the session last saved or opened."""
+        self.setWindowTitle(f"{name} - {TITLE}")
+
     def show_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
         """The env's solved line and y ranges (from a run the worker created, or a session)."""
         self.plots.set_env(reward_threshold, max_episode_steps)
@@ -601,7 +606,7 @@ class MainWindow(QMainWindow):
         if self.presentation_action.isChecked():
             self.showNormal()  # remember the normal geometry, not the full screen
         self._save_settings()
-        self.files.cancel_gif_jobs(timeout=1.0)
+        self.files.cancel_jobs(timeout=1.0)
         self.workspace.close()
         self.render_panel.stop()
         if self.seed_job is not None:
