@@ -49,3 +49,25 @@ def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, wi
     mean, std, low, high = view.gaussian
     assert std[0] > 0 and low[0] == -2.0 and high[0] == 2.0
     assert window.render_panel.heatmap.isHidden()
+
+
+def test_an_episode_gif_replays_with_the_physics_it_was_played_under(qtbot, window, step, tmp_path):
+    import imageio.v2 as imageio
+
+    from vpg_gui.core.episode import replay_frames
+
+    knob(window, "length").setValue(1.5)  # a pole three times as long
+    step(window)
+    window.render_panel.play_button.click()
+    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 3)
+    window.render_panel.play_button.click()
+    env_id, seed, actions, _, physics = window.render_panel.current_episode()
+    assert physics == {"length": 1.5}
+    window.files.export_episode_gif_file(tmp_path / "e.gif")
+    with qtbot.waitSignal(window.files.jobs[-1].done, timeout=30000):
+        pass
+    first = imageio.mimread(tmp_path / "e.gif")[0][..., :3]
+    long_pole = next(replay_frames(env_id, seed, actions, physics))
+    default = next(replay_frames(env_id, seed, actions))
+    assert first.shape == long_pole.shape == (400, 600, 3)
+    assert np.abs(first.astype(int) - long_pole).mean() < np.abs(first.astype(int) - default).mean()

@@ -201,21 +201,27 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path, step):
     assert read_csv(tmp_path / "m.csv") == window.history
     with open(tmp_path / "m.csv", newline="") as f:
         assert "change" in next(csv.reader(f))
-    window.files.export_plots(tmp_path / "p.png")
-    assert not QImage(str(tmp_path / "p.png")).isNull()
+    window.files.export_plots(tmp_path / "p.png")  # 1920 px wide by default, the plots only
+    image = QImage(str(tmp_path / "p.png"))
+    plots = [p.getPlotItem().sceneBoundingRect() for p in (window.plots.return_plot, window.plots.length_plot)]
+    assert image.width() == 1920 and image.height() > sum(1920 * r.height() / r.width() for r in plots)
+    window.files.export_plots(tmp_path / "small.png", width=800)
+    assert QImage(str(tmp_path / "small.png")).width() == 800
     window.files.export_plots(tmp_path / "p.svg")
-    assert ET.parse(tmp_path / "p.svg").getroot().tag.endswith("svg")
+    svg = ET.parse(tmp_path / "p.svg").getroot()
+    assert svg.tag.endswith("svg") and svg.get("viewBox").split()[2] == "1920"
+    assert "Diagnostic:" not in (tmp_path / "p.svg").read_text()  # no widgets, only the plots
 
     window.render_panel.play_button.click()
     qtbot.waitUntil(lambda: window.render_panel.view.frames_shown >= 5, timeout=10000)
     window.render_panel.play_button.click()
-    _, _, actions, _ = window.render_panel.current_episode()
+    _, _, actions, _, _ = window.render_panel.current_episode()
     window.files.export_episode_gif_file(tmp_path / "e.gif")
     with qtbot.waitSignal(window.files.jobs[-1].done, timeout=30000) as done:
         pass  # the job runs on its own thread; its signal is queued to this one
     assert done.args[0] == str(tmp_path / "e.gif")
     frames = imageio.mimread(tmp_path / "e.gif")
-    assert frames[0].shape[:2] == (200, 300) and 2 <= len(frames) <= len(actions) + 1
+    assert frames[0].shape[:2] == (400, 600) and 2 <= len(frames) <= len(actions) + 1  # the render's own size
 
     assert window.files.record_evolution_file(tmp_path / "evo.gif", "1, 2")
     qtbot.waitUntil(lambda: (tmp_path / "evo.gif").exists(), timeout=60000)

@@ -44,7 +44,8 @@ class EpisodePlayer:
         """Begin a new episode played by ``policy`` (kept for the whole episode), under the
         physics knobs ``physics`` (physics.py; the env's defaults for those not given)."""
         self.policy = policy
-        apply_physics(self.env, physics or {})
+        self.physics = dict(physics or {})
+        apply_physics(self.env, self.physics)
         self.episode_seed = self._seed if self.obs is None else int(self._rng.integers(2**31))
         self.obs, _ = self.env.reset(seed=self.episode_seed)
         self.steps, self.total_return, self.done, self.actions = 0, 0.0, False, []
@@ -93,10 +94,11 @@ class EpisodePlayer:
         self.env.close()
 
 
-def replay_frames(env_id: str, episode_seed: int, actions: list[int]):
-    """Yield the frames of an episode again: reset with its seed, take its actions."""
+def replay_frames(env_id: str, episode_seed: int, actions: list[int], physics: dict[str, float] | None = None):
+    """Yield the frames of an episode again: its physics, reset with its seed, take its actions."""
     env = make_env(env_id, render_mode="rgb_array")
     try:
+        apply_physics(env, physics or {})
         env.reset(seed=episode_seed)
         yield np.ascontiguousarray(env.render())
         for action in actions:
@@ -106,11 +108,13 @@ def replay_frames(env_id: str, episode_seed: int, actions: list[int]):
         env.close()
 
 
-def play_frames(env_id: str, policy: NumpyPolicy | None, seed: int, max_steps: int):
-    """Yield the frames of a fresh episode of ``policy`` (greedy), at most ``max_steps`` steps."""
+def play_frames(
+    env_id: str, policy: NumpyPolicy | None, seed: int, max_steps: int, physics: dict[str, float] | None = None
+):
+    """Yield the frames of a fresh episode of ``policy`` (greedy) under ``physics``, at most ``max_steps`` steps."""
     player = EpisodePlayer(env_id, seed=seed)
     try:
-        player.start(policy)
+        player.start(policy, physics)
         yield player.frame()
         while player.steps < max_steps and not player.step(greedy=True):
             yield player.frame()

@@ -1,10 +1,11 @@
 """Animated GIFs of episodes, for slides: the current episode again, or the policy's evolution.
 
-Frames are halved (300x200 for CartPole) and written one by one, so memory stays flat; the
-file appears atomically when complete.
+Frames are written at the render's own resolution (600x400 for CartPole: a halved frame lost
+the one-pixel track line), one by one, so memory stays flat; the file appears atomically when
+complete. Each episode is played under the physics in force when it was trained.
 
-    write_gif("episode.gif", replay_frames("CartPole-v1", seed, actions), fps=50)
-    write_gif("evolution.gif", evolution_frames("CartPole-v1", [(1, p1), (20, p20)]), fps=50)
+    write_gif("episode.gif", replay_frames("CartPole-v1", seed, actions, {"length": 1.0}), fps=50)
+    write_gif("evolution.gif", evolution_frames("CartPole-v1", [(1, p1, {}), (20, p20, {})]), fps=50)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class GifCancelled(Exception):
 def write_gif(
     path: Path | str, frames: Iterable[np.ndarray], fps: int, cancel: Callable[[], bool] | None = None
 ) -> int:
-    """Write ``frames`` (H, W, 3 uint8) at half size to ``path``; returns the number of frames."""
+    """Write ``frames`` (H, W, 3 uint8) to ``path``; returns the number of frames."""
     path = Path(path)
     tmp = new_temp_beside(path)
     count = 0
@@ -37,7 +38,7 @@ def write_gif(
             for frame in frames:
                 if cancel is not None and cancel():
                     raise GifCancelled
-                writer.append_data(frame[::2, ::2])
+                writer.append_data(frame)
                 count += 1
         os.replace(tmp, path)
     except BaseException:
@@ -47,11 +48,11 @@ def write_gif(
 
 
 def evolution_frames(
-    env_id: str, snapshots: list[tuple[int, NumpyPolicy]], seed: int = 0, max_steps: int = 300
+    env_id: str, snapshots: list[tuple[int, NumpyPolicy, dict[str, float]]], seed: int = 0, max_steps: int = 300
 ) -> Iterator[np.ndarray]:
-    """One greedy episode per (epoch, policy), one after another, each captioned with its epoch."""
-    for epoch, policy in snapshots:
-        for frame in play_frames(env_id, policy, seed, max_steps):
+    """One greedy episode per (epoch, policy, physics), one after another, each captioned with its epoch."""
+    for epoch, policy, physics in snapshots:
+        for frame in play_frames(env_id, policy, seed, max_steps, physics):
             yield caption(frame, f"epoch {epoch}")
 
 

@@ -17,17 +17,17 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QRectF, Signal
-from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from vpg_gui.config import ConfigError
 from vpg_gui.core.checkpoint import CheckpointError
 from vpg_gui.core.files import atomic_write_bytes
 from vpg_gui.core.metrics import csv_text
+from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.runs import Workspace
 from vpg_gui.presets import PRESETS_DIR, Preset, load_preset, save_preset
+from vpg_gui.qt.export import DEFAULT_WIDTH, write_plots
 
 SESSION_FILTER = "vpg-gui sessions (*.vpgsession)"
 
@@ -91,7 +91,7 @@ class FileActions(QObject):
         config = self.window.valid_config()
         if config is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save preset", "my-preset.toml", "Presets (*.toml)")
+        path = self._save_path("Save preset", "my-preset.toml", "Presets (*.toml)")
         if not path:
             return
         title, ok = QInputDialog.getText(
@@ -103,7 +103,7 @@ class FileActions(QObject):
     # --- sessions ----------------------------------------------------------------------------
 
     def save_session(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save session", "session.vpgsession", SESSION_FILTER)
+        path = self._save_path("Save session", "session.vpgsession", SESSION_FILTER)
         if path:
             self.save_session_file(path)
 
@@ -147,7 +147,7 @@ class FileActions(QObject):
     # --- exports -----------------------------------------------------------------------------
 
     def export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export metrics", "metrics.csv", "CSV (*.csv)")
+        path = self._save_path("Export metrics", "metrics.csv", "CSV (*.csv)")
         if path:
             self.export_csv_file(path)
 
@@ -156,35 +156,34 @@ class FileActions(QObject):
         self._write(lambda: atomic_write_bytes(path, csv_text(history).encode()), f"Metrics saved to {path}")
 
     def export_plots_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export plots", "plots.png", "PNG image (*.png);;SVG (*.svg)"
+        path = self._save_path("Export plots", "plots.png", "PNG image (*.png);;SVG (*.svg)")
+        if not path:
+            return
+        width, ok = QInputDialog.getInt(
+            self.window, "Export plots", "Width in pixels (a slide: 1920):", DEFAULT_WIDTH, 320, 7680, 10
         )
-        if path:
-            self.export_plots(path)
+        if ok:
+            self.export_plots(path, width)
 
-    def export_plots(self, path: str | Path) -> None:
-        """Both plots as they are on screen: PNG (pixels) or SVG (vector), by the file's suffix."""
-        path = Path(path)
+    def export_plots(self, path: str | Path, width: int = DEFAULT_WIDTH) -> None:
+        """The three plots, with legend and markers and no widgets, ``width`` pixels wide: PNG or
+        SVG by the file's suffix (qt/export.py)."""
         plots = self.window.plots
-        if path.suffix.lower() == ".svg":
-            self._write(lambda: _write_svg(plots, path), f"Plots saved to {path}")
-        else:
-            image = plots.grab()
-            self._write(lambda: atomic_write_bytes(path, _png_bytes(image)), f"Plots saved to {path}")
+        self._write(lambda: write_plots(plots, path, width), f"Plots saved to {path} ({width} px wide)")
 
     def export_episode_gif(self) -> None:
         if self.window.render_panel.current_episode() is None:
             self._refuse("Nothing to export", "Press Play first: the episode on the render panel is what is saved.")
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export episode", "episode.gif", "GIF (*.gif)")
+        path = self._save_path("Export episode", "episode.gif", "GIF (*.gif)")
         if path:
             self.export_episode_gif_file(path)
 
     def export_episode_gif_file(self, path: str | Path) -> None:
         from vpg_gui.core.episode import replay_frames
 
-        env_id, seed, actions, fps = self.window.render_panel.current_episode()
-        self._start_gif(str(path), replay_frames(env_id, seed, actions), fps)
+        env_id, seed, actions, fps, physics = self.window.render_panel.current_episode()
+        self._start_gif(str(path), replay_frames(env_id, seed, actions, physics), fps)
 
     def record_evolution(self) -> None:
         snapshots = self.workspace.live.snapshots
@@ -198,7 +197,7 @@ class FileActions(QObject):
         )
         if not ok:
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Record evolution", "evolution.gif", "GIF (*.gif)")
+        path = self._save_path("Record evolution", "evolution.gif", "GIF (*.gif)")
         if path:
             self.record_evolution_file(path, text)
 
@@ -217,7 +216,8 @@ class FileActions(QObject):
                 "Record evolution", f"epochs {epochs_text!r}: give epochs of this run ({have}), e.g. 1, 10, 20"
             )
             return False
-        frames = evolution_frames(live.config.env_id, [(e, live.snapshots[e]) for e in epochs])
+        physics = {s.epoch: dict(parse_physics(s.physics)) for s in live.history}  # in force at each epoch
+        frames = evolution_frames(live.config.env_id, [(e, live.snapshots[e], physics.get(e, {})) for e in epochs])
         self._start_gif(str(path), frames, self.window.render_panel.fps())
         return True
 
@@ -257,6 +257,15 @@ class FileActions(QObject):
         self._say(done_message, 6000)
         return True
 
+    def _save_path(self, title: str, name: str, filters: str) -> str:
+        """A save dialog that opens in the folder used last time (remembered across launches)."""
+        settings = QSettings()
+        folder = settings.value("saveFolder") or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path(folder) / name), filters)
+        if path:
+            settings.setValue("saveFolder", str(Path(path).parent))
+        return path
+
     def _say(self, message: str, ms: int = 0) -> None:
         self.window.statusBar().showMessage(message, ms)
 
@@ -264,25 +273,3 @@ class FileActions(QObject):
         self._say(message, 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self.window)
         box.open()  # not exec(): the window (and training) goes on
-
-
-def _write_svg(plots, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    generator = QSvgGenerator()
-    generator.setFileName(str(tmp))
-    generator.setSize(plots.size())
-    generator.setViewBox(QRectF(0, 0, plots.width(), plots.height()))
-    generator.setTitle("vpg-gui plots")
-    painter = QPainter(generator)
-    plots.render(painter, QPoint(0, 0))
-    painter.end()
-    tmp.replace(path)
-
-
-def _png_bytes(image) -> bytes:
-    from PySide6.QtCore import QBuffer, QIODevice
-
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(buffer.data())

@@ -140,12 +140,12 @@ class RenderPanel(QWidget):
         self._policy, self._policy_epoch = policy, epoch
         self.heatmap.set_policy(policy if is_cartpole(self._env_id or "CartPole-v1") else None)
 
-    def current_episode(self) -> tuple[str, int, list[int], int] | None:
-        """(env id, reset seed, actions, fps) of the episode on screen, enough to replay it."""
+    def current_episode(self) -> tuple[str, int, list[int], int, dict[str, float]] | None:
+        """(env id, reset seed, actions, fps, physics) of the episode on screen, enough to replay it."""
         player = self._player
         if player is None or player.obs is None:
             return None
-        return player.env.spec.id, player.episode_seed, list(player.actions), player.render_fps
+        return player.env.spec.id, player.episode_seed, list(player.actions), player.render_fps, player.physics
 
     @property
     def player(self):
