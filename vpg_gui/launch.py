@@ -23,6 +23,10 @@ def gui() -> int:
     return _quietly("vpg-gui", "vpg_gui.qt.app")
 
 
+def plot() -> int:
+    return _quietly("vpg-plot", "vpg_gui.qt.plot_app")
+
+
 def _quietly(prog: str, module: str) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     try:

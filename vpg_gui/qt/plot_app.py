@@ -1,0 +1,101 @@
+"""`vpg-plot`: the window's plots drawn from run directories, for the vpg-train user and for slides.
+
+vpg-plot runs/lr-0.01 runs/lr-0.1                  # a window with both runs, labelled apart
+vpg-plot runs/seeds --out seeds.png --width 1920   # a directory of seeds: mean +- std, to a file
+vpg-plot ~/.local/share/vpg-gui/vpg-gui --diagnostic entropy --smooth 0.8 --out runs.svg
+
+The same drawing as the window (qt/plots.py) and its export (qt/export.py): one curve per run,
+labelled by what sets it apart (core/run_labels.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from vpg_gui.cli import OneLineParser
+
+PROG = "vpg-plot"
+WINDOW_SIZE = (1200, 1100)  # the layout drawn, before scaling to --width
+
+
+def build_parser() -> OneLineParser:
+    from vpg_gui.qt.export import DEFAULT_WIDTH
+
+    parser = OneLineParser(prog=PROG, description="Draw vpg-gui's plots from run directories.")
+    parser.add_argument(
+        "runs",
+        nargs="+",
+        type=Path,
+        help="run directories (vpg-train --out), seed directories, "
+        "the window's autosave directory, or metrics CSV files",
+    )
+    parser.add_argument("--out", type=Path, help="write FILE.png or FILE.svg instead of opening a window")
+    parser.add_argument("--width", type=int, default=DEFAULT_WIDTH, help="width of --out in pixels (default 1920)")
+    parser.add_argument("--diagnostic", default="grad_var", help="the third plot's series (default grad_var)")
+    parser.add_argument("--smooth", type=float, default=0.0, help="EMA of the mean curves, 0 to 0.99 (default 0)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from vpg_gui.core.run_files import RunFilesError, read_runs
+    from vpg_gui.qt.diagnostics_plot import SERIES
+    from vpg_gui.qt.export import SUFFIXES
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.diagnostic not in SERIES:
+        parser.error(f"--diagnostic {args.diagnostic!r}: must be one of {', '.join(SERIES)}")
+    if not 0 <= args.smooth <= 0.99:
+        parser.error(f"--smooth {args.smooth:g}: must be between 0 and 0.99")
+    if not 320 <= args.width <= 7680:
+        parser.error(f"--width {args.width}: must be between 320 and 7680")
+    if args.out is not None and args.out.suffix.lower() not in SUFFIXES:
+        parser.error(f"--out {args.out}: must end in .png or .svg")
+    try:
+        workspace = read_runs(args.runs)
+    except RunFilesError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    if args.out is not None and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a file needs no screen
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    return _draw(workspace, args)
+
+
+def _draw(workspace, args) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from vpg_gui.core.envs import env_info
+    from vpg_gui.core.files import os_reason
+    from vpg_gui.qt.export import write_plots
+    from vpg_gui.qt.plots import TrainingPlots
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    plots = TrainingPlots(workspace)
+    plots.setWindowTitle(f"{PROG}: {', '.join(str(p) for p in args.runs)}")
+    info = env_info(workspace.live.config.env_id)
+    plots.set_env(info.reward_threshold, info.max_episode_steps)
+    plots.diagnostics.series.setCurrentIndex(plots.diagnostics.series.findData(args.diagnostic))
+    plots.set_smoothing(args.smooth)
+    plots.resize(*WINDOW_SIZE)
+    plots.show()
+    app.processEvents()
+    if args.out is None:
+        return app.exec()
+    try:
+        write_plots(plots, args.out, args.width)
+    except OSError as exc:
+        print(f"{PROG}: error: {os_reason(exc)}", file=sys.stderr)
+        return 2
+    print(
+        f"{PROG}: {len(workspace.runs()) + len(workspace.seed_groups)} runs drawn to {args.out} ({args.width} px wide)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    from vpg_gui.launch import plot
+
+    sys.exit(plot())
