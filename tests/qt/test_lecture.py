@@ -420,3 +420,16 @@ def test_compare_seeds_until_stopped_runs_50_epochs_draws_as_it_goes_and_cancels
     window.findChild(QWidget, "compareCancel").click()
     assert not window.seed_job.running and not window.compare_progress.isVisible()
     assert window.workspace.seed_groups == [group]  # what arrived stays
+
+
+def test_marker_labels_never_cover_each_other_or_the_solved_line(qtbot, window, step):
+    step(window)
+    for lr in (0.02, 0.03, 0.04, 0.05):  # a change at each of four epochs in a row
+        window.controls.lr.setValue(lr)
+        step(window)
+    labels = window.plots.marker_labels()
+    assert [label.toPlainText() for label in labels][0] == "lr 0.01 -> 0.02" and len(labels) == 4
+    rects = [label.sceneBoundingRect() for label in labels] + [window.plots.threshold.label.sceneBoundingRect()]
+    assert all(r.width() > 0 for r in rects)
+    overlapping = [(i, j) for i in range(len(rects)) for j in range(i) if rects[i].intersects(rects[j])]
+    assert overlapping == []

@@ -36,6 +36,10 @@ THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
 RUN_COLORS = ("#ef6c00", "#00897b", "#5e35b1", "#d81b60", "#7cb342", "#546e7a", "#ffb300", "#039be5")
 FADED = 150  # alpha of kept runs and their markers
+LEGEND_SIZE = "10pt"
+# Heights (fractions of the plot, from the bottom) a change marker's label may take: each goes to
+# the highest one where it covers no other label (nor "solved"), so close changes stack downwards.
+LABEL_SLOTS = (0.96, 0.86, 0.76, 0.66, 0.56, 0.46)
 
 
 def run_color(number: int, alpha: int = FADED) -> QColor:
@@ -136,7 +140,10 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
         layout.addWidget(self.diagnostics, 2)
-        self.legend = self.return_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
+        # The legend sits under the return plot's x axis, outside the data area: it never covers
+        # a curve, and long labels get the plot's whole width.
+        self.legend = pg.LegendItem(colCount=2, labelTextColor="#222", labelTextSize=LEGEND_SIZE)
+        self.return_plot.getPlotItem().layout.addItem(self.legend, 5, 1)
         self.legend.setVisible(False)
 
         self._width = 1.0  # line width scale (presentation mode)
@@ -162,6 +169,7 @@ class TrainingPlots(QWidget):
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
         self._legend_entries: list = []
+        self.return_plot.getViewBox().sigRangeChanged.connect(self._place_marker_labels)
         self.redraw()
 
     # --- what is drawn -----------------------------------------------------------------------
@@ -213,7 +221,8 @@ class TrainingPlots(QWidget):
         self._band_lo.setData(band_x, band_lo)
         self._band_hi.setData(band_x, band_hi)
         self.length_curve.setData(x, ema(lengths, self.smoothing))
-        self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR))
+        if self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR)):
+            self._place_marker_labels()
         self._render_legend()  # the live run's label follows its settings and hot changes
         self._render_diagnostics()
         self._fit()
@@ -304,9 +313,24 @@ class TrainingPlots(QWidget):
 
     # --- change markers ----------------------------------------------------------------------
 
-    def _sync_markers(self, markers: _Markers, run: Run, label: bool, color: QColor) -> None:
-        """Add a line pair for each of the run's changes not drawn yet (histories only grow)."""
+    def marker_labels(self) -> list[pg.InfLineLabel]:
+        """The live run's change-marker labels, by epoch."""
+        return [self._live_markers.lines[epoch][0].label for epoch in sorted(self._live_markers.lines)]
+
+    def _place_marker_labels(self, *_) -> None:
+        placed = [self.threshold.label.sceneBoundingRect()] if self.threshold.isVisible() else []
+        for label in self.marker_labels():
+            for slot in LABEL_SLOTS:
+                label.setPosition(slot)
+                if not any(label.sceneBoundingRect().intersects(other) for other in placed):
+                    break
+            placed.append(label.sceneBoundingRect())
+
+    def _sync_markers(self, markers: _Markers, run: Run, label: bool, color: QColor) -> bool:
+        """Add a line pair for each of the run's changes not drawn yet (histories only grow);
+        True when one was added."""
         last = max(markers.lines, default=0)
+        added = False
         for epoch, text in run.markers():
             if epoch <= last:
                 continue
@@ -314,10 +338,14 @@ class TrainingPlots(QWidget):
             for plot, shown in ((self.return_plot, label), (self.length_plot, False)):
                 line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(color), movable=False)
                 if shown:
-                    line.label = pg.InfLineLabel(line, text=text, position=0.9, anchor=(0, 0), color=MARKER_COLOR)
+                    line.label = pg.InfLineLabel(
+                        line, text=text, position=LABEL_SLOTS[0], anchor=(0, 0), color=MARKER_COLOR
+                    )
                 plot.addItem(line)
                 pair.append(line)
             markers.lines[epoch] = tuple(pair)
+            added = True
+        return added
 
     def _remove_markers(self, markers: _Markers) -> None:
         for pair in markers.lines.values():
