@@ -433,3 +433,42 @@ def test_marker_labels_never_cover_each_other_or_the_solved_line(qtbot, window, 
     assert all(r.width() > 0 for r in rects)
     overlapping = [(i, j) for i in range(len(rects)) for j in range(i) if rects[i].intersects(rects[j])]
     assert overlapping == []
+
+
+def css_px(size: str) -> float:
+    """A pyqtgraph size string ("22px", "10pt") in pixels at 96 dpi."""
+    return float(size[:-2]) * (96 / 72 if size.endswith("pt") else 1)
+
+
+def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel
+
+    step(window, 2)
+    window.reset_button.click()  # a kept run: the legend has two entries
+    step(window)
+    window.controls.lr.setValue(0.05)
+    step(window)  # a labelled change marker on the live run
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: not window.controls.seed.isVisible())
+    kinds = QLabel | QAbstractButton | QAbstractSpinBox | QComboBox
+    texts = [w for w in window.findChildren(QWidget) if isinstance(w, kinds)]
+    sizes = {w.objectName() or type(w).__name__: QFontInfo(w.font()).pixelSize() for w in texts if w.isVisible()}
+    sizes["actionProbs"] = QFontInfo(window.findChild(QWidget, "actionProbsView").font()).pixelSize()
+    plots = window.plots
+    for plot in (plots.return_plot, plots.length_plot, plots.diagnostics.plot, window.render_panel.heatmap):
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            sizes[f"{plot.objectName()} {name} ticks"] = QFontInfo(axis.style["tickFont"]).pixelSize()
+            sizes[f"{plot.objectName()} {name} label"] = QFontInfo(axis.label.font()).pixelSize()
+        if plot.getPlotItem().titleLabel.text:
+            sizes[f"{plot.objectName()} title"] = css_px(plot.getPlotItem().titleLabel.opts["size"])
+    for i, (_, label) in enumerate(plots.legend.items):
+        sizes[f"legend {i}"] = css_px(label.opts["size"])
+    for i, label in enumerate([*plots.marker_labels(), plots.threshold.label]):
+        sizes[f"marker label {i}"] = QFontInfo(label.textItem.font()).pixelSize()
+    assert len(plots.legend.items) == 2 and plots.marker_labels()
+    small = {name: px for name, px in sizes.items() if px < 20}
+    assert small == {}
+    window.presentation_action.trigger()
+    assert QFontInfo(window.controls.seed.font()).pixelSize() < 20  # back to the desktop's size

@@ -288,9 +288,6 @@ class ControlsPanel(QWidget):
             if field != "lr":
                 form.setRowVisible(widget, not on)
         self.show_pending([] if on else self._pending)
-        font = self.font()
-        font.setPointSize(16 if on else QWidget().font().pointSize())
-        self.setFont(font)
 
     def show_error(self, error: ConfigError | None) -> None:
         """Show why the form is not valid beside it (or clear it), and mark the field at fault."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -41,6 +42,7 @@ from vpg_gui.core.runs import Workspace
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
+from vpg_gui.qt.plot_fonts import PRESENTATION_PX
 from vpg_gui.qt.plots import TrainingPlots
 from vpg_gui.qt.render import RenderPanel
 from vpg_gui.qt.seed_compare import COMPARE_SEEDS, SeedCompare
@@ -321,10 +323,12 @@ class MainWindow(QMainWindow):
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
         for action in (*self._lecture_hidden, *steps, self.clear_runs_action):
             action.setVisible(not on)
-        font = self.toolbar.font()
-        font.setPointSize(16 if on else self.menuBar().font().pointSize())
-        for button in (self.train_button, self.reset_button, self.render_panel.play_button):
-            button.setFont(font)
+        # Every widget that sets no font of its own follows the window's: the controls, buttons,
+        # labels, status bar, episode text and action probabilities.
+        font = QApplication.font()
+        if on:
+            font.setPixelSize(PRESENTATION_PX)
+        self.setFont(font)
         self.showFullScreen() if on else self.showNormal()
 
     def restore_defaults(self) -> None:

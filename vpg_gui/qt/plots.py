@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 from vpg_gui.qt.diagnostics_plot import DiagnosticsPlot
+from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, set_plot_fonts
 from vpg_gui.qt.plot_ranges import grow_range
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
@@ -147,6 +148,7 @@ class TrainingPlots(QWidget):
         self.legend.setVisible(False)
 
         self._width = 1.0  # line width scale (presentation mode)
+        self._text_px = NORMAL_PX  # marker and solved labels (presentation mode: larger)
         # The live run's mean curve is the plot's first data item (tests and scripts read it).
         self.mean_curve = _curve(self.return_plot, pg.mkPen(LIVE_COLOR, width=2))
         # PlotCurveItems, not PlotDataItems: a PlotDataItem without a pen builds no path to fill.
@@ -341,6 +343,7 @@ class TrainingPlots(QWidget):
                     line.label = pg.InfLineLabel(
                         line, text=text, position=LABEL_SLOTS[0], anchor=(0, 0), color=MARKER_COLOR
                     )
+                    line.label.setFont(pixel_font(self._text_px))
                 plot.addItem(line)
                 pair.append(line)
             markers.lines[epoch] = tuple(pair)
@@ -395,11 +398,11 @@ class TrainingPlots(QWidget):
                 for line in pair:
                     line.setPen(self._marker_pen(line.pen.color()))
         self.redraw()
-        font = QFont()
-        font.setPointSize(16 if on else 9)
+        self._text_px = PRESENTATION_PX if on else NORMAL_PX
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
-            if plot is not self.diagnostics.plot:
-                plot.setTitle(plot.getPlotItem().titleLabel.text, color="#222", size="20pt" if on else "12pt")
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTickFont(font)
-                plot.getAxis(axis).label.setFont(font)
+            set_plot_fonts(plot, self._text_px)
+        self.legend.setLabelTextSize(f"{self._text_px}px" if on else LEGEND_SIZE)
+        self.threshold.label.setFont(pixel_font(self._text_px))
+        for label in self.marker_labels():
+            label.setFont(pixel_font(self._text_px))
+        self._place_marker_labels()

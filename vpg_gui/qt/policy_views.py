@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vpg_gui.core.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
+from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_plot_fonts
 
 REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread
 BAR = QColor("#1565c0")
@@ -57,35 +58,46 @@ class ActionProbsView(QWidget):
             self._fit_height()
 
     def _fit_height(self) -> None:
-        self.setFixedHeight(22 * max(2, len(self.names)) + 8)
+        self.setFixedHeight(self._row() * max(2, len(self.names)) + 8)
+
+    def _row(self) -> int:
+        """One action's row height: its text, with room to breathe."""
+        return round(1.6 * self.fontMetrics().height())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: rows as tall as the text
+            self._fit_height()
+        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#fafafa"))
         font = QFont(self.font())
         painter.setFont(font)
-        label_w = 90
-        bar_w = max(10, self.width() - label_w - (120 if self.gaussian is not None else 60))
+        row = self._row()
+        label_w = max((self.fontMetrics().horizontalAdvance(n) for n in self.names), default=60) + 12
+        bar_w = max(10, self.width() - label_w - (6 if self.gaussian is not None else 3) * row)
         if self.gaussian is not None:
-            self._paint_gaussian(painter, label_w, bar_w)
+            self._paint_gaussian(painter, label_w, bar_w, row)
             painter.end()
             return
         best = int(np.argmax(self.probs)) if len(self.probs) else -1
         for i, (name, p) in enumerate(zip(self.names, self.probs, strict=True)):
-            y = 4 + 22 * i
+            y = 4 + row * i
             painter.setPen(QColor("#222"))
-            painter.drawText(QRectF(4, y, label_w - 8, 20), Qt.AlignmentFlag.AlignVCenter, name)
-            painter.fillRect(QRectF(label_w, y + 3, bar_w * p, 14), CHOSEN if i == best else BAR)
-            painter.drawText(QRectF(label_w + bar_w * p + 4, y, 56, 20), Qt.AlignmentFlag.AlignVCenter, f"{p:.2f}")
+            painter.drawText(QRectF(4, y, label_w - 8, row - 2), Qt.AlignmentFlag.AlignVCenter, name)
+            painter.fillRect(QRectF(label_w, y + row * 0.15, bar_w * p, row * 0.6), CHOSEN if i == best else BAR)
+            value = QRectF(label_w + bar_w * p + 4, y, 3 * row, row - 2)
+            painter.drawText(value, Qt.AlignmentFlag.AlignVCenter, f"{p:.2f}")
         painter.end()
 
-    def _paint_gaussian(self, painter: QPainter, label_w: float, bar_w: float) -> None:
+    def _paint_gaussian(self, painter: QPainter, label_w: float, bar_w: float, row: int) -> None:
         mean, std, low, high = self.gaussian
         for i, name in enumerate(self.names):
-            y = 4 + 22 * i
+            y = 4 + row * i
             painter.setPen(QColor("#222"))
-            painter.drawText(QRectF(4, y, label_w - 8, 20), Qt.AlignmentFlag.AlignVCenter, name)
-            painter.drawLine(QPointF(label_w, y + 10), QPointF(label_w + bar_w, y + 10))  # the bounds
+            painter.drawText(QRectF(4, y, label_w - 8, row - 2), Qt.AlignmentFlag.AlignVCenter, name)
+            painter.drawLine(QPointF(label_w, y + row / 2), QPointF(label_w + bar_w, y + row / 2))  # the bounds
 
             def at(v, i=i):
                 return label_w + bar_w * float(np.clip((v - low[i]) / (high[i] - low[i]), 0, 1))
@@ -95,7 +107,7 @@ class ActionProbsView(QWidget):
             painter.fillRect(QRectF(at(mean[i] - std[i]), y + 4, at(mean[i] + std[i]) - at(mean[i] - std[i]), 12), BAR)
             painter.fillRect(QRectF(at(mean[i]) - 1.5, y + 1, 3, 18), CHOSEN)
             text = f"{mean[i]:.2f} ± {std[i]:.2f}"
-            painter.drawText(QRectF(label_w + bar_w + 4, y, 120, 20), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(QRectF(label_w + bar_w + 4, y, 6 * row, row - 2), Qt.AlignmentFlag.AlignVCenter, text)
 
 
 class PolicyHeatmap(pg.PlotWidget):
@@ -124,6 +136,9 @@ class PolicyHeatmap(pg.PlotWidget):
         self.grid: np.ndarray | None = None  # the probabilities drawn
         self._policy = None
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._draw)
+
+    def set_presentation(self, on: bool) -> None:
+        set_plot_fonts(self, PRESENTATION_PX if on else NORMAL_PX)
 
     def set_policy(self, policy) -> None:
         self._policy = policy

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from vpg_gui.core.physics import parse_physics
@@ -69,8 +69,8 @@ class FrameView(QWidget):
             # No smooth scaling: PySide holds the GIL while it paints, and this paint was the GUI
             # thread's largest cost to the training thread (py-spy --gil; bench_gui.py).
             painter.drawImage(target, self._image)
-        font = QFont(self.font())
-        font.setPointSizeF(max(9.0, target.height() / 22))
+        font = QFont(self.font())  # the window's size, larger on a large frame
+        font.setPixelSize(max(QFontInfo(self.font()).pixelSize(), round(target.height() / 18)))
         painter.setFont(font)
         painter.setPen(QColor("#222"))
         painter.drawText(
@@ -156,7 +156,8 @@ class RenderPanel(QWidget):
         return self._player.render_fps if self._player else 50
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation mode keeps only Play (and what the policy does)."""
+        """Presentation mode keeps only Play (and what the policy does), in large text."""
+        self.heatmap.set_presentation(on)
         for widget in (self.speed, self.greedy, self.info):
             widget.setVisible(not on)
         for label in self.findChildren(QLabel):
