@@ -287,6 +287,8 @@ class ControlsPanel(QWidget):
         for field, widget in self.rows.items():
             if field != "lr":
                 form.setRowVisible(widget, not on)
+        for name, spin in self.physics.items():
+            form.setRowVisible(spin, not on and name in _knob_defaults(self.env.currentText().strip()))
         self.show_pending([] if on else self._pending)
 
     def show_error(self, error: ConfigError | None) -> None:

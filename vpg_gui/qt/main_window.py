@@ -329,7 +329,18 @@ class MainWindow(QMainWindow):
         if on:
             font.setPixelSize(PRESENTATION_PX)
         self.setFont(font)
-        self.showFullScreen() if on else self.showNormal()
+        if on:
+            self._normal_layout = (self.saveGeometry(), self.splitter.saveState())
+            self.showFullScreen()
+            self.setGeometry(self.screen().geometry())  # also where no window manager does it
+            # The form keeps a few controls: give its width to the plots.
+            rest = max(self.width() - self.controls.sizeHint().width(), 0)
+            self.splitter.setSizes([self.controls.sizeHint().width(), rest * 3 // 5, rest * 2 // 5])
+        else:
+            self.showNormal()
+            geometry, splitter = self._normal_layout
+            self.restoreGeometry(geometry)
+            self.splitter.restoreState(splitter)
 
     def restore_defaults(self) -> None:
         """Every setting back to its default (form, smoothing, diagnostic, panel sizes): a new run."""
@@ -607,8 +618,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._closing = True
-        if self.presentation_action.isChecked():
-            self.showNormal()  # remember the normal geometry, not the full screen
+        if self.presentation_action.isChecked():  # remember the normal layout, not the full screen
+            self.presentation_action.setChecked(False)
+            self.toggle_presentation()
         self._save_settings()
         self.files.cancel_jobs(timeout=1.0)
         self.workspace.close()

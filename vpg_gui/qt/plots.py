@@ -38,6 +38,10 @@ BAND_POINTS = 400  # the min-max band is drawn from at most this many points
 RUN_COLORS = ("#ef6c00", "#00897b", "#5e35b1", "#d81b60", "#7cb342", "#546e7a", "#ffb300", "#039be5")
 FADED = 150  # alpha of kept runs and their markers
 LEGEND_SIZE = "10pt"
+TITLES = {  # plot -> (title, in presentation mode)
+    "returnPlot": ("Mean return per epoch (band: min to max)", "Mean return"),
+    "lengthPlot": ("Mean episode length per epoch", "Episode length"),
+}
 # Heights (fractions of the plot, from the bottom) a change marker's label may take: each goes to
 # the highest one where it covers no other label (nor "solved"), so close changes stack downwards.
 LABEL_SLOTS = (0.96, 0.86, 0.76, 0.66, 0.56, 0.46)
@@ -132,8 +136,8 @@ class TrainingPlots(QWidget):
         self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.return_plot = _plot("returnPlot", "Mean return per epoch (band: min to max)", "return")
-        self.length_plot = _plot("lengthPlot", "Mean episode length per epoch", "steps")
+        self.return_plot = _plot("returnPlot", TITLES["returnPlot"][0], "return")
+        self.length_plot = _plot("lengthPlot", TITLES["lengthPlot"][0], "steps")
         self.length_plot.setXLink(self.return_plot)
         self.diagnostics = DiagnosticsPlot()
         self.diagnostics.plot.setXLink(self.return_plot)
@@ -399,6 +403,8 @@ class TrainingPlots(QWidget):
                     line.setPen(self._marker_pen(line.pen.color()))
         self.redraw()
         self._text_px = PRESENTATION_PX if on else NORMAL_PX
+        for plot in (self.return_plot, self.length_plot):  # short titles fit large text from 1280x720 up
+            plot.setTitle(TITLES[plot.objectName()][1 if on else 0])
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
             set_plot_fonts(plot, self._text_px)
         self.legend.setLabelTextSize(f"{self._text_px}px" if on else LEGEND_SIZE)

@@ -74,7 +74,9 @@ class FrameView(QWidget):
         painter.setFont(font)
         painter.setPen(QColor("#222"))
         painter.drawText(
-            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self._text
+            target.adjusted(8, 6, -8, -6),
+            Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+            self._text,
         )
         painter.end()
 
