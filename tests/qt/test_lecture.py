@@ -472,3 +472,20 @@ def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
     assert small == {}
     window.presentation_action.trigger()
     assert QFontInfo(window.controls.seed.font()).pixelSize() < 20  # back to the desktop's size
+
+
+def test_a_small_window_keeps_its_key_actions_and_texts_in_view(qtbot, window):
+    window.showNormal()
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.width() <= 1024 and window.height() <= 600)
+    bar = window.toolbar
+    for action in (window.compare_action, window.clear_runs_action):
+        button = bar.widgetForAction(action)
+        assert button.isVisible() and bar.rect().contains(button.geometry())  # not in the overflow
+    assert window.findChild(QWidget, "controlsScroll").isVisible()  # the form scrolls, the plots keep height
+    assert window.plots.return_plot.height() >= 180
+    window.render_panel.play_button.click()
+    info = window.findChild(QWidget, "renderInfo")
+    qtbot.waitUntil(lambda: "fps" in info.text())
+    assert info.wordWrap()
+    qtbot.waitUntil(lambda: info.heightForWidth(info.width()) <= info.height())  # the whole text shows

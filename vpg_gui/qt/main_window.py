@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QWidget,
@@ -79,7 +80,8 @@ class MainWindow(QMainWindow):
     def __init__(self, config: TrainConfig | None = None, offer_restore: bool = True):
         super().__init__(objectName="mainWindow")
         self.setWindowTitle(TITLE)
-        self.resize(1500, 860)
+        screen = QApplication.primaryScreen().availableGeometry()  # a small screen gets all of it
+        self.resize(min(1500, screen.width()), min(860, screen.height()))
         self.state = RunState.IDLE
         self._run_id = 0  # the worker's id of the run shown
         self._counted = (0, 0, 0.0, None)  # _totals' running sums
@@ -98,7 +100,13 @@ class MainWindow(QMainWindow):
         self.render_panel = RenderPanel()
         self.render_panel.set_env(config.env_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.controls)
+        # The form scrolls when the window is too short for it (a 1024x600 screen), so the plots
+        # keep their height.
+        self.controls_scroll = QScrollArea(objectName="controlsScroll", widgetResizable=True)
+        self.controls_scroll.setWidget(self.controls)
+        self.controls_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        splitter.addWidget(self.controls_scroll)
         splitter.addWidget(self.plots)
         splitter.addWidget(self.render_panel)
         splitter.setStretchFactor(1, 3)
@@ -152,6 +160,10 @@ class MainWindow(QMainWindow):
             toolTip="Start a new run from a preset, one step of the lecture; it shows the active preset "
             "until a setting departs from it",
         )
+        # Narrow (long titles show in its list): the toolbar keeps its actions in view at 1024 px.
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(22)
+        self.preset_combo.view().setMinimumWidth(420)
         self.preset_combo.addItem(NO_PRESET)
         self._presets = [load_preset(path) for path in builtin_presets()]
         for preset in self._presets:
@@ -334,8 +346,9 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also where no window manager does it
             # The form keeps a few controls: give its width to the plots.
-            rest = max(self.width() - self.controls.sizeHint().width(), 0)
-            self.splitter.setSizes([self.controls.sizeHint().width(), rest * 3 // 5, rest * 2 // 5])
+            form = self.controls.sizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
+            rest = max(self.width() - form, 0)
+            self.splitter.setSizes([form, rest * 3 // 5, rest * 2 // 5])
         else:
             self.showNormal()
             geometry, splitter = self._normal_layout

@@ -93,7 +93,7 @@ class RenderPanel(QWidget):
         self.speed.setToolTip("Playback speed relative to the environment's own frame rate")
         self.greedy = QCheckBox("Greedy", objectName="greedyCheck")
         self.greedy.setToolTip("Take the most likely action instead of sampling one, as training does")
-        self.info = QLabel(objectName="renderInfo")
+        self.info = QLabel(objectName="renderInfo", wordWrap=True)  # "CartPole-v1 @ 50 fps", never cut
 
         bar = QHBoxLayout()
         bar.addWidget(self.play_button)
@@ -101,7 +101,6 @@ class RenderPanel(QWidget):
         bar.addWidget(self.speed)
         bar.addWidget(self.greedy)
         bar.addStretch(1)
-        bar.addWidget(self.info)
         self.action_probs = ActionProbsView()
         self.heatmap = PolicyHeatmap()
         self.heatmap.setMinimumHeight(200)
@@ -110,6 +109,7 @@ class RenderPanel(QWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(self.action_probs)
         layout.addLayout(bar)
+        layout.addWidget(self.info)  # its own line: the panel's whole width
         layout.addWidget(self.heatmap, 2)
 
         self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer)
