@@ -53,7 +53,7 @@ DEFAULT_COMPARE_EPOCHS = 50  # what Compare seeds runs when Epochs is 0 (until s
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
-SPLITTER_SIZES = [300, 700, 500]
+PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks for
 TITLE = "vpg-gui: the simplest policy gradient"
 NO_PRESET = "Presets..."
 
@@ -100,18 +100,17 @@ class MainWindow(QMainWindow):
         self.render_panel = RenderPanel()
         self.render_panel.set_env(config.env_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        # The form scrolls when the window is too short for it (a 1024x600 screen), so the plots
-        # keep their height.
+        # The form scrolls when the window is too small for it (a 1024x600 screen), so the plots
+        # keep their size.
         self.controls_scroll = QScrollArea(objectName="controlsScroll", widgetResizable=True)
         self.controls_scroll.setWidget(self.controls)
         self.controls_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(self.controls_scroll)
         splitter.addWidget(self.plots)
         splitter.addWidget(self.render_panel)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes(SPLITTER_SIZES)
+        splitter.setSizes(self._default_sizes())
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
@@ -355,12 +354,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             self.splitter.restoreState(splitter)
 
+    def _default_sizes(self) -> list[int]:
+        form = self.controls.minimumSizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
+        return [form, *PANEL_SIZES]
+
     def restore_defaults(self) -> None:
         """Every setting back to its default (form, smoothing, diagnostic, panel sizes): a new run."""
         self.settings.remove("config")
         self.smoothing.setValue(0.0)
         self.plots.diagnostics.series.setCurrentIndex(0)
-        self.splitter.setSizes(SPLITTER_SIZES)
+        self.splitter.setSizes(self._default_sizes())
         self.workspace.reset(TrainConfig(), preset=None)
         self.statusBar().showMessage("Every setting is back to its default; Train starts a new run", 6000)
 

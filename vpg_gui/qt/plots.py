@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 from vpg_gui.qt.diagnostics_plot import DiagnosticsPlot
@@ -147,7 +147,9 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.diagnostics, 2)
         # The legend sits under the return plot's x axis, outside the data area: it never covers
         # a curve, and long labels get the plot's whole width.
-        self.legend = pg.LegendItem(colCount=2, labelTextColor="#222", labelTextSize=LEGEND_SIZE)
+        self.legend = pg.LegendItem(colCount=1, labelTextColor="#222", labelTextSize=LEGEND_SIZE)
+        # Its labels may be long: it takes the width the plot has and never widens the plot.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.return_plot.getPlotItem().layout.addItem(self.legend, 5, 1)
         self.legend.setVisible(False)
 
