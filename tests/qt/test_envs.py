@@ -36,7 +36,7 @@ def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path, fast):
 
 
 def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, window, step):
-    window.controls.env.setCurrentText("Pendulum-v1")
+    window.controls.choose_env("Pendulum-v1")
     assert not knob(window, "g").isHidden() and knob(window, "gravity").isHidden()
     window.controls.batch_steps.setValue(400)
     step(window, 2)

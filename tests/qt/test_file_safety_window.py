@@ -53,7 +53,7 @@ def test_a_module_typed_in_the_environment_box_is_the_users_word(qtbot, planted)
     module, ran = planted
     window = make_window(qtbot)
     try:
-        window.controls.env.setCurrentText(f"{module}:CartPole-v1")
+        window.controls.choose_env(f"{module}:CartPole-v1")
         assert window.controls.config().env_id == f"{module}:CartPole-v1" and ran.exists()
     finally:
         window.close()

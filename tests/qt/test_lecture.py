@@ -321,7 +321,7 @@ def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window
     player = window.render_panel.player
     assert np.allclose(probs_view.probs, player.policy.probs(player.obs[None].astype(np.float32))[0])
     window.render_panel.play_button.click()
-    window.controls.env.setCurrentText("Acrobot-v1")  # no heatmap for other envs
+    window.controls.choose_env("Acrobot-v1")  # no heatmap for other envs
     window.reset_button.click()
     assert heatmap.isHidden()
 
@@ -489,3 +489,17 @@ def test_a_small_window_keeps_its_key_actions_and_texts_in_view(qtbot, window):
     qtbot.waitUntil(lambda: "fps" in info.text())
     assert info.wordWrap()
     qtbot.waitUntil(lambda: info.heightForWidth(info.width()) <= info.height())  # the whole text shows
+
+
+def test_the_environment_is_picked_from_a_list_and_keys_there_are_shortcuts(qtbot, window, step):
+    env = window.controls.env
+    assert not env.isEditable() and env.itemText(env.count() - 1) == "Other..."
+    step(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    env.setFocus()
+    qtbot.waitUntil(env.hasFocus)
+    QTest.keyClick(env, Qt.Key.Key_R)  # Reset, not a letter typed into the id
+    assert window.history == [] and window.controls.config().env_id == "CartPole-v1"
+    window.controls.choose_env("CartPole-v0")  # any registered id can be added (as "Other..." does)
+    assert window.controls.config().env_id == "CartPole-v0" and env.itemText(env.count() - 1) == "Other..."

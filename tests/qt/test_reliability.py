@@ -25,7 +25,7 @@ def box(window, name):
 def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window):
     trigger = fault_envs.TRIGGER
     trigger.unlink(missing_ok=True)
-    window.controls.env.setCurrentText(fault_envs.BLOWUP)
+    window.controls.choose_env(fault_envs.BLOWUP)
     for n in (1, 2):
         window.step_button.click()
         qtbot.waitUntil(lambda n=n: len(window.history) == n and window.worker.waiting, timeout=30000)
@@ -46,13 +46,13 @@ def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window):
 
 
 def test_a_raising_env_shows_a_dialog_and_the_window_goes_on(qtbot, window):
-    window.controls.env.setCurrentText(fault_envs.BROKEN)
+    window.controls.choose_env(fault_envs.BROKEN)
     window.train_button.click()
     qtbot.waitUntil(lambda: box(window, "") is not None and window.state == RunState.IDLE, timeout=30000)
     failed = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     assert "the physics engine exploded" in failed.text() and "RuntimeError" in failed.detailedText()
     assert window.thread_.isRunning()  # the same worker goes on, with a fresh run
-    window.controls.env.setCurrentText("CartPole-v1")
+    window.controls.choose_env("CartPole-v1")
     window.train_button.click()
     qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)
 

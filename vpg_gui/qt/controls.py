@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QSlider,
@@ -45,9 +46,10 @@ from vpg_gui.core.env_ids import allow_module
 from vpg_gui.core.physics import KNOBS, defaults, knobs
 from vpg_gui.qt.field_keys import FieldKeys
 
-# The environments offered (any other registered id, or "package.module:Env-v0", can be typed).
+# The environments offered; "Other..." asks for any other registered id, or "package.module:Env-v0".
 ENVIRONMENTS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0")
 BOX2D_ENVIRONMENTS = ("LunarLander-v3", "LunarLanderContinuous-v3")
+OTHER = "Other..."
 BOX2D_HINT = "needs Box2D: pip install swig 'gymnasium[box2d]'"
 _LR_TICKS_PER_DECADE = 100  # the slider moves lr on a log scale, 1/100 of a decade per tick
 
@@ -62,7 +64,9 @@ class ControlsPanel(QWidget):
         self.pending_hints: dict[str, QLabel] = {}
         self._pending: list[str] = []
 
-        self.env = QComboBox(objectName="envCombo", editable=True)
+        # Picked from a list, not typed: a key pressed there is never text (R resets, it does not
+        # turn CartPole-v1 into CartPole-v1r).
+        self.env = QComboBox(objectName="envCombo")
         self.env.addItems(ENVIRONMENTS)
         box2d = importlib.util.find_spec("Box2D") is not None
         for env_id in BOX2D_ENVIRONMENTS:  # listed either way, saying how to get them if missing
@@ -71,6 +75,7 @@ class ControlsPanel(QWidget):
                 item = self.env.model().item(self.env.count() - 1)
                 item.setEnabled(False)
                 item.setToolTip(f"{env_id} {BOX2D_HINT}, then restart vpg-gui")
+        self.env.addItem(OTHER)
         self._add(form, "env_id", "Environment", self.env)
 
         self.lr = QDoubleSpinBox(objectName="lrSpin", decimals=6)
@@ -146,6 +151,7 @@ class ControlsPanel(QWidget):
         form.addRow(self.error)
 
         self.set_config(config)
+        self._shown_env = self.env.currentText()  # what "Other..." falls back to when cancelled
         for signal in (
             self.env.currentTextChanged,
             self.lr.valueChanged,
@@ -167,6 +173,7 @@ class ControlsPanel(QWidget):
         ):
             signal.connect(self._on_edit)
         self.env.currentTextChanged.connect(lambda env_id: self._show_knobs(env_id.strip()))
+        self.env.activated.connect(self._on_env_picked)
         self._keys = FieldKeys(self)  # Space, N, R, P reach the window even while a number is edited
         for field in (*self.findChildren(QAbstractSpinBox), self.hidden_sizes):
             self._keys.watch(field)
@@ -252,7 +259,7 @@ class ControlsPanel(QWidget):
         for w in widgets:
             w.blockSignals(True)
         try:
-            self.env.setCurrentText(config.env_id)
+            self.choose_env(config.env_id)
             self.lr.setValue(config.lr)
             self.lr_slider.setValue(round(math.log10(config.lr) * _LR_TICKS_PER_DECADE))
             self.batch_steps.setValue(config.batch_steps)
@@ -302,6 +309,22 @@ class ControlsPanel(QWidget):
         self.error.show()
         if error.field in self.rows:
             self.rows[error.field].setStyleSheet("border: 1px solid #c62828;")
+
+    def choose_env(self, env_id: str) -> None:
+        """Show ``env_id`` in the environment list (added to it when it is not there yet)."""
+        if self.env.findText(env_id) < 0:
+            self.env.insertItem(self.env.count() - 1, env_id)  # before "Other..."
+        self.env.setCurrentText(env_id)
+
+    def _on_env_picked(self, index: int) -> None:
+        if self.env.itemText(index) != OTHER:
+            self._shown_env = self.env.currentText()
+            return
+        env_id, ok = QInputDialog.getText(
+            self, "Other environment", "A registered Gymnasium id, or package.module:Env-v0 (imports that module):"
+        )
+        self.choose_env(env_id.strip() if ok and env_id.strip() else self._shown_env)
+        self._shown_env = self.env.currentText()
 
     def _on_edit(self) -> None:
         self.edited.emit()
