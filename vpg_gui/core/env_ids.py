@@ -1,7 +1,7 @@
 """Environment ids, and the only way one can import a module: the user typed it.
 
 ``package.module:Env-v0`` asks to import ``package.module``, which registers ``Env-v0``. Only an
-id the user typed this time (a command-line flag, the window's environment box) may do that,
+id the user typed this time (a command-line flag, the window's Other... environment) may do that,
 through ``allow_module``. An id read from a file (checkpoint, session, preset, remembered
 settings) never imports anything: it must be registered already, or name a module the user
 allowed in this process. Environments are made from the registered name alone, so gymnasium
@@ -66,7 +66,7 @@ def check_env_id(env_id: str) -> None:
     if module is not None and module not in _allowed:
         raise ConfigError(
             f"env_id = {shown(env_id)}: names the module {module}, which vpg-gui imports only when you type the id "
-            f"yourself (--env {env_id}, or the window's environment box)",
+            f"yourself (--env {env_id}, or the window's Other... environment)",
             "env_id",
         )
     if name not in gymnasium.envs.registry:
