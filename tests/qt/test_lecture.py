@@ -442,7 +442,7 @@ def css_px(size: str) -> float:
 
 def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
     from PySide6.QtGui import QFontInfo
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QMenu
 
     step(window, 2)
     window.reset_button.click()  # a kept run: the legend has two entries
@@ -455,6 +455,8 @@ def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
     texts = [w for w in window.findChildren(QWidget) if isinstance(w, kinds)]
     sizes = {w.objectName() or type(w).__name__: QFontInfo(w.font()).pixelSize() for w in texts if w.isVisible()}
     sizes["actionProbs"] = QFontInfo(window.findChild(QWidget, "actionProbsView").font()).pixelSize()
+    for menu in window.menuBar().findChildren(QMenu):
+        sizes[f"menu {menu.title()}"] = QFontInfo(menu.font()).pixelSize()
     plots = window.plots
     for plot in (plots.return_plot, plots.length_plot, plots.diagnostics.plot, window.render_panel.heatmap):
         for name in ("left", "bottom"):

@@ -74,6 +74,7 @@ class DiagnosticsPlot(QWidget):
         self.curve = self.plot.plot([], [], pen=PEN)  # the plot's first data item: the live run
         self.kept_curves: list[pg.PlotDataItem] = []  # the kept runs', in the order drawn
         layout.addWidget(self.plot, 1)
+        self.compact = False
         self.series.currentIndexChanged.connect(self._on_series)
         self._on_series()
 
@@ -100,4 +101,9 @@ class DiagnosticsPlot(QWidget):
         name, help_text = SERIES[self.field]
         self.series.setToolTip(help_text)
         self.plot.setToolTip(help_text)
-        self.plot.setLabel("left", name)
+        self.plot.setLabel("left", "" if self.compact else name)
+
+    def set_compact(self, on: bool) -> None:
+        """No y-axis title (the list above names the series): in large text it would not fit."""
+        self.compact = on
+        self._on_series()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -340,6 +341,8 @@ class MainWindow(QMainWindow):
         if on:
             font.setPixelSize(PRESENTATION_PX)
         self.setFont(font)
+        for menu in self.menuBar().findChildren(QMenu):  # pop-ups are windows of their own
+            menu.setFont(font)
         if on:
             self._normal_layout = (self.saveGeometry(), self.splitter.saveState())
             self.showFullScreen()

@@ -407,6 +407,7 @@ class TrainingPlots(QWidget):
         self._text_px = PRESENTATION_PX if on else NORMAL_PX
         for plot in (self.return_plot, self.length_plot):  # short titles fit large text from 1280x720 up
             plot.setTitle(TITLES[plot.objectName()][1 if on else 0])
+        self.diagnostics.set_compact(on)
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
             set_plot_fonts(plot, self._text_px)
         self.legend.setLabelTextSize(f"{self._text_px}px" if on else LEGEND_SIZE)
