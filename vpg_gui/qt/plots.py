@@ -177,6 +177,7 @@ class TrainingPlots(QWidget):
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
         self._legend_entries: list = []
+        self._legend_key = None  # what the live run's label was computed from
         self.return_plot.getViewBox().sigRangeChanged.connect(self._place_marker_labels)
         self.redraw()
 
@@ -231,7 +232,11 @@ class TrainingPlots(QWidget):
         self.length_curve.setData(x, ema(lengths, self.smoothing))
         if self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR)):
             self._place_marker_labels()
-        self._render_legend()  # the live run's label follows its settings and hot changes
+        # The live run's label follows its settings and hot changes: recomputed only when they moved.
+        key = (run.number, len(self._live_markers.lines), bool(run.history), run.settings)
+        if key != self._legend_key:
+            self._legend_key = key
+            self._render_legend()
         self._render_diagnostics()
         self._fit()
 
