@@ -151,16 +151,21 @@ def changes(history: list[EpochStats]) -> list[tuple[int, str]]:
     >>> changes([a, b])
     [(2, 'lr 0.01 -> 0.1, weighting episode-return -> reward-to-go')]
     """
-    out = []
-    for before, after in zip(history, history[1:], strict=False):
-        diffs = [
-            f"{name} {_shown(getattr(before, name))} -> {_shown(getattr(after, name))}"
-            for name in HOT_STATS
-            if getattr(before, name) != getattr(after, name)
-        ]
-        if diffs:
-            out.append((after.epoch, ", ".join(diffs)))
-    return out
+    by_epoch: dict[int, list[str]] = {}
+    for epoch, name, before, after in hot_changes(history):
+        by_epoch.setdefault(epoch, []).append(f"{name} {_shown(before)} -> {_shown(after)}")
+    return [(epoch, ", ".join(diffs)) for epoch, diffs in by_epoch.items()]
+
+
+def hot_changes(history: list[EpochStats]) -> list[tuple[int, str, Any, Any]]:
+    """(epoch, setting, before, after) for each hot setting that differs from the epoch before,
+    in epoch order and HOT_STATS order: what the markers and the run labels are made of."""
+    return [
+        (after.epoch, name, getattr(before, name), getattr(after, name))
+        for before, after in zip(history, history[1:], strict=False)
+        for name in HOT_STATS
+        if getattr(before, name) != getattr(after, name)
+    ]
 
 
 def _shown(value: Any) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checked_text import checked_toml
+from vpg_gui.core.files import os_reason
 from vpg_gui.core.metrics import EpochStats, read_csv
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 
@@ -65,7 +66,8 @@ def _read(csv: Path, toml: Path) -> tuple[TrainConfig, list[EpochStats]]:
         config = TrainConfig.from_dict(checked_toml(toml.read_text(encoding="utf-8"), toml.name))
         history = read_csv(csv)
     except OSError as exc:
-        raise RunFilesError(f"{exc.filename or csv}: {exc.strerror or exc}") from None
+        exc.filename = exc.filename or str(csv)
+        raise RunFilesError(os_reason(exc)) from None
     except (ConfigError, ValueError, KeyError) as exc:  # checked_toml and read_csv say which file
         raise RunFilesError(f"{csv.parent}: {exc}") from None
     if not history:

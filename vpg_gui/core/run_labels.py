@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpg_gui.config import FIELD_NAMES, TrainConfig, format_sizes
+from vpg_gui.core.physics import format_physics
 
 UNLABELLED = ("epochs",)  # how long a run was asked to go on does not set its curve apart
 
@@ -72,7 +73,7 @@ def setting_text(name: str, value: Any) -> str:
 
 def value_text(name: str, value: Any) -> str:
     if name == "physics":
-        return ",".join(f"{k}={v:g}" for k, v in value) or "default"
+        return format_physics(value) or "default"
     if isinstance(value, bool):
         return "on" if value else "off"
     if name == "hidden_sizes":

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from vpg_gui.config import HOT_FIELDS, TrainConfig, cold_changes
-from vpg_gui.core.metrics import HOT_STATS, EpochStats, changes
+from vpg_gui.core.metrics import HOT_STATS, EpochStats, changes, hot_changes
 from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.run_labels import Labelled, run_labels
 
@@ -43,9 +43,8 @@ MAX_SEED_GROUPS = 4
 KEEP = object()  # reset(): leave the active preset as it is
 
 
-def _stat_value(name: str, stats: EpochStats) -> Any:
-    """A hot setting as recorded in an epoch, in TrainConfig's type."""
-    value = getattr(stats, name)
+def _typed(name: str, value: Any) -> Any:
+    """A hot setting as an epoch records it, in TrainConfig's type."""
     return parse_physics(value) if name == "physics" else value
 
 
@@ -83,16 +82,13 @@ class Run:
         if not self.history:
             return self.settings
         last = self.history[-1]
-        return self.config.replace(**{name: _stat_value(name, last) for name in HOT_STATS})
+        return self.config.replace(**{name: _typed(name, getattr(last, name)) for name in HOT_STATS})
 
     def setting_changes(self) -> dict[str, list[tuple[int, Any, Any]]]:
         """field -> [(epoch it took effect, before, after)]: the hot changes this run went through.
         Each epoch is compared once (histories only grow), so labels stay cheap to recompute."""
-        for before, after in itertools.pairwise(self.history[max(self._compared - 1, 0) :]):
-            for name in HOT_STATS:
-                old, new = _stat_value(name, before), _stat_value(name, after)
-                if old != new:
-                    self._changes.setdefault(name, []).append((after.epoch, old, new))
+        for epoch, name, old, new in hot_changes(self.history[max(self._compared - 1, 0) :]):
+            self._changes.setdefault(name, []).append((epoch, _typed(name, old), _typed(name, new)))
         self._compared = len(self.history)
         return self._changes
 
@@ -121,7 +117,6 @@ class SeedGroup:
     config: TrainConfig
     seeds: tuple[int, ...]
     histories: dict[int, list[EpochStats]] = field(default_factory=dict)
-    done: bool = False
 
     def __post_init__(self):
         for seed in self.seeds:

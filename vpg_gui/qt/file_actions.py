@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from vpg_gui.config import ConfigError
 from vpg_gui.core.checkpoint import CheckpointError
-from vpg_gui.core.files import atomic_write_bytes
+from vpg_gui.core.files import atomic_write_bytes, os_reason
 from vpg_gui.core.metrics import csv_text
 from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.runs import Workspace
@@ -52,7 +52,8 @@ class _Job(QObject):
         except GifCancelled:
             pass
         except OSError as exc:
-            self.failed.emit(f"{exc.filename or path}: {exc.strerror or exc}. Choose another place.")
+            exc.filename = exc.filename or path
+            self.failed.emit(f"{os_reason(exc)}. Choose another place.")
         except Exception as exc:  # shown in a dialog; nothing half-written stays behind
             self.failed.emit(f"{Path(path).name}: {exc}")
 
@@ -137,7 +138,7 @@ class FileActions(QObject):
         except (CheckpointError, ConfigError) as exc:
             self._refuse("Cannot open session", str(exc))
             return False
-        self.window.show_env(session.info.reward_threshold, session.info.max_episode_steps)
+        self.window.plots.set_env(session.info.reward_threshold, session.info.max_episode_steps)
         self.workspace.adopt(session.live, session.kept, session.seed_groups)
         epochs = len(session.live.history)
         self.window.show_session_name(Path(path).name)
@@ -252,7 +253,7 @@ class FileActions(QObject):
         try:
             write()
         except OSError as exc:
-            self._refuse("Could not save", f"{exc.filename or ''}: {exc.strerror or exc}. Choose another place.")
+            self._refuse("Could not save", f"{os_reason(exc)}. Choose another place.")
             return False
         self._say(done_message, 6000)
         return True

@@ -505,21 +505,16 @@ class MainWindow(QMainWindow):
         else:
             self.render_panel.clear_policy()
         self._show_autosave_warning()
-        self.plots.redraw()
-        self._refresh()
+        self._refresh()  # the plots redraw on the "runs" that follows every new live run
 
     def show_session_name(self, name: str) -> None:
         """The title bar names the session last saved or opened."""
         self.setWindowTitle(f"{name} - {TITLE}")
 
-    def show_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
-        """The env's solved line and y ranges (from a run the worker created, or a session)."""
-        self.plots.set_env(reward_threshold, max_episode_steps)
-
     # --- worker signals ----------------------------------------------------------------------
 
     def _on_run_created(self, info) -> None:
-        self.show_env(info.reward_threshold, info.max_episode_steps)
+        self.plots.set_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 
     def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:
