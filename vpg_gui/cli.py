@@ -2,7 +2,7 @@
 
     vpg-train --epochs 30 --weighting reward-to-go --out runs/rtg
     vpg-train --resume runs/rtg/checkpoint.pt --epochs 60 --out runs/rtg
-    vpg-train --seeds 0-4 --baseline value --out runs/sweep   # seeds in parallel processes
+    vpg-train --seeds 0-4 --baseline value --out runs/sweep   # seeds in parallel, on Ray (see vpg-sweep)
 
 Bad input gets one line on stderr and exit code 2, before anything is written.
 """
@@ -43,7 +43,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def _seeds(text: str) -> list[int]:
-    from vpg_gui.core.sweep import parse_seeds
+    from vpg_gui.core.sweep_spec import parse_seeds
 
     try:
         return parse_seeds(text)
@@ -129,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--seeds",
         type=_seeds,
         metavar="A-B|A,B,...",
-        help="train every seed of a range (0-4) or list (1,3,7) in parallel processes, up to one per core; "
-        "with --out, each seed's files go to DIR/seed-N/ and the per-epoch mean and spread over seeds to "
-        "DIR/aggregate.csv",
+        help="train every seed of a range (0-4) or list (1,3,7) on Ray, one per core (a vpg-sweep over seeds; "
+        "$RAY_ADDRESS runs it on a cluster); with --out, each seed's files go to DIR/trials/seed=N/, one row "
+        "per seed to DIR/summary.csv and the per-epoch mean and spread over seeds to DIR/aggregate.csv",
     )
     return parser
 
@@ -141,8 +141,8 @@ def flag_message(exc: ConfigError) -> str:
     return str(exc).replace(f"{exc.field} = ", f"{FLAGS[exc.field]} ", 1) if exc.field else str(exc)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+def _fail(message: str, code: int = 2, prog: str = PROG) -> int:
+    print(f"{prog}: error: {message}", file=sys.stderr)
     return code
 
 
@@ -162,11 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.seeds is not None:
                 if args.resume is not None:
                     raise ConfigError("--seeds: cannot be combined with --resume")
-                config = TrainConfig(**settings).validate()
-                if config.epochs == 0:
-                    raise ConfigError("--seeds: needs --epochs above 0 (each seed runs that many epochs)")
-                out = stack.enter_context(claim_run_dir(args.out, overwrite=args.overwrite)) if args.out else None
-                return _sweep(config, args.seeds, out, args.json)
+                from vpg_gui.sweep_cli import sweep
+
+                return sweep(PROG, settings, {}, args.seeds, args)
             trainer = stack.enter_context(contextlib.closing(_trainer(args, settings)))
             if args.out is not None:
                 stack.enter_context(claim_run_dir(args.out, args.resume, args.overwrite))
@@ -212,48 +210,6 @@ def _stop_on_signals():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def _sweep(config: TrainConfig, seeds: list[int], out: Path | None, as_json: bool) -> int:
-    import time
-
-    from tqdm import tqdm
-
-    from vpg_gui.core.checked_text import csv_text
-    from vpg_gui.core.files import atomic_write_bytes, os_reason
-    from vpg_gui.core.sweep import AGGREGATE_COLUMNS, SeedSweep, aggregate
-
-    with _stop_on_signals() as stop:
-        sweep = SeedSweep(config, seeds, out=out)
-        bar = tqdm(total=len(seeds) * config.epochs, unit="epoch", file=sys.stderr, desc=f"{len(seeds)} seeds")
-        try:
-            while not stop.is_set():
-                done = sweep.poll()
-                bar.update(sum(map(len, sweep.histories.values())) - bar.n)
-                if done:
-                    break
-                time.sleep(0.1)
-        finally:
-            bar.close()
-            if stop.is_set():
-                sweep.cancel()
-        if stop.is_set():
-            print(f"{PROG}: sweep stopped; each seed's metrics.csv holds its finished epochs", file=sys.stderr)
-            return 130
-        rows = aggregate(sweep.histories)
-        if out is not None:
-            try:
-                atomic_write_bytes(out / "aggregate.csv", csv_text(AGGREGATE_COLUMNS, rows).encode())
-            except OSError as exc:
-                return _fail(os_reason(exc), 1)
-    if as_json:
-        for row in rows:
-            print(json.dumps(row))
-    for seed, history in sweep.histories.items():
-        note = f" (stopped: {sweep.errors[seed]})" if seed in sweep.errors else ""
-        last = f"return {history[-1].return_mean:.1f} at epoch {history[-1].epoch}" if history else "no epoch"
-        print(f"seed {seed}: {last}{note}", file=sys.stderr)
-    return 1 if sweep.errors else 0
 
 
 def _run(trainer, out: Path | None, as_json: bool) -> int:

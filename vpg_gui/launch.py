@@ -19,6 +19,10 @@ def train() -> int:
     return _quietly("vpg-train", "vpg_gui.cli")
 
 
+def sweep() -> int:
+    return _quietly("vpg-sweep", "vpg_gui.sweep_cli")
+
+
 def gui() -> int:
     return _quietly("vpg-gui", "vpg_gui.qt.app")
 

@@ -175,12 +175,12 @@ def test_interrupted_run_keeps_every_finished_epoch(tmp_path):
     assert len(load_checkpoint(out / "checkpoint.pt")["history"]) == len(epochs)
 
 
-def test_a_seed_sweep_writes_per_seed_and_aggregate_csv(tmp_path, capsys):
+def test_a_seed_sweep_writes_per_seed_summary_and_aggregate_csv(tmp_path, capsys):
     from vpg_gui.core.metrics import read_csv
 
     out = tmp_path / "sweep"
     assert main(["--seeds", "0-2", "--epochs", "2", "--batch-steps", "300", "--out", str(out)]) == 0
-    per_seed = {seed: read_csv(out / f"seed-{seed}" / "metrics.csv") for seed in range(3)}
+    per_seed = {seed: read_csv(out / "trials" / f"seed={seed}" / "metrics.csv") for seed in range(3)}
     assert all([s.epoch for s in h] == [1, 2] for h in per_seed.values())
     assert len({h[0].return_mean for h in per_seed.values()}) == 3  # the seeds differ
     with open(out / "aggregate.csv") as f:
@@ -188,7 +188,9 @@ def test_a_seed_sweep_writes_per_seed_and_aggregate_csv(tmp_path, capsys):
     assert [int(r["epoch"]) for r in rows] == [1, 2] and all(r["seeds"] == "3" for r in rows)
     means = [h[0].return_mean for h in per_seed.values()]
     assert float(rows[0]["return_mean"]) == pytest.approx(sum(means) / 3)
-    assert "seed 2: return" in capsys.readouterr().err
+    with open(out / "summary.csv") as f:
+        assert sorted(int(r["seed"]) for r in csv.DictReader(f)) == [0, 1, 2]
+    assert "vpg-train: 3 trials in" in capsys.readouterr().err
 
 
 def test_bad_seed_ranges_are_one_line_and_exit_2(capsys):

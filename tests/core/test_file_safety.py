@@ -320,7 +320,7 @@ def test_seed_sweep_children_may_import_the_module_the_user_typed(tmp_path):
     args = ["vpg_gui.cli", "--env", "plantedenv:Planted-v0", "--seeds", "0-1", "--epochs", "1", *TINY]
     proc = run([*args, "--out", str(tmp_path / "sweep")], tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "sweep" / "seed-1" / MARKER).exists()
+    assert len(read_csv(tmp_path / "sweep" / "trials" / "seed=1" / "metrics.csv")) == 1
 
 
 # --- 5. bounded memory -----------------------------------------------------------------------

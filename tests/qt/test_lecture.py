@@ -280,8 +280,8 @@ def test_settings_are_remembered(qtbot, window):
 def test_compare_seeds_draws_a_band_while_the_live_run_goes_on(qtbot, window):
     window.controls.epochs.setValue(3)
     window.train_button.click()
-    window.compare_action.trigger()
-    job = window.seed_job
+    window.sweeps.compare_action.trigger()
+    job = window.sweeps.job
     qtbot.waitUntil(lambda: not job.running, timeout=60000)
     (group,) = window.workspace.seed_groups
     mean_curve, seed_curves = window.plots.group_curves(group)
@@ -298,13 +298,13 @@ def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path, fa
     win = MainWindow(fast.replace(epochs=500))
     qtbot.addWidget(win)
     win.show()
-    win.compare_action.trigger()
+    win.sweeps.compare_action.trigger()
     (group,) = win.workspace.seed_groups
     qtbot.waitUntil(lambda: any(group.histories.values()), timeout=60000)
-    pids = win.seed_job.pids()
+    pids = win.sweeps.job.pids()
     assert pids
     win.close()
-    assert not win.seed_job.running and not any(Path(f"/proc/{pid}").exists() for pid in pids)
+    assert not win.sweeps.job.running and not any(Path(f"/proc/{pid}").exists() for pid in pids)
 
 
 def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window):
@@ -409,16 +409,16 @@ def test_enter_commits_a_value_and_gives_the_focus_back(qtbot, window):
 
 
 def test_compare_seeds_until_stopped_runs_50_epochs_draws_as_it_goes_and_cancels(qtbot, window):
-    window.compare_action.trigger()  # Epochs is 0: until stopped
+    window.sweeps.compare_action.trigger()  # Epochs is 0: until stopped
     (group,) = window.workspace.seed_groups
-    assert group.config.epochs == 50 and window.compare_progress.isVisible()
+    assert group.config.epochs == 50 and window.sweeps.progress.isVisible()
     qtbot.waitUntil(lambda: sum(map(len, group.histories.values())) >= 2, timeout=60000)
-    qtbot.waitUntil(lambda: window.compare_bar.value() >= 2)
-    assert window.seed_job.running  # drawn before the comparison is done
+    qtbot.waitUntil(lambda: window.sweeps.bar.value() >= 2)
+    assert window.sweeps.job.running  # drawn before the comparison is done
     _, seed_curves = window.plots.group_curves(group)
     assert seed_curves and all(len(curve.getData()[0]) >= 1 for curve in seed_curves.values())
-    window.findChild(QWidget, "compareCancel").click()
-    assert not window.seed_job.running and not window.compare_progress.isVisible()
+    window.findChild(QWidget, "sweepCancel").click()
+    assert not window.sweeps.job.running and not window.sweeps.progress.isVisible()
     assert window.workspace.seed_groups == [group]  # what arrived stays
 
 
@@ -481,7 +481,7 @@ def test_a_small_window_keeps_its_key_actions_and_texts_in_view(qtbot, window):
     window.resize(1024, 600)
     qtbot.waitUntil(lambda: window.width() <= 1024 and window.height() <= 600)
     bar = window.toolbar
-    for action in (window.compare_action, window.clear_runs_action):
+    for action in (window.sweeps.compare_action, window.clear_runs_action):
         button = bar.widgetForAction(action)
         assert button.isVisible() and bar.rect().contains(button.geometry())  # not in the overflow
     assert window.findChild(QWidget, "controlsScroll").isVisible()  # the form scrolls, the plots keep height

@@ -26,7 +26,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 MARKER = "vpg-run.lock"
-RUN_FILES = ("metrics.csv", "checkpoint.pt", "config.toml", "aggregate.csv")  # what --overwrite removes
+# What --overwrite removes: a run's files, and a sweep's (vpg-sweep, vpg-train --seeds).
+RUN_FILES = (
+    "metrics.csv",
+    "checkpoint.pt",
+    "config.toml",
+    "aggregate.csv",
+    "summary.csv",
+    "sweep.toml",
+    "sensitivity.png",
+)
+TRIAL_FILES = frozenset({"metrics.csv", "config.toml"})
 
 
 class RunDirError(ValueError):
@@ -95,6 +105,6 @@ def _holder(marker: Path) -> str:
 def _remove_run_files(path: Path) -> None:
     for name in RUN_FILES:
         (path / name).unlink(missing_ok=True)
-    for sub in path.glob("seed-*"):
-        if (sub / MARKER).exists():
-            shutil.rmtree(sub)
+    trials = path / "trials"
+    if trials.is_dir() and all(f.is_dir() and {g.name for g in f.iterdir()} <= TRIAL_FILES for f in trials.iterdir()):
+        shutil.rmtree(trials)  # only when it holds nothing but trials' files

@@ -1,7 +1,8 @@
 """Runs read back from disk into the run model (core/runs.py), for ``vpg-plot``.
 
 A path is one of: a run directory of ``vpg-train --out`` (``config.toml`` + ``metrics.csv``); a
-directory of seeds (``seed-N/`` run directories, from ``vpg-train --seeds``), read as one seed
+sweep directory (``vpg-sweep`` or ``vpg-train --seeds``), read as one seed group per swept value
+(or combination of values); a directory of ``seed-N/`` run directories (older ``--seeds``), one
 group; the window's autosave directory (``last-run.*`` / ``previous-run.*``); or a metrics CSV
 with its settings beside it (``X.toml`` or ``config.toml``). Every file is checked as when the
 program reads it anywhere else (checksums, settings that import nothing).
@@ -18,6 +19,7 @@ from vpg_gui.core.checked_text import checked_toml
 from vpg_gui.core.files import os_reason
 from vpg_gui.core.metrics import EpochStats, read_csv
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
+from vpg_gui.core.sweep_files import SPEC_FILE, read_sweep
 
 AUTOSAVED = ("previous-run", "last-run")  # oldest first
 
@@ -32,7 +34,9 @@ def read_runs(paths: list[Path | str]) -> Workspace:
     groups: list[tuple[TrainConfig, dict[int, list[EpochStats]]]] = []
     for path in map(Path, paths):
         seeds = sorted(path.glob("seed-*/metrics.csv")) if path.is_dir() else []
-        if path.is_dir() and (path / "metrics.csv").exists():
+        if path.is_dir() and (path / SPEC_FILE).exists():
+            groups.extend(_sweep_groups(path))
+        elif path.is_dir() and (path / "metrics.csv").exists():
             runs.append((path, *_read(path / "metrics.csv", path / "config.toml")))
         elif seeds:
             read = {int(csv.parent.name.removeprefix("seed-")): _read(csv, csv.parent / "config.toml") for csv in seeds}
@@ -47,7 +51,7 @@ def read_runs(paths: list[Path | str]) -> Workspace:
             raise RunFilesError(f"{path}: no such file or directory")
         else:
             raise RunFilesError(
-                f"{path}: holds no run (metrics.csv with config.toml, seed-N/ directories, or autosave)"
+                f"{path}: holds no run (metrics.csv with config.toml, a sweep, seed-N/ directories, or autosave)"
             )
     if not runs and not groups:
         raise RunFilesError("no runs to plot")
@@ -59,6 +63,25 @@ def read_runs(paths: list[Path | str]) -> Workspace:
     workspace = Workspace(live.config)
     workspace.adopt(live, numbered[1:], seed_groups)
     return workspace
+
+
+def _sweep_groups(path: Path) -> list[tuple[TrainConfig, dict[int, list[EpochStats]]]]:
+    """(settings, seed -> epochs) per combination of swept values with epochs on disk."""
+    try:
+        results = read_sweep(path)
+    except OSError as exc:
+        raise RunFilesError(os_reason(exc)) from None
+    except ValueError as exc:  # names the damaged file
+        raise RunFilesError(f"{path}: {exc}") from None
+    groups: dict[tuple, tuple[TrainConfig, dict]] = {}
+    for result in results.trials.values():
+        if result.history:
+            key = tuple(result.trial.values.values())
+            config = result.trial.config.replace(seed=results.spec.seeds[0])
+            groups.setdefault(key, (config, {}))[1][result.trial.config.seed] = result.history
+    if not groups:
+        raise RunFilesError(f"{path}: the sweep has no epochs yet")
+    return list(groups.values())
 
 
 def _read(csv: Path, toml: Path) -> tuple[TrainConfig, list[EpochStats]]:

@@ -23,8 +23,13 @@ SUFFIXES = (".png", ".svg")
 
 def write_plots(plots, path: Path | str, width: int = DEFAULT_WIDTH) -> None:
     """Write the plots of ``plots`` (a TrainingPlots) to ``path``, ``width`` pixels wide."""
-    path = Path(path)
     items = [p.getPlotItem() for p in (plots.return_plot, plots.length_plot, plots.diagnostics.plot)]
+    write_items(items, path, width)
+
+
+def write_items(items, path: Path | str, width: int = DEFAULT_WIDTH) -> None:
+    """Write pyqtgraph plot items (each in a scene), one above the other, to ``path``."""
+    path = Path(path)
     sources = [item.sceneBoundingRect() for item in items]
     heights = [width * s.height() / max(s.width(), 1.0) for s in sources]
     size = QSize(width, round(sum(heights)))

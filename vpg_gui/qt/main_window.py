@@ -24,17 +24,14 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
     QToolBar,
-    QWidget,
 )
 
 from vpg_gui.config import ConfigError, TrainConfig
@@ -44,13 +41,12 @@ from vpg_gui.core.runs import Workspace
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
-from vpg_gui.qt.plot_fonts import PRESENTATION_PX
+from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX
 from vpg_gui.qt.plots import TrainingPlots
 from vpg_gui.qt.render import RenderPanel
-from vpg_gui.qt.seed_compare import COMPARE_SEEDS, SeedCompare
+from vpg_gui.qt.sweep_actions import SweepActions
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
-DEFAULT_COMPARE_EPOCHS = 50  # what Compare seeds runs when Epochs is 0 (until stopped)
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
@@ -65,6 +61,7 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("R", "Reset"),
     ("P", "Play / stop playing episodes"),
     ("Ctrl+K", "Compare seeds of the current settings"),
+    ("Ctrl+Shift+K", "Sweep a setting over values and seeds"),
     ("F11", "Presentation mode"),
     ("Ctrl+O", "Open session"),
     ("Ctrl+S", "Save session"),
@@ -87,7 +84,6 @@ class MainWindow(QMainWindow):
         self._run_id = 0  # the worker's id of the run shown
         self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
-        self.seed_job: SeedCompare | None = None
         self.settings = QSettings()
         self._dropped: list[str] = []  # remembered settings that were not valid, said once the window is up
         if config is None:  # no flags given: the settings of last time
@@ -119,6 +115,7 @@ class MainWindow(QMainWindow):
         self._redraw.timeout.connect(self._redraw_live_run)
         self._start_worker(config)
         self.files = FileActions(self, self.workspace)
+        self.sweeps = SweepActions(self, self.workspace, self.valid_config)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -236,28 +233,16 @@ class MainWindow(QMainWindow):
         )
         self.restore_defaults_action.setToolTip("Every setting back to its default, for a clean start (a new run)")
         self.toolbar.addAction(self.clear_runs_action)
-        self.compare_action = self._action(run, "Compare seeds", self.compare_seeds, "Ctrl+K", "compareSeedsAction")
-        self.compare_action.setToolTip(
-            f"Train {COMPARE_SEEDS} seeds of the current settings in the background and draw their mean ± std "
-            "on the return plot: is a difference between two runs more than luck?"
-        )
-        self.toolbar.addAction(self.compare_action)
+        run.addSeparator()
+        run.addAction(self.sweeps.compare_action)
+        run.addAction(self.sweeps.sweep_action)
+        self.toolbar.addAction(self.sweeps.compare_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Shortcuts", self.show_shortcuts, None, "shortcutsAction")
 
     def _build_status_bar(self) -> None:
-        # Compare seeds' progress, with its Cancel, while it runs.
-        self.compare_progress = QWidget(objectName="compareProgress", visible=False)
-        row = QHBoxLayout(self.compare_progress)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.compare_bar = QProgressBar(textVisible=True)
-        self.compare_bar.setMinimumWidth(220)
-        cancel = QPushButton("Cancel", objectName="compareCancel", toolTip="Stop comparing seeds")
-        cancel.clicked.connect(self.cancel_compare)
-        row.addWidget(self.compare_bar)
-        row.addWidget(cancel)
-        self.statusBar().addPermanentWidget(self.compare_progress)
+        self.statusBar().addPermanentWidget(self.sweeps.progress)  # a sweep's progress, with its Cancel
         self.autosave_warning = QLabel(objectName="autosaveWarning", visible=False)
         self.autosave_warning.setStyleSheet("color: #c62828; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.autosave_warning)
@@ -285,40 +270,6 @@ class MainWindow(QMainWindow):
 
     # --- menus -------------------------------------------------------------------------------
 
-    def compare_seeds(self) -> None:
-        config = self.valid_config()
-        if config is None:
-            return
-        if self.seed_job is not None:
-            self.seed_job.cancel()
-        config = config.replace(epochs=config.epochs or DEFAULT_COMPARE_EPOCHS)
-        group = self.workspace.add_seed_group(config, range(config.seed, config.seed + COMPARE_SEEDS))
-        job = self.seed_job = SeedCompare(config, group.seeds, self)
-        job.epoch.connect(lambda seed, stats: self.workspace.add_seed_epoch(group, seed, stats))
-        job.progress.connect(self._show_compare_progress)
-        job.failed.connect(self._on_compare_failed)
-        job.finished.connect(lambda: self.compare_progress.hide())
-        self._show_compare_progress(0, COMPARE_SEEDS * config.epochs)
-        self.compare_progress.show()
-
-    def cancel_compare(self) -> None:
-        """Stop Compare seeds; the epochs that arrived stay on the plot."""
-        if self.seed_job is not None:
-            self.seed_job.cancel()
-        self.compare_progress.hide()
-        self.statusBar().showMessage("Compare seeds cancelled; what arrived stays on the plot", 4000)
-
-    def _show_compare_progress(self, done: int, total: int) -> None:
-        self.compare_bar.setRange(0, total)
-        self.compare_bar.setValue(done)
-        self.compare_bar.setFormat(f"Compare seeds: {done} / {total} epochs")
-
-    def _on_compare_failed(self, message: str, details: str) -> None:
-        self.compare_progress.hide()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Compare seeds", message, parent=self)
-        box.setDetailedText(details)
-        box.open()
-
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in SHORTCUTS)
         box = QMessageBox(QMessageBox.Icon.Information, "Shortcuts", f"<table>{rows}</table>", parent=self)
@@ -331,6 +282,7 @@ class MainWindow(QMainWindow):
         self.plots.set_presentation(on)
         self.controls.set_presentation(on)
         self.render_panel.set_presentation(on)
+        self.sweeps.plot.set_font_px(PRESENTATION_PX if on else NORMAL_PX)
         # A widget in a toolbar is shown by its action: hide the action, not the widget.
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
         for action in (*self._lecture_hidden, *steps, self.clear_runs_action):
@@ -639,8 +591,7 @@ class MainWindow(QMainWindow):
         self.files.cancel_jobs(timeout=1.0)
         self.workspace.close()
         self.render_panel.stop()
-        if self.seed_job is not None:
-            self.seed_job.cancel()
+        self.sweeps.close()
         self.worker.shutdown()
         self.thread_.quit()
         if not self.thread_.wait(SHUTDOWN_WAIT_MS):  # e.g. a training process still starting

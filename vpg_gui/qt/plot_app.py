@@ -3,6 +3,8 @@
 vpg-plot runs/lr-0.01 runs/lr-0.1                  # a window with both runs, labelled apart
 vpg-plot runs/seeds --out seeds.png --width 1920   # a directory of seeds: mean +- std, to a file
 vpg-plot ~/.local/share/vpg-gui/vpg-gui --diagnostic entropy --smooth 0.8 --out runs.svg
+vpg-plot runs/lr-sweep                             # a vpg-sweep: each swept value's seeds, mean +- std
+vpg-plot --sensitivity runs/lr-sweep --out s.png   # its final return against the swept values
 
 The same drawing as the window (qt/plots.py) and its export (qt/export.py): one curve per run,
 labelled by what sets it apart (core/run_labels.py).
@@ -26,10 +28,16 @@ def build_parser() -> OneLineParser:
     parser = OneLineParser(prog=PROG, description="Draw vpg-gui's plots from run directories.")
     parser.add_argument(
         "runs",
-        nargs="+",
+        nargs="*",
         type=Path,
         help="run directories (vpg-train --out), seed directories, "
         "the window's autosave directory, or metrics CSV files",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        type=Path,
+        metavar="SWEEP_DIR",
+        help="draw a vpg-sweep directory's final return against each swept value instead",
     )
     parser.add_argument("--out", type=Path, help="write FILE.png or FILE.svg instead of opening a window")
     parser.add_argument("--width", type=int, default=DEFAULT_WIDTH, help="width of --out in pixels (default 1920)")
@@ -53,23 +61,69 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--width {args.width}: must be between 320 and 7680")
     if args.out is not None and args.out.suffix.lower() not in SUFFIXES:
         parser.error(f"--out {args.out}: must end in .png or .svg")
+    if not args.runs and args.sensitivity is None:
+        parser.error("give run directories to plot, or --sensitivity SWEEP_DIR")
     try:
-        workspace = read_runs(args.runs)
+        drawn = _sweep(args.sensitivity) if args.sensitivity is not None else read_runs(args.runs)
     except RunFilesError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     if args.out is not None and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a file needs no screen
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    return _draw(workspace, args)
+    if args.sensitivity is not None:
+        return _draw_sensitivity(drawn, args)
+    return _draw(drawn, args)
+
+
+def _sweep(path: Path):
+    """The sweep in ``path``; RunFilesError when it holds none or is damaged."""
+    from vpg_gui.core.files import os_reason
+    from vpg_gui.core.run_files import RunFilesError
+    from vpg_gui.core.sweep_files import SPEC_FILE, read_sweep
+
+    if not (path / SPEC_FILE).exists():
+        raise RunFilesError(f"{path}: holds no sweep ({SPEC_FILE} from vpg-sweep --out)")
+    try:
+        return read_sweep(path)
+    except OSError as exc:
+        raise RunFilesError(os_reason(exc)) from None
+    except ValueError as exc:
+        raise RunFilesError(f"{path}: {exc}") from None
+
+
+def _draw_sensitivity(results, args) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from vpg_gui.qt.sensitivity_plot import SensitivityPlot
+
+    if not results.spec.grid:
+        print(
+            f"{PROG}: error: {args.sensitivity}: sweeps seeds only; its curves: vpg-plot {args.sensitivity}",
+            file=sys.stderr,
+        )
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    plot = SensitivityPlot()
+    plot.setWindowTitle(f"{PROG}: {args.sensitivity}")
+    plot.render(results)
+    plot.resize(WINDOW_SIZE[0], 500 * len(results.spec.grid))
+    plot.show()
+    app.processEvents()
+    if args.out is None:
+        return app.exec()
+    from vpg_gui.qt.export import write_items
+
+    code = _write(lambda: write_items(list(plot.panels.values()), args.out, args.width), args, f"{results.done} trials")
+    plot.deleteLater()  # before the QApplication goes: pyqtgraph's items crash Python's exit otherwise
+    app.processEvents()
+    return code
 
 
 def _draw(workspace, args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from vpg_gui.core.envs import env_info
-    from vpg_gui.core.files import os_reason
-    from vpg_gui.qt.export import write_plots
     from vpg_gui.qt.plots import TrainingPlots
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -84,14 +138,21 @@ def _draw(workspace, args) -> int:
     app.processEvents()
     if args.out is None:
         return app.exec()
+    from vpg_gui.qt.export import write_plots
+
+    drawn = f"{len([r for r in workspace.runs() if r.history]) + len(workspace.seed_groups)} runs"
+    return _write(lambda: write_plots(plots, args.out, args.width), args, drawn)
+
+
+def _write(write, args, what: str) -> int:
+    from vpg_gui.core.files import os_reason
+
     try:
-        write_plots(plots, args.out, args.width)
+        write()
     except OSError as exc:
         print(f"{PROG}: error: {os_reason(exc)}", file=sys.stderr)
         return 2
-    print(
-        f"{PROG}: {len(workspace.runs()) + len(workspace.seed_groups)} runs drawn to {args.out} ({args.width} px wide)"
-    )
+    print(f"{PROG}: {what} drawn to {args.out} ({args.width} px wide)")
     return 0
 
 

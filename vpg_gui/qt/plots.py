@@ -265,14 +265,15 @@ class TrainingPlots(QWidget):
         """One entry per run on screen, labelled by what sets it apart (core/run_labels.py)."""
         ws = self.workspace
         items = [self.mean_curve, *self.kept_curves(), *(self._groups[g.number].mean for g in ws.seed_groups)]
-        entries = list(zip(items, ws.labels(), strict=True))
+        # The live run is listed once it has epochs or beside kept runs (it is the next one to compare).
+        entries = list(zip(items, ws.labels(), strict=True))[0 if ws.live.history or ws.kept else 1 :]
         if entries == self._legend_entries:  # most epochs change no label: keep the legend as drawn
             return
         self._legend_entries = entries
         self.legend.clear()
         for item, label in entries:
             self.legend.addItem(item, label)
-        self.legend.setVisible(len(items) > 1)
+        self.legend.setVisible(len(entries) > 1)
 
     def legend_labels(self) -> list[str]:
         """The legend's entries as shown, top to bottom."""

@@ -1,0 +1,135 @@
+"""vpg-sweep on Ray: a grid over a local Ray, a sweep through --address to a Ray head this test
+starts on a free port, bad input, and Ctrl-C."""
+
+import csv
+import json
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from vpg_gui.cli import main as train_main
+from vpg_gui.core.metrics import STATS_COLUMNS, read_csv
+from vpg_gui.sweep_cli import main
+
+TINY = ["--batch-steps", "300", "--hidden-sizes", "8"]
+TIMING = {"seconds", "steps_per_s"}  # wall-clock columns: the only ones that may differ between runs
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def one_line(err):
+    return err.startswith("vpg-sweep: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_2x2_sweep_on_a_local_ray_writes_its_files_and_matches_vpg_train(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["--grid", "lr=0.01,0.1", "--seeds", "0-1", "--epochs", "3", *TINY, "--out", str(out), "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = rows(out / "summary.csv")
+    assert sorted(r["trial"] for r in summary) == ["lr=0.01_seed=0", "lr=0.01_seed=1", "lr=0.1_seed=0", "lr=0.1_seed=1"]
+    assert list(summary[0])[:3] == ["trial", "seed", "lr"]
+    assert all(r["node"] and not r["error"] and float(r["final_return"]) > 0 for r in summary)
+    assert [json.loads(line)["trial"] for line in captured.out.splitlines()] == [r["trial"] for r in summary]
+    assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "4 trials in" in captured.err and f"files in {out}" in captured.err
+
+    swept = read_csv(out / "trials" / "lr=0.1_seed=1" / "metrics.csv")
+    assert train_main(["--lr", "0.1", "--seed", "1", "--epochs", "3", *TINY, "--out", str(tmp_path / "one")]) == 0
+    alone = read_csv(tmp_path / "one" / "metrics.csv")
+    assert len(swept) == len(alone) == 3
+    for a, b in zip(swept, alone, strict=True):
+        assert {c: getattr(a, c) for c in STATS_COLUMNS if c not in TIMING} == {
+            c: getattr(b, c) for c in STATS_COLUMNS if c not in TIMING
+        }
+    row = next(r for r in summary if r["trial"] == "lr=0.1_seed=1")
+    assert float(row["best_return"]) == pytest.approx(max(s.return_mean for s in alone))
+
+
+@pytest.fixture
+def ray_head():
+    """A one-CPU Ray head on a free local port, stopped (exactly its processes) afterwards."""
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(
+        initialize_head=True,
+        connect=False,
+        head_node_args={"num_cpus": 1, "gcs_server_port": free_port(), "include_dashboard": False},
+    )
+    try:
+        yield cluster.address
+    finally:
+        cluster.shutdown()
+
+
+def test_a_sweep_runs_on_the_ray_head_given_by_address(ray_head):
+    args = ["--grid", "lr=0.01,0.1", "--epochs", "2", *TINY, "--address", ray_head]
+    done = subprocess.run([sys.executable, "-m", "vpg_gui.sweep_cli", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 trials in" in done.stderr and "on 1 node(s), 1 CPUs" in done.stderr  # the head's one CPU, not ours
+
+
+def test_an_unreachable_address_is_one_line_and_exit_2(capsys):
+    assert main(["--address", f"127.0.0.1:{free_port()}", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "no Ray head answers there" in err and "ray start --head" in err
+    assert main(["--address", "nowhere", "--epochs", "1"]) == 2
+    assert "must be HOST:PORT" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "grid, says",
+    [
+        ("lr=0.1,x", "lr=x"),
+        ("nope=1,2", "must be FIELD=V1,V2"),
+        ("lr=20", "--lr 20.0: must be between"),
+        ("seed=1,2", "give the seeds with --seeds"),
+        ("normalize_advantages=maybe", "must be true or false"),
+        ("lr=0.1,0.1", "each value may be given once"),
+    ],
+)
+def test_bad_grids_are_one_line_and_exit_2(grid, says, capsys):
+    assert exit_code(["--grid", grid, "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and says in err
+
+
+def exit_code(argv):
+    """main's exit code, whether it returns it or argparse raises it."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def test_ctrl_c_stops_the_trials_keeps_what_finished_and_exits_130(tmp_path):
+    out = tmp_path / "sweep"
+    args = ["--grid", "lr=0.001,0.002,0.003,0.004", "--epochs", "400", "--batch-steps", "200", "--max-concurrent", "1"]
+    sweep = subprocess.Popen(
+        [sys.executable, "-m", "vpg_gui.sweep_cli", *args, "--hidden-sizes", "8", "--out", str(out), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = json.loads(sweep.stdout.readline())  # the first trial ended
+        sweep.send_signal(signal.SIGINT)
+        _, err = sweep.communicate(timeout=120)
+    finally:
+        sweep.kill()
+    assert sweep.returncode == 130, err
+    assert "sweep stopped;" in err and "Traceback" not in err
+    finished = rows(out / "summary.csv")
+    assert finished[0]["trial"] == first["trial"] and 1 <= len(finished) < 4
+    assert len(read_csv(out / "trials" / first["trial"] / "metrics.csv")) == 400

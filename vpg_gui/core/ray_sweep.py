@@ -1,0 +1,216 @@
+"""The sweep engine: a sweep's trials trained on Ray Tune, on this machine or on a Ray cluster.
+
+Without an address, Ray starts here with the machine's CPUs and stops at the end; with one
+(``HOST:PORT`` of a running ``ray start --head``), the trials run on that cluster's nodes, each
+of which needs vpg-gui installed. Each trial takes one CPU and reports every epoch; the events
+reach ``on_event`` in the calling thread as they happen:
+
+    ("ready", {"nodes": 1, "cpus": 2, "seconds": 4.1})   once Ray is up
+    ("epoch", trial_name, EpochStats, pid)                after each epoch of a trial (pid: its worker's)
+    ("end", trial_name, seconds, node, error)             a trial is over (error: "" if it was not cut short)
+
+    run_sweep(SweepSpec(TrainConfig(epochs=30), {"lr": (0.01, 0.1)}, (0, 1)), print, threading.Event())
+
+Setting ``stop`` ends every trial at its next epoch; what finished stays reported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+
+from vpg_gui.core.env_ids import modules_for
+from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.sweep_spec import SweepSpec
+
+CONNECT_TIMEOUT_S = 5.0
+# Tune's own files, tables and Ctrl-C handling are not wanted: the caller writes the files,
+# shows progress and handles signals. Usage statistics stay on this machine.
+_QUIET = {
+    "TUNE_DISABLE_AUTO_CALLBACK_LOGGERS": "1",
+    "TUNE_DISABLE_SIGINT_HANDLER": "1",
+    "RAY_AIR_NEW_OUTPUT": "0",
+    "RAY_USAGE_STATS_ENABLED": "0",
+    "RAY_DEDUP_LOGS": "0",
+}
+
+
+class SweepError(RuntimeError):
+    """The sweep could not reach its Ray cluster; the message names the address and says what to do."""
+
+
+def check_address(address: str) -> tuple[str, int]:
+    """'HOST:PORT' -> (host, port) once a TCP connection there succeeds; SweepError otherwise
+    (its message starts with the address: the CLI puts --address before it).
+
+    >>> check_address("nowhere")
+    Traceback (most recent call last):
+    ...
+    vpg_gui.core.ray_sweep.SweepError: 'nowhere': must be HOST:PORT of a Ray head, e.g. 10.0.0.5:6379
+    """
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise SweepError(f"{address!r}: must be HOST:PORT of a Ray head, e.g. 10.0.0.5:6379")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__.replace("timeout", "no answer")
+        raise SweepError(
+            f"{address}: no Ray head answers there ({reason}); start one with "
+            f"'ray start --head --port {port}' or leave --address out to run on this machine"
+        ) from None
+    return host, int(port)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    on_event: Callable[[tuple], None],
+    stop,
+    address: str | None = None,
+    max_concurrent: int | None = None,
+    stop_early: bool = False,
+) -> None:
+    """Train every trial of ``spec``; see the module's docstring. ``stop`` has ``is_set()``."""
+    trials = spec.trials()
+    if address:
+        check_address(address)
+    os.environ.update(_QUIET)
+    import ray
+    from ray import tune
+
+    started = time.perf_counter()
+    ours = not ray.is_initialized()
+    if ours:
+        ray.init(
+            address=address or "local",
+            num_cpus=None if address else os.cpu_count(),
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level="ERROR",
+        )
+    storage = tempfile.mkdtemp(prefix="vpg-sweep-")
+    try:
+        on_event(("ready", _cluster(ray, time.perf_counter() - started)))
+        modules = modules_for(spec.base.env_id)
+        space = {"trial": tune.grid_search([(t.name, t.config.to_dict(), modules) for t in trials])}
+        scheduler = None
+        if stop_early:
+            epochs = spec.base.epochs
+            scheduler = tune.schedulers.ASHAScheduler(
+                time_attr="training_iteration",
+                metric="return_mean",
+                mode="max",
+                max_t=epochs,
+                grace_period=max(1, epochs // 10),
+            )
+        tuner = tune.Tuner(
+            tune.with_resources(_train_trial, {"cpu": 1}),
+            param_space=space,
+            tune_config=tune.TuneConfig(
+                scheduler=scheduler,
+                max_concurrent_trials=max_concurrent,
+                reuse_actors=True,  # a worker imports torch once, not once per trial
+                trial_dirname_creator=lambda trial: trial.trial_id,
+            ),
+            run_config=tune.RunConfig(
+                name="sweep",
+                storage_path=storage,
+                verbose=0,
+                stop=_stopper(stop),
+                callbacks=[_relay(on_event)],
+                failure_config=tune.FailureConfig(max_failures=0),
+            ),
+        )
+        tuner.fit()
+    finally:
+        shutil.rmtree(storage, ignore_errors=True)
+        if ours:
+            ray.shutdown()
+
+
+def _cluster(ray, seconds: float) -> dict:
+    nodes = [n for n in ray.nodes() if n.get("Alive")]
+    return {"nodes": len(nodes), "cpus": int(ray.cluster_resources().get("CPU", 0)), "seconds": round(seconds, 2)}
+
+
+def _train_trial(params: dict) -> None:
+    """One trial, in a Ray worker: train and report every epoch; a failure is reported, not raised."""
+    import ray
+    from ray import tune
+
+    from vpg_gui.config import TrainConfig
+    from vpg_gui.core.env_ids import allow_modules
+    from vpg_gui.core.trainer import Trainer
+
+    name, settings, modules = params["trial"]
+    started = time.perf_counter()
+    node = ray.get_runtime_context().get_node_id()[:12]
+    allow_modules(modules)
+    last = 0.0
+    try:
+        trainer = Trainer(TrainConfig.from_dict(settings))
+        try:
+            while not trainer.finished:
+                stats = trainer.train_epoch()
+                last = stats.return_mean
+                elapsed = time.perf_counter() - started
+                tune.report({"return_mean": last, "stats": stats.to_dict(), "node": node, "elapsed": elapsed})
+        finally:
+            trainer.close()
+    except Exception as exc:  # a divergence, a bad env, memory: this trial's row says so, the sweep goes on
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        tune.report({"return_mean": last, "error": error, "node": node, "elapsed": time.perf_counter() - started})
+
+
+class _NotSaved:
+    """Tune pickles its settings to a file for resuming; these hold live objects (an event, a
+    callback) that a resumed sweep would not have, so they are saved as None."""
+
+    def __reduce__(self):
+        return type(None), ()
+
+
+def _stopper(event):
+    """A Tune stopper that stops every trial once ``event`` is set."""
+    from ray import tune
+
+    class Stopper(_NotSaved, tune.Stopper):
+        def __call__(self, trial_id, result) -> bool:
+            return False
+
+        def stop_all(self) -> bool:
+            return event.is_set()
+
+    return Stopper()
+
+
+def _relay(on_event):
+    """A Tune callback that turns trial results into the sweep's events (in the driver's thread)."""
+    from ray import tune
+
+    last: dict[str, dict] = {}  # trial id -> its last result
+
+    def end(trial, error: str) -> None:
+        result = last.get(trial.trial_id, {})
+        name = trial.config["trial"][0]
+        on_event(("end", name, result.get("elapsed", 0.0), result.get("node", ""), result.get("error", error)))
+
+    class Relay(_NotSaved, tune.Callback):
+        def on_trial_result(self, iteration, trials, trial, result, **info):
+            last[trial.trial_id] = result
+            if "stats" in result:
+                stats = EpochStats.from_dict(result["stats"])
+                on_event(("epoch", trial.config["trial"][0], stats, result.get("pid", 0)))
+
+        def on_trial_complete(self, iteration, trials, trial, **info):
+            end(trial, "")
+
+        def on_trial_error(self, iteration, trials, trial, **info):
+            text = (trial.get_error() or "").strip().splitlines()
+            end(trial, text[-1] if text else "its Ray worker stopped")
+
+    return Relay()

@@ -1,0 +1,72 @@
+"""A sweep driven from a child process, so that Ray's threads and start-up never hold up the
+window's event loop; the events of core/ray_sweep.py arrive through a queue.
+
+    job = SweepProcess(spec)                 # starts at once
+    for event in job.poll(): ...             # ("ready", ...), ("epoch", ...), ("end", ...)
+    job.over                                 # True once the sweep ended, failed or was cancelled
+    job.cancel()                             # trials stop at their next epoch; Ray shuts down
+
+A sweep that cannot start ends with ("failed", message).
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+
+from vpg_gui.core.remote import process_context
+from vpg_gui.core.sweep_spec import SweepSpec
+
+SHUTDOWN_S = 20.0  # a cancelled sweep's Ray shuts down within this; then it is killed
+
+
+class SweepProcess:
+    def __init__(self, spec: SweepSpec, address: str | None = None):
+        ctx = process_context()
+        self._events = ctx.Queue()
+        self._stop = ctx.Event()
+        self._process = ctx.Process(target=_drive, args=(spec, address, self._events, self._stop), name="vpg-sweep")
+        self._process.start()
+        self.over = False
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def poll(self) -> list[tuple]:
+        """The events that arrived since the last call."""
+        events = []
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                break
+            self.over = self.over or event[0] in ("over", "failed")
+            events.append(event)
+        if not self.over and not self._process.is_alive():
+            self.over = True
+            events.append(("failed", f"the sweep's process ended unexpectedly (exit code {self._process.exitcode})"))
+        return events
+
+    def cancel(self, wait: bool = False) -> None:
+        """Stop every trial; with ``wait``, until the process and its Ray are gone."""
+        self._stop.set()
+        if wait:
+            self._process.join(SHUTDOWN_S)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+
+
+def _drive(spec: SweepSpec, address: str | None, events, stop) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the window's to handle
+    from vpg_gui.core.ray_sweep import SweepError, run_sweep
+
+    try:
+        run_sweep(spec, events.put, stop, address=address)
+    except SweepError as exc:
+        events.put(("failed", str(exc)))
+    except Exception as exc:  # Ray could not start here: say why in the window, not in a terminal
+        events.put(("failed", f"the sweep stopped: {type(exc).__name__}: {exc}".splitlines()[0]))
+    else:
+        events.put(("over",))
