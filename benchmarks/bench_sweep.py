@@ -1,6 +1,6 @@
 """Sweeps on Ray against the same runs one after another, and on a simulated 4-node cluster.
 
-    python benchmarks/bench_sweep.py            # 8 trials, CartPole, batch 2000, 30 epochs (~3 min)
+    python benchmarks/bench_sweep.py            # 8 trials, CartPole, batch 2000, 30 epochs (~1.5 min)
     python benchmarks/bench_sweep.py --trials 4 --epochs 10
 
 1. Eight ``vpg-train --seed N`` processes one after another, against one ``vpg-sweep --seeds 0-7``
@@ -132,10 +132,14 @@ def main() -> None:
     first, rest = max(seconds), statistics.median(seconds)
     fixed = swept - (first + (math.ceil(args.trials / LOCAL_CPUS) - 1) * rest)
     print(f"on paper: fixed {fixed:.1f} s + first trial on a worker {first:.2f} s + {rest:.2f} s per later wave")
-    for cpus in (2, 8):
-        for n in (1, 2, 4, 8):
-            total = fixed + first + (math.ceil(args.trials / (n * cpus)) - 1) * rest
-            print(f"  {n} node(s) x {cpus} CPUs: {total:5.1f} s  ({one_by_one / total:.1f}x the runs one by one)")
+    per_run = one_by_one / args.trials  # one vpg-train process, start-up included
+    for trials in (args.trials, 12 * args.trials):
+        for n in (1, 2, 4, 8, 16):
+            total = fixed + first + (math.ceil(trials / (n * LOCAL_CPUS)) - 1) * rest
+            print(
+                f"  {trials} trials, {n:2d} node(s) x {LOCAL_CPUS} CPUs: {total:6.1f} s "
+                f"({trials * per_run / total:5.1f}x {trials} vpg-train runs one by one)"
+            )
 
 
 if __name__ == "__main__":
