@@ -133,3 +133,11 @@ def test_ctrl_c_stops_the_trials_keeps_what_finished_and_exits_130(tmp_path):
     finished = rows(out / "summary.csv")
     assert finished[0]["trial"] == first["trial"] and 1 <= len(finished) < 4
     assert len(read_csv(out / "trials" / first["trial"] / "metrics.csv")) == 400
+
+
+def test_stop_early_ends_hopeless_trials_before_their_last_epoch(tmp_path):
+    out = tmp_path / "sweep"
+    args = ["--grid", "lr=0.000001,0.1", "--seeds", "0-3", "--epochs", "9", *TINY, "--max-concurrent", "1"]
+    assert main([*args, "--stop-early", "--out", str(out)]) == 0
+    epochs = {r["trial"]: len(read_csv(out / "trials" / r["trial"] / "metrics.csv")) for r in rows(out / "summary.csv")}
+    assert len(epochs) == 8 and min(epochs.values()) < 9 and max(epochs.values()) == 9

@@ -1,7 +1,11 @@
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+
+import pytest
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.app import main
@@ -113,3 +117,21 @@ def test_no_display_is_one_line_not_an_abort():
     proc = subprocess.run([sys.executable, "-m", "vpg_gui.qt.app"], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.startswith("vpg-gui: error: no display") and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_close_the_window_as_quit_does(tmp_path, sig):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    cmd = [sys.executable, "-m", "vpg_gui.qt.app", "--autostart", "--batch-steps", "300", "--epochs", "0"]
+    gui = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not [p for p in tmp_path.rglob("last-run.csv") if len(p.read_text().splitlines()) > 2]:
+            assert gui.poll() is None and time.monotonic() < deadline, gui.communicate()[1]
+            time.sleep(0.1)  # polling a file another process writes
+        gui.send_signal(sig)
+        _, err = gui.communicate(timeout=60)
+    finally:
+        gui.kill()
+    assert gui.returncode == 0 and "Traceback" not in err
+    assert list(tmp_path.rglob("previous-run.csv")) and not list(tmp_path.rglob("last-run.csv"))  # a clean close

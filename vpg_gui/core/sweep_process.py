@@ -11,13 +11,17 @@ A sweep that cannot start ends with ("failed", message).
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
+import threading
+import time
 
 from vpg_gui.core.remote import process_context
 from vpg_gui.core.sweep_spec import SweepSpec
 
 SHUTDOWN_S = 20.0  # a cancelled sweep's Ray shuts down within this; then it is killed
+ORPHAN_POLL_S = 0.5
 
 
 class SweepProcess:
@@ -62,6 +66,8 @@ def _drive(spec: SweepSpec, address: str | None, events, stop) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the window's to handle
     from vpg_gui.core.ray_sweep import SweepError, run_sweep
 
+    threading.Thread(target=_stop_when_orphaned, args=(os.getppid(), stop), daemon=True).start()
+
     try:
         run_sweep(spec, events.put, stop, address=address)
     except SweepError as exc:
@@ -70,3 +76,12 @@ def _drive(spec: SweepSpec, address: str | None, events, stop) -> None:
         events.put(("failed", f"the sweep stopped: {type(exc).__name__}: {exc}".splitlines()[0]))
     else:
         events.put(("over",))
+
+
+def _stop_when_orphaned(parent: int, stop) -> None:
+    """A window killed outright (SIGKILL, a crash) cannot cancel its sweep: its child then
+    stops the trials itself, so no Ray outlives the window for long."""
+    while not stop.is_set():
+        if os.getppid() != parent:
+            stop.set()
+        time.sleep(ORPHAN_POLL_S)

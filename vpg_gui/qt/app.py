@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from vpg_gui.core.checkpoint import CheckpointError
 from vpg_gui.core.env_ids import allow_module
 
 PROG = "vpg-gui"
+
+
+SIGNAL_POLL_MS = 250  # how often Python gets control to run a Ctrl-C / SIGTERM handler
 
 
 def build_parser() -> OneLineParser:
@@ -75,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     if args.autostart:
         QTimer.singleShot(0, window.train_button.click)
+    # Ctrl-C in the terminal and SIGTERM close the window as File > Quit does (runs stopped,
+    # files finished, sweeps cancelled). Python runs a signal handler only when it next gets
+    # control, and Qt's event loop never gives it: a timer does, four times a second.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: window.close())
+    wake = QTimer(interval=SIGNAL_POLL_MS)
+    wake.timeout.connect(lambda: None)
+    wake.start()
     return app.exec()
 
 

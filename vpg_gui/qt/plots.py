@@ -271,6 +271,7 @@ class TrainingPlots(QWidget):
             return
         self._legend_entries = entries
         self.legend.clear()
+        self.legend.setColumnCount(2 if len(entries) > 3 else 1)  # keep the return plot's height
         for item, label in entries:
             self.legend.addItem(item, label)
         self.legend.setVisible(len(entries) > 1)

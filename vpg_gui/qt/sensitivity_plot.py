@@ -23,6 +23,7 @@ from vpg_gui.qt.plot_fonts import NORMAL_PX, pixel_font
 from vpg_gui.qt.plots import RUN_COLORS
 
 POINT_SIZE = 12
+BEAM = 0.03  # error bars' caps, as a share of the x axis's span
 
 
 def positions(name: str, values: tuple) -> list[float]:
@@ -84,6 +85,8 @@ class SensitivityPlot(pg.GraphicsLayoutWidget):
         for axis in ("left", "bottom"):
             panel.getAxis(axis).setTextPen("#222")
         lines = results.sensitivity(name)
+        span = max(xs.values()) - min(xs.values()) if len(xs) > 1 else 1.0
+        beam = BEAM * span
         if len(lines) > 1 and panel.legend is None:
             panel.addLegend(offset=(10, 10))
         for i, (others, points) in enumerate(sorted(lines.items())):
@@ -91,7 +94,7 @@ class SensitivityPlot(pg.GraphicsLayoutWidget):
             x = np.array([xs[p.value] for p in points])
             mean = np.array([p.mean for p in points])
             std = np.array([p.std for p in points])
-            panel.addItem(pg.ErrorBarItem(x=x, y=mean, height=2 * std, beam=0.05, pen=pg.mkPen(color, width=2)))
+            panel.addItem(pg.ErrorBarItem(x=x, y=mean, height=2 * std, beam=beam, pen=pg.mkPen(color, width=2)))
             panel.plot(x, mean, pen=pg.mkPen(color, width=2), name=others or None)
             scatter = pg.ScatterPlotItem(
                 x=x, y=mean, data=[p.value for p in points], size=POINT_SIZE, brush=pg.mkBrush(color), hoverable=True

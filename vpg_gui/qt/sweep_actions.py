@@ -25,6 +25,7 @@ from vpg_gui.qt.sweep_job import SweepJob
 
 COMPARE_SEEDS = 5
 DEFAULT_COMPARE_EPOCHS = 50  # what Compare seeds runs when Epochs is 0 (until stopped)
+DOCK_HEIGHT = 260  # the sensitivity plot's first height: the return plot keeps most of its own
 ADDRESS_KEY = "sweep/address"  # the Ray cluster of the last sweep ("" = this machine)
 
 
@@ -92,7 +93,9 @@ class SweepActions(QObject):
         job = self._start(spec, "Sweep", address)
         self.results = job.results
         self.plot.render(self.results)
-        self.dock.show()
+        if not self.dock.isVisible():
+            self.dock.show()
+            self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
         job.trial_ended.connect(lambda _name: self.plot.render(job.results))
 
     def show_curves(self, name: str, value) -> None:
@@ -124,6 +127,7 @@ class SweepActions(QObject):
         job = self.job = SweepJob(spec, address or self.settings.value(ADDRESS_KEY, "", str) or None, self)
         self.bar.setRange(0, 0)  # busy until Ray is up
         self.bar.setFormat(f"{what}: starting Ray...")
+        self.window.statusBar().showMessage(f"{what}: starting Ray (a few seconds)...", 8000)
         job.ready.connect(lambda info: self.bar.setFormat(f"{what} on {info['cpus']} CPUs: %v / %m epochs"))
         job.progress.connect(self._show_progress)
         job.failed.connect(lambda message: self._failed(what, message))

@@ -27,6 +27,7 @@ from vpg_gui.sweep_cli import LISTS, _grid
 
 DEFAULT_EPOCHS = 30
 DEFAULT_SEEDS = "0-2"
+VALUES_WIDTH = 380  # the proposed learning rates fit
 
 
 class SweepDialog(QDialog):
@@ -42,6 +43,7 @@ class SweepDialog(QDialog):
             self.field.setItemData(self.field.count() - 1, field_help(name), 3)  # 3: Qt.ToolTipRole
         self.field.currentIndexChanged.connect(self._field_changed)
         self.values = QLineEdit(objectName="sweepValues")
+        self.values.setMinimumWidth(VALUES_WIDTH)
         self.seeds = QLineEdit(DEFAULT_SEEDS, objectName="sweepSeeds")
         self.seeds.setToolTip("Seeds of every value: a range like 0-4 or a list like 1,3,7")
         self.epochs = QSpinBox(objectName="sweepEpochs", minimum=1, maximum=100_000)
