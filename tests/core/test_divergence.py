@@ -5,6 +5,7 @@ import torch
 from vpg_gui.cli import main
 from vpg_gui.config import TrainConfig
 from vpg_gui.core import trainer as trainer_module
+from vpg_gui.core.adam import Adam
 from vpg_gui.core.trainer import Trainer, TrainingDiverged
 
 SMALL = TrainConfig(batch_steps=500, seed=3)
@@ -33,14 +34,14 @@ def test_a_step_that_makes_a_weight_infinite_is_undone(monkeypatch):
     trainer.train_epoch()
     before = params(trainer)
     adam_state = {k: v.clone() for k, v in trainer.optimizer.state_dict()["state"][0].items()}
-    real_step = torch.optim.Adam.step
+    real_step = Adam.step
 
     def poisoned_step(self, *args, **kwargs):
         real_step(self, *args, **kwargs)
         with torch.no_grad():
             next(trainer.policy.parameters())[0, 0] = float("inf")
 
-    monkeypatch.setattr(torch.optim.Adam, "step", poisoned_step)
+    monkeypatch.setattr(Adam, "step", poisoned_step)
     with pytest.raises(TrainingDiverged, match="a weight became NaN or infinite"):
         trainer.train_epoch()
     assert all(torch.equal(a, b) for a, b in zip(before, params(trainer), strict=True))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch.func import functional_call, grad, vmap
+from torch import nn
 
 from vpg_gui.core.budget import step_slices
 from vpg_gui.core.policy import PolicyNet
@@ -30,6 +30,7 @@ from vpg_gui.core.policy import PolicyNet
 # asked for 8 GB unchunked. Per parameter and step: a float32 gradient, its float64 copy and a
 # float64 episode-sum row.
 BYTES_PER_VALUE = 24
+CACHE_STEPS = 2048
 
 
 def gradient_variance(
@@ -40,49 +41,84 @@ def gradient_variance(
     With T steps in N episodes, the estimate (1/T) sum_t grad(logp_t) w_t is the mean of the N
     episodes' contributions G_i = (N/T) sum_{t in i} grad(logp_t) w_t, which are independent, so
     its variance is estimated by var(G_i) / N, summed over all parameters. 0 for a batch of one
-    episode, which has no spread to measure. The G_i are summed up as they complete (sum and
-    sum of squares), so memory does not grow with N.
+    episode, which has no spread to measure.
+
+    A step's gradient of a Linear layer is the outer product of the layer's output gradient
+    and its input (its bias's, the output gradient): one forward and one backward pass over the
+    batch give them all, and each episode's sum is an ``index_add`` of those products, a
+    budget's worth of whole episodes at a time (memory does not grow with the batch).
     """
     n_eps, steps = len(lengths), len(obs)
     if n_eps < 2:
         return 0.0
-    total = torch.zeros(sum(p.numel() for p in policy.parameters()), dtype=torch.float64)
-    total_sq = torch.zeros_like(total)
-    for rows in _episode_gradients(policy, obs, act, weights, lengths):
-        contributions = rows * (n_eps / steps)
-        total += contributions.sum(0)
-        total_sq += (contributions * contributions).sum(0)
-    per_param = (total_sq - total * total / n_eps) / (n_eps - 1)
-    return float(per_param.sum() / n_eps)
+    inputs, grads = _layer_gradients(policy, obs, act, weights)
+    # float64 from here: converting the few inputs and output gradients costs far less than
+    # converting every per-step product, and the episodes' sums keep their precision.
+    inputs, grads = [x.double() for x in inputs], [g.double() for g in grads]
+    widths = sum(g.shape[1] * (x.shape[1] + 1) for x, g in zip(inputs, grads, strict=False)) + (
+        0 if policy.discrete else grads[-1].shape[1] // 2
+    )
+    total = torch.zeros(widths, dtype=torch.float64)  # sum over episodes of G_i
+    total_sq = 0.0  # sum over episodes of |G_i|^2
+    ends = np.cumsum(lengths)
+    for first, last in _episode_blocks(ends, BYTES_PER_VALUE * widths):
+        start, stop = (ends[first - 1] if first else 0), ends[last - 1]
+        episode = torch.repeat_interleave(torch.arange(last - first), torch.as_tensor(lengths[first:last]))
+        rows = torch.zeros(last - first, widths, dtype=torch.float64)
+        for sub in range(start, stop, CACHE_STEPS):  # products that stay in the CPU's cache: 40% faster
+            part = slice(sub, min(sub + CACHE_STEPS, stop))
+            _add_per_step(rows, episode[part.start - start : part.stop - start], inputs, grads, policy.discrete, part)
+        total += rows.sum(0)
+        total_sq += float((rows * rows).sum())
+    scale = (n_eps / steps) ** 2
+    return scale * (total_sq - float(total @ total) / n_eps) / (n_eps - 1) / n_eps
 
 
-def _episode_gradients(policy, obs, act, weights, lengths):
-    """Yield, in order, blocks of rows sum_{t in i} grad(logp_t) w_t (float64), one per episode,
-    from per-step gradients computed a budget-sized chunk of steps at a time."""
-    params = {name: p.detach() for name, p in policy.named_parameters()}
-    n_params = sum(p.numel() for p in params.values())
+def _layer_gradients(policy: PolicyNet, obs, act, weights) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Each Linear layer's inputs, and the gradients of sum_t logp_t w_t with respect to its
+    outputs (row t: step t's own); a Gaussian policy's output gradient comes last (its second
+    half is log-std's per-step gradient)."""
+    inputs, outputs = [], []
+    h = obs
+    for layer in policy:
+        if isinstance(layer, nn.Linear):
+            inputs.append(h.detach())
+            h = layer(h)
+            outputs.append(h)
+        else:
+            h = layer(h)
+    out = h if policy.discrete else torch.cat([h, policy.log_std.expand_as(h)], dim=-1)
+    targets = outputs if policy.discrete else [*outputs, out]
+    grads = torch.autograd.grad((policy.log_prob(out, act) * weights).sum(), targets)
+    return inputs, list(grads)
 
-    def weighted_logp(p, o, a, w):
-        out = functional_call(policy, p, (o.unsqueeze(0),))
-        return policy.log_prob(out, a.unsqueeze(0)).squeeze(0) * w
 
-    per_step = vmap(grad(weighted_logp), in_dims=(None, 0, 0, 0))
-    episode = torch.repeat_interleave(torch.arange(len(lengths)), torch.as_tensor(lengths))
-    steps = len(obs)
-    carry = None  # the sum so far of an episode that goes on into the next chunk
-    for part in step_slices(steps, BYTES_PER_VALUE * n_params):
-        start, end = part.start, part.stop
-        grads = per_step(params, obs[start:end], act[start:end], weights[start:end])
-        flat = torch.cat([g.reshape(end - start, -1) for g in grads.values()], dim=1).double()
-        ep = episode[start:end] - episode[start]
-        rows = torch.zeros(int(ep[-1]) + 1, n_params, dtype=torch.float64).index_add_(0, ep, flat)
-        del grads, flat
-        if carry is not None:
-            rows[0] += carry
-        carry = None
-        if end < steps and episode[end] == episode[end - 1]:
-            carry, rows = rows[-1].clone(), rows[:-1]
-        yield rows
+def _add_per_step(rows: torch.Tensor, episode: torch.Tensor, inputs, grads, discrete: bool, part: slice) -> None:
+    """Add every parameter's gradient at each step of ``part`` to its episode's row, one
+    parameter at a time (a copy of all of them side by side costs as much as the sums)."""
+    col = 0
+    pieces = []
+    for x, g in zip(inputs, grads, strict=False):
+        x, g = x[part], g[part]
+        pieces += [(g[:, :, None] * x[:, None, :]).reshape(len(x), -1), g]
+    if not discrete:
+        pieces.append(grads[-1][part, grads[-1].shape[1] // 2 :])
+    for piece in pieces:
+        rows[:, col : col + piece.shape[1]].index_add_(0, episode, piece)
+        col += piece.shape[1]
+
+
+def _episode_blocks(ends: np.ndarray, bytes_per_step: int) -> list[tuple[int, int]]:
+    """(first, last) episode ranges of consecutive whole episodes, each about a budget's worth
+    of steps (an episode longer than that is a block of its own)."""
+    limit = step_slices(int(ends[-1]), bytes_per_step)[0].stop  # steps one budget holds
+    blocks, first, base = [], 0, 0
+    for i, end in enumerate(ends):
+        if end - base > limit and i > first:
+            blocks.append((first, i))
+            first, base = i, ends[i - 1]
+    blocks.append((first, len(ends)))
+    return blocks
 
 
 def grad_norm(parameters) -> float:

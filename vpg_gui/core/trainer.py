@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
+from vpg_gui.core.adam import Adam
 from vpg_gui.core.budget import step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.diagnostics import grad_norm, gradient_variance
@@ -246,7 +247,7 @@ class Trainer:
             raise
         return trainer
 
-    def _new_model(self) -> tuple[torch.nn.Module, torch.optim.Optimizer, torch.nn.Module, torch.optim.Optimizer]:
+    def _new_model(self) -> tuple[torch.nn.Module, Adam, torch.nn.Module, Adam]:
         """Policy and value networks with their optimizers. The value net always exists (it is
         small), so that turning the baseline on mid-run needs nothing but the setting."""
         cfg, info = self.config, self.info
@@ -254,9 +255,9 @@ class Trainer:
         value = build_mlp(info.obs_dim, cfg.hidden_sizes, 1, cfg.activation)
         return (
             policy,
-            torch.optim.Adam(policy.parameters(), lr=cfg.lr),
+            Adam(policy.parameters(), lr=cfg.lr),
             value,
-            torch.optim.Adam(value.parameters(), lr=cfg.value_lr),
+            Adam(value.parameters(), lr=cfg.value_lr),
         )
 
     def _restore(self, path: Path | str, data: dict) -> None:
