@@ -76,8 +76,24 @@ def _sizes(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _preset(text: str):
+    from vpg_gui.presets import find_preset, load_preset
+
+    try:
+        return load_preset(find_preset(text))
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
-    """One flag per TrainConfig field, all defaulting to None (= not given)."""
+    """--preset, and one flag per TrainConfig field, all defaulting to None (= not given)."""
+    parser.add_argument(
+        "--preset",
+        type=_preset,
+        metavar="N|NAME|FILE",
+        help="start from a preset's settings: a built-in one's number (1-9) or name (reward-to-go), or a .toml "
+        "file; the setting flags given override its settings",
+    )
     defaults = TrainConfig()
     kinds = {f.name: f.type for f in dataclasses.fields(TrainConfig)}
     choices = {"weighting": WEIGHTINGS, "activation": ACTIVATIONS, "baseline": BASELINES}
@@ -101,7 +117,10 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def given_settings(args: argparse.Namespace) -> dict:
-    return {name: getattr(args, name) for name in FIELD_NAMES if getattr(args, name) is not None}
+    """The settings the flags give: the preset's (if any), overridden by each setting flag given."""
+    given = {name: getattr(args, name) for name in FIELD_NAMES if getattr(args, name) is not None}
+    preset = getattr(args, "preset", None)
+    return given if preset is None else {**{n: getattr(preset.config, n) for n in FIELD_NAMES}, **given}
 
 
 def _out_dir(text: str) -> Path:
@@ -125,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
+    add_tensorboard_flag(parser)
     parser.add_argument(
         "--seeds",
         type=_seeds,
@@ -134,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
         "per seed to DIR/summary.csv and the per-epoch mean and spread over seeds to DIR/aggregate.csv",
     )
     return parser
+
+
+def add_tensorboard_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tensorboard",
+        type=_out_dir,
+        metavar="DIR",
+        help="also write every per-epoch metric as TensorBoard scalars to DIR (a sweep: DIR/<trial>/); "
+        "view them with: tensorboard --logdir DIR",
+    )
 
 
 def flag_message(exc: ConfigError) -> str:
@@ -157,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.ExitStack() as stack:
         try:
-            if "env_id" in settings:  # typed on the command line: its module may be imported
-                allow_module(settings["env_id"])
+            if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
+                allow_module(args.env_id)
+            if args.resume is not None and args.preset is not None:
+                raise ConfigError("--preset: cannot be combined with --resume (the checkpoint has its settings)")
             if args.seeds is not None:
                 if args.resume is not None:
                     raise ConfigError("--seeds: cannot be combined with --resume")
@@ -174,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(str(exc))
         except OSError as exc:
             return _fail(os_reason(exc))
-        return _run(trainer, args.out, args.json)
+        return _run(trainer, args.out, args.json, args.tensorboard)
 
 
 def _trainer(args: argparse.Namespace, settings: dict):
@@ -212,7 +244,7 @@ def _stop_on_signals():
             signal.signal(sig, handler)
 
 
-def _run(trainer, out: Path | None, as_json: bool) -> int:
+def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = None) -> int:
     """Train until done or stopped, writing the files of ``out`` after every epoch. A file-system
     fault, a divergence or running out of memory ends the run with one line and exit code 1; the
     files then hold every epoch that finished before it."""
@@ -232,6 +264,12 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
             except OSError as exc:  # before any training: like a bad --out
                 return _fail(os_reason(exc))
             opened.callback(metrics.close)
+        log = None
+        if tensorboard is not None:
+            from vpg_gui.core.tensorboard import ScalarLog
+
+            log = ScalarLog(tensorboard)
+            opened.callback(log.close)
         total = trainer.config.epochs or None
         bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
         opened.callback(bar.close)
@@ -257,14 +295,36 @@ def _run(trainer, out: Path | None, as_json: bool) -> int:
                 return _fail(
                     f"out of memory in epoch {trainer.epoch + 1}: try a smaller --batch-steps or --hidden-sizes", 1
                 )
+            if log is not None:
+                log.add(stats)
             if as_json:
                 print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
             bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
             bar.update(1)
+    print(summary(trainer.history, trainer.info.reward_threshold, out), file=sys.stderr)
     if stop.is_set():
         print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
         return 130
     return 0
+
+
+def summary(history, threshold: float | None, out: Path | None) -> str:
+    """The last line of a run: epochs, best mean return, solve epoch, where the files went.
+
+    >>> from vpg_gui.core.metrics import EpochStats
+    >>> h = [EpochStats(i, r, 0, r, r, r, 1, 500, 0, 0, 0.01, 500, 1, "e", 0.1, 5e3) for i, r in [(1, 20), (2, 480)]]
+    >>> summary(h, 475.0, None)
+    'vpg-train: 2 epochs, best mean return 480.0 at epoch 2, solved (475) at epoch 2; nothing kept (no --out)'
+    """
+    if not history:
+        return f"{PROG}: no epoch finished" + (f"; {out} holds the run's settings" if out else "")
+    best = max(history, key=lambda s: s.return_mean)
+    epochs = history[-1].epoch
+    text = f"{PROG}: {epochs} epoch{'s' * (epochs != 1)}, best mean return {best.return_mean:.1f} at epoch {best.epoch}"
+    if threshold is not None:
+        solved = next((s.epoch for s in history if s.return_mean >= threshold), None)
+        text += f", solved ({threshold:g}) at epoch {solved}" if solved else f", not solved ({threshold:g})"
+    return text + (f"; files in {out}" if out is not None else "; nothing kept (no --out)")
 
 
 if __name__ == "__main__":

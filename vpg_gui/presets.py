@@ -16,6 +16,7 @@ an environment id naming a module is never imported from a preset (core/env_ids.
 
 from __future__ import annotations
 
+import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checked_text import checked_toml, toml_with_checksum
 from vpg_gui.core.files import atomic_write_bytes
 
-PRESETS_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
+# Inside the package, so that a wheel carries them (assets/presets at the top is a link here).
+PRESETS = importlib.resources.files("vpg_gui") / "assets" / "presets"
 TOP_KEYS = ("title", "description", "config")
 
 
@@ -35,7 +37,7 @@ class Preset:
 
 
 def builtin_presets() -> list[Path]:
-    return sorted(PRESETS_DIR.glob("*.toml"))
+    return sorted(Path(str(p)) for p in PRESETS.iterdir() if p.name.endswith(".toml"))
 
 
 def load_preset(path: Path | str) -> Preset:
@@ -68,3 +70,21 @@ def load_preset(path: Path | str) -> Preset:
 def save_preset(path: Path | str, preset: Preset) -> None:
     data = {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
     atomic_write_bytes(path, toml_with_checksum(data).encode())
+
+
+def find_preset(text: str) -> Path:
+    """The preset ``text`` names: a file, a built-in preset's number (5) or its file name's words
+    (baseline-gae-normalised); ConfigError lists the built-in ones otherwise.
+
+    >>> find_preset("5").name, find_preset("reward-to-go").name
+    ('05-baseline-gae-normalised.toml', '02-reward-to-go.toml')
+    """
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    for builtin in builtin_presets():
+        number, _, words = builtin.stem.partition("-")
+        if text.strip().lstrip("0") == number.lstrip("0") or text.strip().lower() in (words, builtin.stem):
+            return builtin
+    names = ", ".join(f"{p.stem.partition('-')[0].lstrip('0')} ({p.stem.partition('-')[2]})" for p in builtin_presets())
+    raise ConfigError(f"{text!r}: no such preset; give a .toml file or one of {names}")

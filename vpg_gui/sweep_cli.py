@@ -27,6 +27,7 @@ from vpg_gui.cli import (
     _seeds,
     _stop_on_signals,
     add_config_flags,
+    add_tensorboard_flag,
     flag_message,
     given_settings,
 )
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-concurrent", type=_positive, metavar="N", help="trials at a time (default: one per CPU)")
     parser.add_argument("--json", action="store_true", help="print each trial's summary row as JSON when it ends")
+    add_tensorboard_flag(parser)
     parser.add_argument(
         "--stop-early", action="store_true", help="end hopeless trials early (Tune's ASHA on the mean return)"
     )
@@ -125,8 +127,8 @@ def sweep(prog: str, settings: dict, grid: dict, seeds: list[int], args: argpars
     fail = functools.partial(_fail, prog=prog)
     with contextlib.ExitStack() as stack:
         try:
-            if "env_id" in settings:  # typed on the command line: its module may be imported
-                allow_module(settings["env_id"])
+            if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
+                allow_module(args.env_id)
             base = TrainConfig(**settings).validate()
             if base.epochs == 0:
                 raise ConfigError("--epochs 0: a sweep (--seeds, --grid) needs --epochs above 0 (each trial's epochs)")
@@ -156,6 +158,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     from vpg_gui.core.sweep_results import SweepResults
 
     results = SweepResults(spec)
+    logs = TrialLogs(args.tensorboard)
     threshold = env_info(spec.base.env_id).reward_threshold
     started = time.perf_counter()
     cluster = {}
@@ -176,12 +179,14 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
             results.add_epoch(name, stats)
             if files is not None:
                 files.epoch(name)
+            logs.add(name, stats)
             bar.set_postfix(epochs=sum(len(r.history) for r in results.trials.values()), refresh=False)
         else:
             name, seconds, node, error = rest
             results.end(name, seconds, node, error)
             if files is not None:
                 files.end(name, threshold)
+            logs.end(name)
             if args.json:
                 print(json.dumps(results.summary_row(results.trials[name], threshold)), flush=True)
             bar.update(1)
@@ -200,6 +205,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
             return _fail(os_reason(exc), 1, prog=prog)
         finally:
             bar.close()
+            logs.close()
             if files is not None:
                 files.close()
     finished = [r for r in results.trials.values() if r.ended]
@@ -213,6 +219,30 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     for r in failed:
         print(f"{prog}: trial {r.trial.name} stopped: {r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+class TrialLogs:
+    """--tensorboard for a sweep: each trial's scalars in DIR/<trial>/, written as its epochs arrive."""
+
+    def __init__(self, root: Path | None):
+        self.root, self.open = root, {}
+
+    def add(self, name: str, stats) -> None:
+        if self.root is None:
+            return
+        if name not in self.open:
+            from vpg_gui.core.tensorboard import ScalarLog
+
+            self.open[name] = ScalarLog(self.root / name)
+        self.open[name].add(stats)
+
+    def end(self, name: str) -> None:
+        if name in self.open:
+            self.open.pop(name).close()
+
+    def close(self) -> None:
+        for name in list(self.open):
+            self.end(name)
 
 
 def _summary(prog: str, results, cluster: dict, seconds: float, out: Path | None) -> str:

@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = given_settings(args)
     try:
-        if "env_id" in settings:  # typed on the command line: its module may be imported
-            allow_module(settings["env_id"])
+        if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
+            allow_module(args.env_id)
         config = TrainConfig(**settings).validate() if settings else None
         if args.session is not None:
             from vpg_gui.core.session import read_session

@@ -26,7 +26,7 @@ from vpg_gui.core.files import atomic_write_bytes, os_reason
 from vpg_gui.core.metrics import csv_text
 from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.runs import Workspace
-from vpg_gui.presets import PRESETS_DIR, Preset, load_preset, save_preset
+from vpg_gui.presets import PRESETS, Preset, load_preset, save_preset
 from vpg_gui.qt.export import DEFAULT_WIDTH, write_plots
 
 SESSION_FILTER = "vpg-gui sessions (*.vpgsession)"
@@ -70,7 +70,7 @@ class FileActions(QObject):
     # --- presets -----------------------------------------------------------------------------
 
     def open_preset(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open preset", str(PRESETS_DIR), "Presets (*.toml)")
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open preset", str(PRESETS), "Presets (*.toml)")
         if path:
             self.open_preset_file(path)
 
