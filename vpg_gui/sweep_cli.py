@@ -46,7 +46,7 @@ _VALUES = _RaisingParser(add_help=False)
 add_config_flags(_VALUES)
 
 
-def _grid(text: str) -> tuple[str, tuple]:
+def parse_grid(text: str) -> tuple[str, tuple]:
     """'lr=0.01,0.1' -> ("lr", (0.01, 0.1)); each value read as its flag would read it."""
     name, _, values = text.partition("=")
     name = {"env": "env_id"}.get(name.strip().replace("-", "_"), name.strip().replace("-", "_"))
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_config_flags(parser)
     parser.add_argument(
         "--grid",
-        type=_grid,
+        type=parse_grid,
         action="append",
         default=[],
         metavar="FIELD=V1,V2,...",

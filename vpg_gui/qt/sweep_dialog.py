@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from vpg_gui.config import TrainConfig, field_help
 from vpg_gui.core.sweep_spec import SWEEPABLE, SweepSpec, default_values, parse_seeds, value_text
-from vpg_gui.sweep_cli import LISTS, _grid
+from vpg_gui.sweep_cli import LISTS, parse_grid
 
 DEFAULT_EPOCHS = 30
 DEFAULT_SEEDS = "0-2"
@@ -86,7 +86,7 @@ class SweepDialog(QDialog):
         """The spec the fields describe; ValueError says which field is wrong and why."""
         name = self.field.currentData()
         try:
-            _, values = _grid(f"{name}={self.values.text().replace('; ', ';').replace(', ', ',')}")
+            _, values = parse_grid(f"{name}={self.values.text().replace('; ', ';').replace(', ', ',')}")
         except argparse.ArgumentTypeError as exc:
             raise ValueError(f"Values: {exc}") from None
         try:
