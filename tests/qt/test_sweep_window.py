@@ -59,3 +59,17 @@ def test_a_sweep_fills_the_sensitivity_plot_and_a_click_keeps_that_values_runs(q
     assert sorted(r.config.seed for r in window.workspace.kept) == [0, 1]
     assert {r.config.lr for r in window.workspace.kept} == {0.1}
     assert [len(r.history) for r in window.workspace.kept] == [2, 2]
+
+
+def test_one_sweep_at_a_time_a_second_stops_the_first_and_waits(qtbot, window):
+    compare = window.findChild(QAction, "compareSeedsAction")
+    compare.trigger()
+    first = window.sweeps.job
+    compare.trigger()  # a second Ray beside the first would share its cores
+    assert window.sweeps.job is first and not first.running
+    assert "press again in a moment" in window.statusBar().currentMessage()
+    assert len(window.workspace.seed_groups) == 1
+    qtbot.waitUntil(lambda: not first.alive, timeout=60000)
+    compare.trigger()
+    assert window.sweeps.job is not first and window.sweeps.job.running
+    assert len(window.workspace.seed_groups) == 2

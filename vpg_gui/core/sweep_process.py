@@ -37,6 +37,11 @@ class SweepProcess:
     def pid(self) -> int:
         return self._process.pid
 
+    @property
+    def alive(self) -> bool:
+        """The process (and so its Ray) is still there, e.g. shutting down after a cancel."""
+        return self._process.is_alive()
+
     def poll(self) -> list[tuple]:
         """The events that arrived since the last call."""
         events = []

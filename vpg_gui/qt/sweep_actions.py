@@ -4,7 +4,8 @@ the Ray engine of vpg-sweep, one at a time, in the background while the live run
 Compare seeds draws the seeds' mean +- std on the return plot as they arrive (a seed group of
 the workspace). A sweep fills the sensitivity plot (in the Sweep dock) as its trials end;
 clicking a point puts that value's learning curves on the return plot as kept runs. The status
-bar shows the progress, with a Cancel; what arrived stays.
+bar shows the progress, with a Cancel; what arrived stays. One runs at a time: asking for another
+stops the running one, and the new one is asked for again once that one's Ray is gone.
 
     sweeps = SweepActions(window, workspace, config_source=window.valid_config)
     run_menu.addAction(sweeps.compare_action); run_menu.addAction(sweeps.sweep_action)
@@ -69,9 +70,20 @@ class SweepActions(QObject):
 
     # --- commands ----------------------------------------------------------------------------
 
+    def busy(self) -> bool:
+        """One Ray at a time: while a sweep runs or still shuts its Ray down, a new one would start
+        another Ray on the same cores. So the running one is stopped, and the new one waits to be
+        asked again (the status bar says so)."""
+        if self.job is None or not self.job.alive:
+            return False
+        if self.job.running:
+            self.cancel()
+        self.window.statusBar().showMessage("Stopping the last sweep first: press again in a moment", 5000)
+        return True
+
     def compare_seeds(self) -> None:
         config = self.config_source()
-        if config is None:
+        if config is None or self.busy():
             return
         config = config.replace(epochs=config.epochs or DEFAULT_COMPARE_EPOCHS)
         seeds = tuple(range(config.seed, config.seed + COMPARE_SEEDS))
@@ -82,13 +94,15 @@ class SweepActions(QObject):
 
     def open_sweep_dialog(self) -> None:
         config = self.config_source()
-        if config is None:
+        if config is None or self.busy():
             return
         dialog = SweepDialog(config, self.settings.value(ADDRESS_KEY, "", str), self.window)
         dialog.accepted.connect(lambda: self.start_sweep(dialog.spec, dialog.address))
         dialog.open()
 
     def start_sweep(self, spec: SweepSpec, address: str | None = None) -> None:
+        if self.busy():
+            return
         self.settings.setValue(ADDRESS_KEY, address or "")
         job = self._start(spec, "Sweep", address)
         self.results = job.results
@@ -122,8 +136,6 @@ class SweepActions(QObject):
     # --- the job -----------------------------------------------------------------------------
 
     def _start(self, spec: SweepSpec, what: str, address: str | None = None) -> SweepJob:
-        if self.job is not None:
-            self.job.cancel()  # one at a time: two local Rays would share the same cores
         job = self.job = SweepJob(spec, address or self.settings.value(ADDRESS_KEY, "", str) or None, self)
         self.bar.setRange(0, 0)  # busy until Ray is up
         self.bar.setFormat(f"{what}: starting Ray...")

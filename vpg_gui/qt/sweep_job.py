@@ -64,6 +64,11 @@ class SweepJob(QObject):
                 return
         self.progress.emit(sum(len(r.history) for r in self.results.trials.values()), self.total_epochs)
 
+    @property
+    def alive(self) -> bool:
+        """Its processes are still there (a cancelled sweep's Ray takes a moment to shut down)."""
+        return self._process.alive
+
     def pids(self) -> list[int]:
         """The sweep's driver process and the Ray workers that ran its trials (they end on cancel)."""
         return [self._process.pid, *sorted(self._workers)]
