@@ -39,6 +39,7 @@ from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint
 from vpg_gui.core.diagnostics import grad_norm, gradient_variance
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
+from vpg_gui.core.memory import keep_freed_memory
 from vpg_gui.core.metrics import HOT_STATS, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
 from vpg_gui.core.physics import format_physics
@@ -48,6 +49,7 @@ from vpg_gui.core.rollout import Sampler
 
 # Once per process that trains: a tiny MLP runs fastest on one thread; more only add synchronisation.
 torch.set_num_threads(1)
+keep_freed_memory()  # an epoch's big tensors reuse the last epoch's memory, not fresh pages (memory.py)
 
 
 class Trainer:
