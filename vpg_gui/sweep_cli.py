@@ -156,6 +156,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     from vpg_gui.core.ray_sweep import run_sweep
     from vpg_gui.core.sweep_files import SweepFiles
     from vpg_gui.core.sweep_results import SweepResults
+    from vpg_gui.core.tensorboard import TrialLogs
 
     results = SweepResults(spec)
     logs = TrialLogs(args.tensorboard)
@@ -219,30 +220,6 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     for r in failed:
         print(f"{prog}: trial {r.trial.name} stopped: {r.error}", file=sys.stderr)
     return 1 if failed else 0
-
-
-class TrialLogs:
-    """--tensorboard for a sweep: each trial's scalars in DIR/<trial>/, written as its epochs arrive."""
-
-    def __init__(self, root: Path | None):
-        self.root, self.open = root, {}
-
-    def add(self, name: str, stats) -> None:
-        if self.root is None:
-            return
-        if name not in self.open:
-            from vpg_gui.core.tensorboard import ScalarLog
-
-            self.open[name] = ScalarLog(self.root / name)
-        self.open[name].add(stats)
-
-    def end(self, name: str) -> None:
-        if name in self.open:
-            self.open.pop(name).close()
-
-    def close(self) -> None:
-        for name in list(self.open):
-            self.end(name)
 
 
 def _summary(prog: str, results, cluster: dict, seconds: float, out: Path | None) -> str:

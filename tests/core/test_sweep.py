@@ -35,7 +35,9 @@ def free_port():
 
 def test_a_2x2_sweep_on_a_local_ray_writes_its_files_and_matches_vpg_train(tmp_path, capsys):
     out = tmp_path / "sweep"
-    assert main(["--grid", "lr=0.01,0.1", "--seeds", "0-1", "--epochs", "3", *TINY, "--out", str(out), "--json"]) == 0
+    tb = tmp_path / "tb"
+    args = ["--grid", "lr=0.01,0.1", "--seeds", "0-1", "--epochs", "3", *TINY, "--out", str(out), "--json"]
+    assert main([*args, "--tensorboard", str(tb)]) == 0
     captured = capsys.readouterr()
     summary = rows(out / "summary.csv")
     assert sorted(r["trial"] for r in summary) == ["lr=0.01_seed=0", "lr=0.01_seed=1", "lr=0.1_seed=0", "lr=0.1_seed=1"]
@@ -44,6 +46,7 @@ def test_a_2x2_sweep_on_a_local_ray_writes_its_files_and_matches_vpg_train(tmp_p
     assert [json.loads(line)["trial"] for line in captured.out.splitlines()] == [r["trial"] for r in summary]
     assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "4 trials in" in captured.err and f"files in {out}" in captured.err
+    assert sorted(p.parent.name for p in tb.glob("*/events.out.tfevents.*")) == sorted(r["trial"] for r in summary)
 
     swept = read_csv(out / "trials" / "lr=0.1_seed=1" / "metrics.csv")
     assert train_main(["--lr", "0.1", "--seed", "1", "--epochs", "3", *TINY, "--out", str(tmp_path / "one")]) == 0

@@ -2,6 +2,8 @@
 
     log = ScalarLog("runs/tb/rtg")      # then: tensorboard --logdir runs/tb
     log.add(stats); ...; log.close()
+    logs = TrialLogs(Path("runs/tb"))   # a sweep: runs/tb/<trial>/ each
+    logs.add(trial_name, stats); logs.end(trial_name)
 
 Every numeric column of metrics.csv is one scalar, ``vpg/<column>``, at step = the epoch.
 """
@@ -27,3 +29,25 @@ class ScalarLog:
 
     def close(self) -> None:
         self.writer.close()
+
+
+class TrialLogs:
+    """--tensorboard for a sweep: each trial's scalars in DIR/<trial>/, written as its epochs arrive."""
+
+    def __init__(self, root: Path | None):
+        self.root, self.open = root, {}
+
+    def add(self, name: str, stats: EpochStats) -> None:
+        if self.root is None:
+            return
+        if name not in self.open:
+            self.open[name] = ScalarLog(self.root / name)
+        self.open[name].add(stats)
+
+    def end(self, name: str) -> None:
+        if name in self.open:
+            self.open.pop(name).close()
+
+    def close(self) -> None:
+        for name in list(self.open):
+            self.end(name)
