@@ -1,0 +1,48 @@
+"""Take docs/sweep.png: the real window after Run > Sweep... over the learning rate (6 values x
+3 seeds), the sensitivity plot in its dock and the seeds of lr 0.01 kept on the return plot.
+
+xvfb-run -s "-screen 0 1600x1000x24" python docs/screenshot_sweep.py
+"""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from vpg_gui.config import TrainConfig
+from vpg_gui.core.sweep_spec import SweepSpec, default_values
+from vpg_gui.qt.main_window import MainWindow
+
+OUT = Path(__file__).resolve().parent / "sweep.png"
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    config = TrainConfig(batch_steps=1000, epochs=40)
+    window = MainWindow(config, offer_restore=False)
+    window.resize(1560, 960)
+    window.move(20, 20)
+    window.show()
+    window.sweeps.start_sweep(SweepSpec(config, {"lr": default_values("lr")}, (0, 1, 2)))
+    job = window.sweeps.job
+    shown = []
+
+    def shoot():
+        if job.running:
+            return
+        if not shown:
+            shown.append(window.sweeps.show_curves("lr", 0.01))  # as a click on that point does
+            return
+        timer.stop()
+        window.screen().grabWindow(0).copy(window.frameGeometry()).save(str(OUT))
+        print(f"wrote {OUT}")
+        window.close()
+
+    timer = QTimer(interval=500, timeout=shoot)
+    timer.start()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
