@@ -1,4 +1,6 @@
-"""The sweep engine: a sweep's trials trained on Ray Tune, on this machine or on a Ray cluster.
+"""The sweep engine: a sweep's trials trained on Ray, on this machine or on a Ray cluster. Each
+trial is a streaming Ray task yielding its epochs; with ``stop_early``, a Tune trial, so that
+Tune's ASHA can end the hopeless ones.
 
 Without an address, Ray starts here with the machine's CPUs and stops at the end; with one
 (``HOST:PORT`` of a running ``ray start --head``), the trials run on that cluster's nodes, each
@@ -91,16 +93,14 @@ def run_sweep(
             log_to_driver=False,
             logging_level="ERROR",
         )
-    storage = tempfile.mkdtemp(prefix="vpg-sweep-")
     try:
         on_event(("ready", _cluster(ray, time.perf_counter() - started)))
         modules = modules_for(spec.base.env_id)
         if stop_early:
-            _tune_trials(trials, modules, on_event, stop, max_concurrent, storage)
+            _tune_trials(trials, modules, on_event, stop, max_concurrent)
         else:
             _task_trials(ray, trials, modules, on_event, stop, max_concurrent)
     finally:
-        shutil.rmtree(storage, ignore_errors=True)
         if ours:
             ray.shutdown()
 
@@ -134,10 +134,12 @@ def _task_trials(ray, trials, modules, on_event, stop, max_concurrent: int | Non
         ray.cancel(generator)
 
 
-def _tune_trials(trials, modules, on_event, stop, max_concurrent: int | None, storage: str) -> None:
-    """Each trial a Tune trial, so that Tune's ASHA can end the hopeless ones early."""
+def _tune_trials(trials, modules, on_event, stop, max_concurrent: int | None) -> None:
+    """Each trial a Tune trial, so that Tune's ASHA can end the hopeless ones early. Tune's own
+    files go to a temporary directory (the driver writes the sweep's)."""
     from ray import tune
 
+    storage = tempfile.mkdtemp(prefix="vpg-sweep-")
     epochs = trials[0].config.epochs
     tuner = tune.Tuner(
         tune.with_resources(_train_trial, {"cpu": 1}),
@@ -163,7 +165,10 @@ def _tune_trials(trials, modules, on_event, stop, max_concurrent: int | None, st
             failure_config=tune.FailureConfig(max_failures=0),
         ),
     )
-    tuner.fit()
+    try:
+        tuner.fit()
+    finally:
+        shutil.rmtree(storage, ignore_errors=True)
 
 
 def _relay_result(name: str, result: dict, on_event) -> None:
