@@ -85,6 +85,8 @@ def run_sweep(
 
     started = time.perf_counter()
     ours = not ray.is_initialized()
+    # A local Ray's session files (logs, sockets: ~0.4 MB a sweep) go where they are removed after.
+    session = tempfile.mkdtemp(prefix="vpg-ray-") if ours and not address else None
     if ours:
         ray.init(
             address=address or "local",
@@ -92,6 +94,7 @@ def run_sweep(
             include_dashboard=False,
             log_to_driver=False,
             logging_level="ERROR",
+            **({"_temp_dir": session} if session else {}),
         )
     try:
         on_event(("ready", _cluster(ray, time.perf_counter() - started)))
@@ -103,6 +106,8 @@ def run_sweep(
     finally:
         if ours:
             ray.shutdown()
+        if session:
+            shutil.rmtree(session, ignore_errors=True)
 
 
 def _task_trials(ray, trials, modules, on_event, stop, max_concurrent: int | None) -> None:
