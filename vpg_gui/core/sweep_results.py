@@ -62,7 +62,6 @@ class Point:
     mean: float  # of the trials' final returns, over seeds
     std: float
     n: int  # trials with at least one epoch
-    trials: tuple[str, ...]  # their names, for showing their learning curves
 
 
 class SweepResults:
@@ -132,7 +131,7 @@ class SweepResults:
 def _point(value: Any, results: list[TrialResult]) -> Point:
     finals = [r.final_return for r in results]
     std = statistics.pstdev(finals) if len(finals) > 1 else 0.0
-    return Point(value, statistics.fmean(finals), std, len(finals), tuple(r.trial.name for r in results))
+    return Point(value, statistics.fmean(finals), std, len(finals))
 
 
 def aggregate(histories: list[list[EpochStats]]) -> list[dict]:
