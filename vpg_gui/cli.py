@@ -187,16 +187,16 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.ExitStack() as stack:
         try:
-            if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
-                allow_module(args.env_id)
-            if args.resume is not None and args.preset is not None:
-                raise ConfigError("--preset: cannot be combined with --resume (the checkpoint has its settings)")
             if args.seeds is not None:
                 if args.resume is not None:
                     raise ConfigError("--seeds: cannot be combined with --resume")
                 from vpg_gui.sweep_cli import sweep
 
                 return sweep(PROG, settings, {}, args.seeds, args)
+            if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
+                allow_module(args.env_id)
+            if args.resume is not None and args.preset is not None:
+                raise ConfigError("--preset: cannot be combined with --resume (the checkpoint has its settings)")
             trainer = stack.enter_context(contextlib.closing(_trainer(args, settings)))
             if args.out is not None:
                 stack.enter_context(claim_run_dir(args.out, args.resume, args.overwrite))

@@ -1,4 +1,4 @@
-"""`vpg-sweep`: hyperparameter and seed sweeps on Ray Tune, on this machine or a Ray cluster.
+"""`vpg-sweep`: hyperparameter and seed sweeps on Ray, on this machine or a Ray cluster.
 
     vpg-sweep --grid lr=0.001,0.01,0.1 --seeds 0-4 --epochs 30 --out runs/lr
     vpg-sweep --grid lr=0.01,0.1 --grid weighting=episode-return,reward-to-go --out runs/lr-w
@@ -77,7 +77,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog=PROG, description="Sweep settings and seeds of vpg-gui's training on Ray Tune.")
+    parser = OneLineParser(prog=PROG, description="Sweep settings and seeds of vpg-gui's training on Ray.")
     add_config_flags(parser)
     parser.add_argument(
         "--grid",
@@ -96,7 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--address",
         metavar="HOST:PORT",
-        default=os.environ.get("RAY_ADDRESS"),
         help="run on the Ray cluster whose head is there (default: $RAY_ADDRESS, else a Ray started here "
         "with this machine's CPUs)",
     )
@@ -134,6 +133,7 @@ def sweep(prog: str, settings: dict, grid: dict, seeds: list[int], args: argpars
                 raise ConfigError("--epochs 0: a sweep (--seeds, --grid) needs --epochs above 0 (each trial's epochs)")
             spec = SweepSpec(base, grid, tuple(seeds))
             spec.trials()  # every trial's settings checked before anything starts
+            flag = "--address" if getattr(args, "address", None) else "$RAY_ADDRESS"
             address = getattr(args, "address", None) or os.environ.get("RAY_ADDRESS")
             if address:
                 check_address(address)
@@ -141,7 +141,6 @@ def sweep(prog: str, settings: dict, grid: dict, seeds: list[int], args: argpars
         except ConfigError as exc:
             return fail(flag_message(exc))
         except SweepError as exc:
-            flag = "--address" if getattr(args, "address", None) else "$RAY_ADDRESS"
             return fail(f"{flag} {exc}")
         except RunDirError as exc:
             return fail(str(exc))
@@ -162,7 +161,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     logs = TrialLogs(args.tensorboard)
     threshold = env_info(spec.base.env_id).reward_threshold
     started = time.perf_counter()
-    cluster = {}
+    cluster, epochs = {}, [0]
     bar = tqdm(total=len(results.trials), unit="trial", file=sys.stderr, desc=f"{prog}: starting Ray")
     try:
         files = SweepFiles(out, results) if out is not None else None
@@ -181,7 +180,8 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
             if files is not None:
                 files.epoch(name)
             logs.add(name, stats)
-            bar.set_postfix(epochs=sum(len(r.history) for r in results.trials.values()), refresh=False)
+            epochs[0] += 1
+            bar.set_postfix(epochs=epochs[0], refresh=False)
         else:
             name, seconds, node, error = rest
             results.end(name, seconds, node, error)

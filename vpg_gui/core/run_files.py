@@ -20,6 +20,7 @@ from vpg_gui.core.files import os_reason
 from vpg_gui.core.metrics import EpochStats, read_csv
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 from vpg_gui.core.sweep_files import SPEC_FILE, read_sweep
+from vpg_gui.core.sweep_results import SweepResults
 
 AUTOSAVED = ("previous-run", "last-run")  # oldest first
 
@@ -65,14 +66,22 @@ def read_runs(paths: list[Path | str]) -> Workspace:
     return workspace
 
 
-def _sweep_groups(path: Path) -> list[tuple[TrainConfig, dict[int, list[EpochStats]]]]:
-    """(settings, seed -> epochs) per combination of swept values with epochs on disk."""
+def read_sweep_dir(path: Path) -> SweepResults:
+    """The sweep in directory ``path`` (vpg-sweep --out); RunFilesError when it holds none or a
+    file of it is damaged or unreadable."""
+    if not (path / SPEC_FILE).exists():
+        raise RunFilesError(f"{path}: holds no sweep ({SPEC_FILE} from vpg-sweep --out)")
     try:
-        results = read_sweep(path)
+        return read_sweep(path)
     except OSError as exc:
         raise RunFilesError(os_reason(exc)) from None
     except ValueError as exc:  # names the damaged file
         raise RunFilesError(f"{path}: {exc}") from None
+
+
+def _sweep_groups(path: Path) -> list[tuple[TrainConfig, dict[int, list[EpochStats]]]]:
+    """(settings, seed -> epochs) per combination of swept values with epochs on disk."""
+    results = read_sweep_dir(path)
     groups: dict[tuple, tuple[TrainConfig, dict]] = {}
     for result in results.trials.values():
         if result.history:

@@ -47,7 +47,7 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vpg_gui.core.run_files import RunFilesError, read_runs
+    from vpg_gui.core.run_files import RunFilesError, read_runs, read_sweep_dir
     from vpg_gui.qt.diagnostics_plot import SERIES
     from vpg_gui.qt.export import SUFFIXES
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.runs and args.sensitivity is None:
         parser.error("give run directories to plot, or --sensitivity SWEEP_DIR")
     try:
-        drawn = _sweep(args.sensitivity) if args.sensitivity is not None else read_runs(args.runs)
+        drawn = read_sweep_dir(args.sensitivity) if args.sensitivity is not None else read_runs(args.runs)
     except RunFilesError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
@@ -74,22 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.sensitivity is not None:
         return _draw_sensitivity(drawn, args)
     return _draw(drawn, args)
-
-
-def _sweep(path: Path):
-    """The sweep in ``path``; RunFilesError when it holds none or is damaged."""
-    from vpg_gui.core.files import os_reason
-    from vpg_gui.core.run_files import RunFilesError
-    from vpg_gui.core.sweep_files import SPEC_FILE, read_sweep
-
-    if not (path / SPEC_FILE).exists():
-        raise RunFilesError(f"{path}: holds no sweep ({SPEC_FILE} from vpg-sweep --out)")
-    try:
-        return read_sweep(path)
-    except OSError as exc:
-        raise RunFilesError(os_reason(exc)) from None
-    except ValueError as exc:
-        raise RunFilesError(f"{path}: {exc}") from None
 
 
 def _draw_sensitivity(results, args) -> int:

@@ -148,9 +148,8 @@ class SweepActions(QObject):
         return job
 
     def _show_progress(self, done: int, total: int) -> None:
-        if "Ray..." not in self.bar.format():
-            self.bar.setRange(0, total)
-            self.bar.setValue(done)
+        self.bar.setRange(0, total)
+        self.bar.setValue(done)
 
     def _failed(self, what: str, message: str) -> None:
         self.progress.hide()

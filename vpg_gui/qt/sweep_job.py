@@ -22,7 +22,7 @@ class SweepJob(QObject):
     ready = Signal(dict)  # {"nodes", "cpus", "seconds"} once Ray is up
     epoch = Signal(str, object)  # trial name, EpochStats: every epoch of every trial, in order
     trial_ended = Signal(str)
-    progress = Signal(int, int)  # epochs done, epochs in all
+    progress = Signal(int, int)  # epochs done, epochs in all (from when Ray is up)
     finished = Signal()
     failed = Signal(str)  # what stopped it, in a sentence
 
@@ -34,6 +34,8 @@ class SweepJob(QObject):
         self.address = address
         self._process = SweepProcess(spec, address)
         self._workers: set[int] = set()
+        self._epochs = 0  # arrived so far, all trials together
+        self._up = False  # Ray has started
         self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
         self._timer.start()
         self.running = True
@@ -45,11 +47,13 @@ class SweepJob(QObject):
     def _poll(self) -> None:
         for kind, *rest in self._process.poll():
             if kind == "ready":
+                self._up = True
                 self.ready.emit(rest[0])
             elif kind == "epoch":
                 name, stats, pid = rest
                 self._workers.add(pid)
                 self.results.add_epoch(name, stats)
+                self._epochs += 1
                 self.epoch.emit(name, stats)
             elif kind == "end":
                 self.results.end(*rest)
@@ -62,7 +66,8 @@ class SweepJob(QObject):
                 self._stop()
                 self.finished.emit()
                 return
-        self.progress.emit(sum(len(r.history) for r in self.results.trials.values()), self.total_epochs)
+        if self._up:
+            self.progress.emit(self._epochs, self.total_epochs)
 
     @property
     def alive(self) -> bool:

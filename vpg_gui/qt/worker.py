@@ -25,6 +25,10 @@ from PySide6.QtCore import QObject, Signal
 from vpg_gui.config import HOT_FIELDS, TrainConfig
 from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
 
+# Imported here, in the GUI thread: a test once hung for good with the worker thread inside this import
+# (in PySide6's import hook) while the GUI thread processed events. It costs 60 ms and loads no torch.
+from vpg_gui.core.remote import RemoteError, TrainerProcess, start_server
+
 
 class RunState(str, Enum):
     IDLE = "idle"
@@ -120,8 +124,6 @@ class TrainingWorker(QObject):
     # --- the loop (worker thread) ------------------------------------------------------------
 
     def run(self) -> None:
-        from vpg_gui.core.remote import start_server
-
         try:
             start_server()
             while True:
@@ -162,8 +164,6 @@ class TrainingWorker(QObject):
 
     def _fail(self, exc: Exception) -> None:
         """The run cannot go on: drop it (and the child, unless the error was only raised in it)."""
-        from vpg_gui.core.remote import RemoteError
-
         details = exc.details if isinstance(exc, RemoteError) else traceback.format_exc()
         if isinstance(exc, RemoteError):
             self._remote.drop_run()
@@ -204,8 +204,6 @@ class TrainingWorker(QObject):
                 continue
             if not running:
                 if self._remote is None:
-                    from vpg_gui.core.remote import TrainerProcess
-
                     self._remote = TrainerProcess()
                 self.run_created.emit(self._remote.new_run(config, self._to_adopt, self._quit.is_set))
                 self._to_adopt = None
