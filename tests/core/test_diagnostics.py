@@ -8,7 +8,7 @@ from torch.func import functional_call, grad, vmap
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core import budget
-from vpg_gui.core.diagnostics import gradient_variance
+from vpg_gui.core.diagnostics import gradient_variance, policy_gradient_blocks
 from vpg_gui.core.returns import advantages
 from vpg_gui.core.trainer import Trainer
 
@@ -50,14 +50,17 @@ def fixed_batch(config, epochs=4):
     ],
 )
 def test_the_gradient_variance_equals_the_per_step_reference(config):
-    trainer, batch = fixed_batch(config)
-    assert gradient_variance(trainer.policy, *batch) == pytest.approx(reference(trainer.policy, *batch), rel=1e-6)
+    trainer, (obs, act, weights, lengths) = fixed_batch(config)
+    blocks = policy_gradient_blocks(trainer.policy, obs, act, weights)
+    expected = reference(trainer.policy, obs, act, weights, lengths)
+    assert gradient_variance(blocks, lengths) == pytest.approx(expected, rel=1e-6)
     trainer.close()
 
 
 def test_episode_blocks_within_a_small_budget_give_the_same_value(monkeypatch):
-    trainer, batch = fixed_batch(TrainConfig(batch_steps=2000))
-    whole = gradient_variance(trainer.policy, *batch)
-    monkeypatch.setattr(budget, "BUDGET_BYTES", 200_000)  # a few dozen steps per block
-    assert gradient_variance(trainer.policy, *batch) == pytest.approx(whole, rel=1e-12)
+    trainer, (obs, act, weights, lengths) = fixed_batch(TrainConfig(batch_steps=2000))
+    blocks = policy_gradient_blocks(trainer.policy, obs, act, weights)
+    whole = gradient_variance(blocks, lengths)
+    monkeypatch.setattr(budget, "BUDGET_BYTES", 20_000)  # a few episodes per group
+    assert gradient_variance(blocks, lengths) == pytest.approx(whole, rel=1e-12)
     trainer.close()

@@ -23,7 +23,6 @@ the value network is fitted to the batch's rewards-to-go (``value_iters`` Adam s
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.adam import Adam
 from vpg_gui.core.budget import step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
-from vpg_gui.core.diagnostics import grad_norm, gradient_variance
+from vpg_gui.core.diagnostics import grad_norm, gradient_blocks, gradient_variance, mean_kl, traced_forward
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.memory import keep_freed_memory
@@ -98,7 +97,7 @@ class Trainer:
         )
         obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
         parts = self._slices(len(obs))
-        before = copy.deepcopy(self._model_state())  # restored if the update goes wrong
+        before = _tree_map(torch.Tensor.clone, torch.Tensor, self._model_state())  # restored if the update goes wrong
         values, value_loss = None, 0.0
         if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
             with torch.no_grad():
@@ -109,25 +108,11 @@ class Trainer:
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        # loss = -mean(logp * w) - c * mean(entropy), its gradient summed over chunks of steps
-        self.optimizer.zero_grad()
-        loss, entropy, outs = 0.0, 0.0, []
-        for p in parts:
-            out = self.policy(obs[p])
-            share = (p.stop - p.start) / len(obs)  # 1.0 for one chunk: exactly the unchunked sums
-            part_entropy = self.policy.entropy(out).mean() * share
-            part_loss = -(self.policy.log_prob(out, act[p]) * w[p]).mean() * share - cfg.entropy_coef * part_entropy
-            part_loss.backward()
-            loss, entropy = loss + part_loss.item(), entropy + part_entropy.item()
-            outs.append(out.detach())
+        loss, entropy, outs, blocks = self._policy_gradient(obs, act, w, parts)
         norm = grad_norm(self.policy.parameters())
-        variance = gradient_variance(self.policy, obs, act, w, batch.lengths)
         self._guarded_step(loss, value_loss, before)
-        with torch.no_grad():
-            kl = sum(
-                float(self.policy.kl(o, self.policy(obs[p])).mean()) * (p.stop - p.start) / len(obs)
-                for o, p in zip(outs, parts, strict=True)
-            )
+        variance = gradient_variance(blocks, batch.lengths)
+        kl = mean_kl(self.policy, outs, obs, parts)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -154,6 +139,30 @@ class Trainer:
         )
         self.history.append(stats)
         return stats
+
+    def _policy_gradient(self, obs, act, w, parts: list[slice]):
+        """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
+        summed over chunks of steps; returns the loss, the mean entropy, the policy's outputs and
+        the parameter blocks of sum(logp * w) (diagnostics.py): the gradients of the layers'
+        outputs come from the same backward pass."""
+        params, c, steps = list(self.policy.parameters()), self.config.entropy_coef, len(obs)
+        self.optimizer.zero_grad()
+        loss, entropy, outs, inputs, grads = 0.0, 0.0, [], [], []
+        for p in parts:
+            out, layer_inputs, targets = traced_forward(self.policy, obs[p])
+            logp_w = (self.policy.log_prob(out, act[p]) * w[p]).sum()
+            part_entropy = self.policy.entropy(out).sum() / steps
+            found = torch.autograd.grad(logp_w, [*params, *targets], retain_graph=c != 0)
+            for param, g in zip(params, found, strict=False):
+                param.grad = -g / steps if param.grad is None else param.grad - g / steps
+            if c != 0:
+                (-c * part_entropy).backward()
+            loss += -logp_w.item() / steps - c * part_entropy.item()
+            entropy += part_entropy.item()
+            outs.append(out.detach())
+            inputs.append(layer_inputs)
+            grads.append(found[len(params) :])
+        return loss, entropy, outs, gradient_blocks(_cat_chunks(inputs), _cat_chunks(grads))
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
@@ -282,6 +291,11 @@ class Trainer:
 
     def close(self) -> None:
         self.sampler.close()
+
+
+def _cat_chunks(chunks: list[list[torch.Tensor]]) -> list[torch.Tensor]:
+    """Per-chunk lists of per-layer tensors -> one tensor per layer over the whole batch."""
+    return [layer[0] if len(layer) == 1 else torch.cat(layer) for layer in zip(*chunks, strict=True)]
 
 
 def _tree_map(fn, kind: type, tree):

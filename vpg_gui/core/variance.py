@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.diagnostics import gradient_variance
+from vpg_gui.core.diagnostics import gradient_variance, policy_gradient_blocks
 from vpg_gui.core.returns import advantages, reward_to_go
 from vpg_gui.core.trainer import Trainer
 
@@ -43,7 +43,9 @@ def estimator_variances(config: TrainConfig, warm_epochs: int = 20, batch_steps:
             "reward-to-go - V(s)": advantages(batch.rew, batch.lengths, 1.0, "reward-to-go", values, lam=1.0),
         }
         return {
-            name: gradient_variance(trainer.policy, obs, act, torch.from_numpy(w).float(), batch.lengths)
+            name: gradient_variance(
+                policy_gradient_blocks(trainer.policy, obs, act, torch.from_numpy(w).float()), batch.lengths
+            )
             for name, w in weights.items()
         }
     finally:
