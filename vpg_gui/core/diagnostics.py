@@ -71,7 +71,9 @@ def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> li
     return blocks
 
 
-def policy_gradient_blocks(policy: PolicyNet, obs: torch.Tensor, act: torch.Tensor, weights: torch.Tensor) -> list[Block]:
+def policy_gradient_blocks(
+    policy: PolicyNet, obs: torch.Tensor, act: torch.Tensor, weights: torch.Tensor
+) -> list[Block]:
     """``gradient_blocks`` of sum_t logp_t w_t from a forward and backward pass of its own."""
     out, inputs, targets = traced_forward(policy, obs)
     grads = torch.autograd.grad((policy.log_prob(out, act) * weights).sum(), targets)
