@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import gymnasium as gym
@@ -17,6 +18,7 @@ import numpy as np
 from gymnasium import spaces
 
 from vpg_gui.config import ConfigError
+from vpg_gui.core.cartpole import GYMNASIUM_ENTRY_POINT, LeanCartPoleVectorEnv
 from vpg_gui.core.env_ids import make_env, split_env_id
 
 
@@ -78,6 +80,10 @@ def auto_num_envs(info: EnvInfo, batch_steps: int) -> int:
 
 
 def make_vector_env(info: EnvInfo, num_envs: int) -> gym.vector.VectorEnv:
-    """A vector env with next-step autoreset: the numpy-vectorised one when the env has it, else sync."""
+    """A vector env with next-step autoreset: the numpy-vectorised one when the env has it (for
+    CartPole, its leaner twin in cartpole.py), else sync."""
+    spec = gym.spec(split_env_id(info.env_id)[1])
+    if spec.vector_entry_point == GYMNASIUM_ENTRY_POINT:
+        spec = dataclasses.replace(spec, vector_entry_point=LeanCartPoleVectorEnv)
     mode = "vector_entry_point" if info.vectorised else "sync"
-    return gym.make_vec(split_env_id(info.env_id)[1], num_envs=num_envs, vectorization_mode=mode)
+    return gym.make_vec(spec, num_envs=num_envs, vectorization_mode=mode)

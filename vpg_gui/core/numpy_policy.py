@@ -60,10 +60,19 @@ class NumpyPolicy:
     def sample(self, obs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Categorical samples via the Gumbel-max trick (argmax(logits + Gumbel noise)), or
         Gaussian ones (mean + std * noise, not clipped: the env's bounds are the caller's)."""
+        return self.act(obs, self.noise(rng, (len(obs), self.layers[-1][1].shape[0])))
+
+    def noise(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        """The noise ``act`` takes, drawn for ``shape``'s leading dimensions at once: a block of
+        (steps, copies, actions) is the same numbers as one draw per step, in order."""
+        return rng.gumbel(size=shape) if self.discrete else rng.standard_normal(shape)
+
+    def act(self, obs: np.ndarray, noise: np.ndarray) -> np.ndarray:
+        """``sample`` with its noise given."""
         z = self.logits(obs)
         if self.discrete:
-            return np.argmax(z + rng.gumbel(size=z.shape), axis=-1)
-        return (z + np.exp(self.log_std) * rng.standard_normal(z.shape)).astype(np.float32)
+            return np.argmax(z + noise, axis=-1)
+        return (z + np.exp(self.log_std) * noise).astype(np.float32)
 
     def greedy(self, obs: np.ndarray) -> np.ndarray:
         """The most likely action: the largest logit, or the Gaussian's mean."""

@@ -83,58 +83,73 @@ class Sampler:
         physics: dict[str, float] | None = None,
     ) -> Batch:
         """Play one epoch's batch; ``cancel`` is polled every vector step (e.g. a window closing);
-        ``physics`` sets the env's knobs (physics.py) on every copy first (a few attributes)."""
+        ``physics`` sets the env's knobs (physics.py) on every copy first (a few attributes).
+
+        The loop is the hot path (hundreds of vector steps an epoch, each a few microseconds of
+        numpy calls), so it does per step only what must be: a recorded episode is kept as
+        (copy, first step, last step) when it ends, and the noise is drawn in blocks."""
         apply_physics(self.env, physics or {})
         rng, env_seed = epoch_rngs(seed, epoch)
         obs, _ = self.env.reset(seed=env_seed)
         n = self.num_envs
         typical = max(float(typical_length), 1.0)
         cap = self.info.max_episode_steps or np.inf
+        noise = _noise(policy, rng, n)
         fresh = np.ones(n, bool)  # copy is at the first observation of an episode
         active = np.zeros(n, bool)  # copy is playing an episode that will be recorded
-        elapsed = np.zeros(n, np.int64)  # steps of the recorded episode so far
+        started = np.zeros(n, np.int64)  # the step at which that episode began
         prev_done = np.zeros(n, bool)
         completed = 0
-        obs_buf, act_buf, rew_buf, rec_buf, done_buf = [], [], [], [], []
+        episodes: list[tuple[int, int, int]] = []  # (copy, first step, last step) of each recorded one
+        obs_buf, act_buf, rew_buf = [], [], []
+        t = 0
         while True:
-            if fresh.any():
-                running = np.minimum(elapsed[active] + typical, cap).sum()
+            if fresh is not None:
+                running = np.minimum(t - started[active] + typical, cap).sum()
                 shortfall = batch_steps - completed - running
                 if shortfall > 0:
                     to_start = np.flatnonzero(fresh)[: int(np.ceil(shortfall / typical))]
                     active[to_start] = True
-                    elapsed[to_start] = 0
-            if not active.any() and completed >= batch_steps:
+                    started[to_start] = t
+            if completed >= batch_steps and not active.any():
                 break
             if cancel is not None and cancel():
                 raise EpochCancelled
-            act = policy.sample(obs, rng)
+            act = policy.act(obs, next(noise))
             next_obs, rew, term, trunc, _ = self.env.step(
                 act if self._low is None else np.clip(act, self._low, self._high)
             )
-            done = term | trunc
             obs_buf.append(obs)
             act_buf.append(act)
             rew_buf.append(rew)
-            rec_buf.append(active.copy())
-            done_buf.append(done)
-            elapsed += active
-            ended = active & done
-            if ended.any():
-                completed += int(elapsed[ended].sum())
+            done = term | trunc
+            ended = active & done if done.any() else None
+            if ended is not None and ended.any():
+                for copy in np.flatnonzero(ended).tolist():
+                    episodes.append((copy, int(started[copy]), t))
+                    completed += t + 1 - int(started[copy])
                 active[ended] = False
             # Next-step autoreset: the step after a done only resets the copy (its action is
             # ignored and it is never recorded); after it, the copy shows a first observation.
-            fresh = prev_done
+            fresh = prev_done if prev_done.any() else None
             prev_done = done
             obs = next_obs
+            t += 1
         # Time-major (T, n) -> copy-major, so each copy's recorded episodes lie contiguous.
-        rec = np.stack(rec_buf).T
-        done_rec = np.stack(done_buf).T[rec]
-        ends = np.flatnonzero(done_rec)
+        episodes.sort()
+        rec = np.zeros((n, t), bool)
+        for copy, first, last in episodes:
+            rec[copy, first : last + 1] = True
         return Batch(
             obs=np.stack(obs_buf).swapaxes(0, 1)[rec].astype(np.float32, copy=False),
             act=np.stack(act_buf).swapaxes(0, 1)[rec].astype(np.int64 if self._low is None else np.float32, copy=False),
             rew=np.stack(rew_buf).T[rec].astype(np.float64),
-            lengths=np.diff(ends, prepend=-1),
+            lengths=np.array([last + 1 - first for _, first, last in episodes], np.int64),
         )
+
+
+def _noise(policy: NumpyPolicy, rng: np.random.Generator, copies: int, block: int = 64):
+    """The sampling noise of each vector step in turn, drawn ``block`` steps at a time: the same
+    numbers, in the same order, as one draw per step."""
+    while True:
+        yield from policy.noise(rng, (block, copies, policy.layers[-1][1].shape[0]))
