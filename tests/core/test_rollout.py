@@ -116,7 +116,7 @@ def test_batches_equal_the_straightforward_loop_on_gymnasiums_env(env_id, hidden
     sizes = [info.obs_dim, hidden, info.n_actions]
     layers = [
         (rng.normal(size=(a, b)).astype(np.float32), rng.normal(size=b).astype(np.float32))
-        for a, b in zip(sizes, sizes[1:])
+        for a, b in zip(sizes, sizes[1:], strict=False)
     ]
     policy = NumpyPolicy(layers, "tanh", None if info.discrete else np.zeros(info.n_actions, np.float32))
     sampler = Sampler(info, 8)
