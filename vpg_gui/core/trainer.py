@@ -111,8 +111,8 @@ class Trainer:
         loss, entropy, outs, blocks = self._policy_gradient(obs, act, w, parts)
         norm = grad_norm(self.policy.parameters())
         self._guarded_step(loss, value_loss, before)
-        variance = gradient_variance(blocks, batch.lengths)
         kl = mean_kl(self.policy, outs, obs, parts)
+        variance = gradient_variance(blocks, batch.lengths)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
