@@ -1,5 +1,5 @@
 """The gradient-variance diagnostic against the implementation it replaced (per-step gradients by
-torch.func.vmap, kept here as the reference): the same values within 1e-6 on fixed batches."""
+torch.func.vmap, kept here as the reference): the same values within 1e-6 on fixed batches; and the KL against its former implementation."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from torch.func import functional_call, grad, vmap
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core import budget
-from vpg_gui.core.diagnostics import gradient_variance, policy_gradient_blocks
+from vpg_gui.core.diagnostics import gradient_variance, mean_kl, policy_gradient_blocks
 from vpg_gui.core.returns import advantages
 from vpg_gui.core.trainer import Trainer
 
@@ -63,4 +63,34 @@ def test_episode_blocks_within_a_small_budget_give_the_same_value(monkeypatch):
     whole = gradient_variance(blocks, lengths)
     monkeypatch.setattr(budget, "BUDGET_BYTES", 20_000)  # a few episodes per group
     assert gradient_variance(blocks, lengths) == pytest.approx(whole, rel=1e-12)
+    trainer.close()
+
+
+def former_kl(policy, before, obs):
+    """The KL as first written: torch's forward and log_softmax over the last dimension."""
+    with torch.no_grad():
+        after = policy(obs)
+        if policy.discrete:
+            p, q = torch.log_softmax(before, -1), torch.log_softmax(after, -1)
+            return float((p.exp() * (p - q)).sum(-1).mean())
+        return float(policy.kl(before, after).mean())
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        TrainConfig(batch_steps=5000),
+        TrainConfig(batch_steps=3000, hidden_sizes=(16, 16), activation="relu", seed=3),
+        TrainConfig(env_id="Pendulum-v1", batch_steps=2000, seed=1),
+    ],
+)
+def test_the_kl_and_the_evaluation_equal_the_former_implementation(config):
+    trainer, (obs, *_) = fixed_batch(config)
+    with torch.no_grad():
+        before = trainer.policy(obs)
+    torch.testing.assert_close(trainer.policy.evaluate(obs), before, rtol=1e-6, atol=1e-7)
+    trainer.train_epoch()  # the policy moves
+    kl = mean_kl(trainer.policy, [before], obs, [slice(0, len(obs))])
+    assert kl > 0
+    assert kl == pytest.approx(former_kl(trainer.policy, before, obs), rel=1e-6)
     trainer.close()

@@ -120,12 +120,12 @@ def _episode_gradients(blocks: list[Block], starts: np.ndarray, ends: np.ndarray
     products = [(d.T, x) for x, d in blocks if x is not None]
     sizes = [(dt.shape[0], x.shape[1]) for dt, x in products]
     parts: list[list[np.ndarray]] = [[] for _ in products]
+    episodes = [slice(first, end) for first, end in zip(starts.tolist(), ends.tolist(), strict=True)]
     for chunk in step_slices(len(starts), 12 * sum(o * i for o, i in sizes)):
-        grads = [np.empty((chunk.stop - chunk.start, *size), np.float32) for size in sizes]
-        for j, (first, end) in enumerate(zip(starts[chunk].tolist(), ends[chunk].tolist(), strict=True)):
-            for (dt, x), g in zip(products, grads, strict=True):
-                np.dot(dt[:, first:end], x[first:end], out=g[j])
-        for done, g in zip(parts, grads, strict=True):
+        for (dt, x), size, done in zip(products, sizes, parts, strict=True):
+            g = np.empty((chunk.stop - chunk.start, *size), np.float32)
+            for steps, out in zip(episodes[chunk], g, strict=True):
+                np.dot(dt[:, steps], x[steps], out=out)
             done.append(g.astype(np.float64))
     return sums + parts
 

@@ -57,9 +57,10 @@ class PolicyNet(nn.Sequential):
 
     @torch.no_grad()
     def evaluate(self, obs: torch.Tensor) -> torch.Tensor:
-        """``forward`` without autograd, as products of (features, steps) matrices: the same
-        values (tested), 1.4x faster at these widths (torch's row-major product is slow with
-        few outputs: 0.08 ms against 0.03 ms for 5000 steps into 2 logits)."""
+        """``forward`` without autograd, as products of (features, steps) matrices, 1.4x faster
+        at these widths (torch's row-major product is slow with few outputs: 0.08 ms against
+        0.03 ms for 5000 steps into 2 logits). The same values up to float32 rounding: bit for
+        bit for the discrete policies tested, and the KL from it within 1e-6 of forward's."""
         h = obs.T
         for layer in self:
             h = torch.addmm(layer.bias[:, None], layer.weight, h) if isinstance(layer, nn.Linear) else layer(h)
