@@ -63,6 +63,8 @@ def main() -> None:
         print(f"  {name}: {ms:.2f} ms ({ms / epoch / 10:.1f}% of an epoch)")
     total = statistics.median(sum(r[1:]) for r in rows) * 1e3
     print(f"  all diagnostics: {total:.2f} ms ({total / epoch / 10:.1f}% of an epoch; target 5%)")
+    share = sum(sum(r[1:]) for r in rows) / sum(r[0] for r in rows)
+    print(f"  over the whole run: {share * 100:.1f}% of the epochs' time (the sums)")
 
 
 if __name__ == "__main__":
