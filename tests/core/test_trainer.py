@@ -1,9 +1,13 @@
+import copy
 import dataclasses
 
 import numpy as np
 import pytest
+import torch
 
 from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.policy import numpy_copy
+from vpg_gui.core.returns import advantages
 from vpg_gui.core.trainer import Trainer
 
 SMALL = TrainConfig(batch_steps=1000, epochs=4, seed=7)
@@ -84,3 +88,23 @@ def test_resume_with_hot_change(tmp_path):
     resumed = Trainer.from_checkpoint(tmp_path / "run.pt", {"lr": 0.02})
     assert resumed.train_epoch().lr == 0.02
     resumed.close()
+
+
+@pytest.mark.parametrize("config", [SMALL.replace(weighting="reward-to-go", entropy_coef=0.05), SMALL])
+def test_the_update_follows_the_gradient_of_the_loss(config):
+    """The step's gradient (one autograd call that also yields the diagnostics' output gradients,
+    the entropy's added apart) is the gradient of -mean(logp * w) - c * mean(entropy)."""
+    trainer = Trainer(config)
+    reference = copy.deepcopy(trainer.policy)
+    stats = trainer.train_epoch()
+    batch = trainer.sampler.collect(numpy_copy(reference, config.activation), config.batch_steps, config.seed, 1, 1.0)
+    weights = advantages(batch.rew, batch.lengths, config.gamma, config.weighting)
+    obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
+    out = reference(obs)
+    w = torch.from_numpy(weights.astype(np.float32))
+    loss = -(reference.log_prob(out, act) * w).mean() - config.entropy_coef * reference.entropy(out).mean()
+    loss.backward()
+    norm = float(torch.sqrt(sum((p.grad.double() ** 2).sum() for p in reference.parameters())))
+    assert stats.loss == pytest.approx(loss.item(), rel=1e-5)
+    assert stats.grad_norm == pytest.approx(norm, rel=1e-5)
+    trainer.close()
