@@ -1,5 +1,6 @@
-"""The gradient-variance diagnostic against the implementation it replaced (per-step gradients by
-torch.func.vmap, kept here as the reference): the same values within 1e-6 on fixed batches; and the KL against its former implementation."""
+"""The diagnostics against the implementations they replaced, on fixed batches: the gradient
+variance against per-step gradients by torch.func.vmap (kept here as the reference), the KL
+against torch's forward and log_softmax; the same values within 1e-6."""
 
 import numpy as np
 import pytest
