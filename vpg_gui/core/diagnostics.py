@@ -52,10 +52,8 @@ def traced_forward(policy: PolicyNet, obs: torch.Tensor) -> tuple[torch.Tensor, 
             outputs.append(h)
         else:
             h = layer(h)
-    if policy.discrete:
-        return h, inputs, outputs
-    out = torch.cat([h, policy.log_std.expand_as(h)], dim=-1)
-    return out, inputs, [*outputs, out]
+    out = policy.with_log_std(h)
+    return out, inputs, outputs if policy.discrete else [*outputs, out]
 
 
 def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> list[Block]:
@@ -94,9 +92,8 @@ def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
     episode, which has no spread to measure.
 
     A block's gradient over episode i is D_i^T X_i, one matrix product over the episode's steps:
-    no per-step gradient is ever formed. The products are
-    float32 (BLAS), their sums float64: equal to a float64 computation within about 1e-8 relative
-    on CartPole's batches.
+    no per-step gradient is ever formed. The products are float32 (BLAS), their sums float64:
+    equal to a float64 computation within about 1e-8 relative on CartPole's batches.
     """
     n_eps, steps = len(lengths), int(np.sum(lengths))
     if n_eps < 2:

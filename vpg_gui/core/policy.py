@@ -52,7 +52,11 @@ class PolicyNet(nn.Sequential):
             self.log_std = nn.Parameter(torch.full((mlp[-1].out_features,), INIT_LOG_STD))
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        out = super().forward(obs)
+        return self.with_log_std(super().forward(obs))
+
+    def with_log_std(self, out: torch.Tensor) -> torch.Tensor:
+        """The module's output from the MLP's: logits as they are; a Gaussian's means with log-std
+        beside them, one copy per row."""
         return out if self.discrete else torch.cat([out, self.log_std.expand_as(out)], dim=-1)
 
     @torch.no_grad()
@@ -64,8 +68,7 @@ class PolicyNet(nn.Sequential):
         h = obs.T
         for layer in self:
             h = torch.addmm(layer.bias[:, None], layer.weight, h) if isinstance(layer, nn.Linear) else layer(h)
-        out = h.T
-        return out if self.discrete else torch.cat([out, self.log_std.expand_as(out)], dim=-1)
+        return self.with_log_std(h.T)
 
     def log_prob(self, out: torch.Tensor, act: torch.Tensor) -> torch.Tensor:
         """log pi(act | s) per row of ``out`` (continuous: of the unclipped sampled action)."""
