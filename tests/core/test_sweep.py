@@ -144,3 +144,13 @@ def test_stop_early_ends_hopeless_trials_before_their_last_epoch(tmp_path):
     assert main([*args, "--stop-early", "--out", str(out)]) == 0
     epochs = {r["trial"]: len(read_csv(out / "trials" / r["trial"] / "metrics.csv")) for r in rows(out / "summary.csv")}
     assert len(epochs) == 8 and min(epochs.values()) < 9 and max(epochs.values()) == 9
+
+
+def test_processes_left_after_a_sweep_are_waited_for_then_killed():
+    from vpg_gui.core.sweep_process import end_processes
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    lingering = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert end_processes([gone.pid, lingering.pid], timeout=0.3) == [lingering.pid]
+    assert lingering.wait(timeout=10) == -signal.SIGKILL

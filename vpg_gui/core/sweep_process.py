@@ -21,6 +21,7 @@ from vpg_gui.core.remote import process_context
 from vpg_gui.core.sweep_spec import SweepSpec
 
 SHUTDOWN_S = 20.0  # a cancelled sweep's Ray shuts down within this; then it is killed
+WORKERS_EXIT_S = 5.0  # its workers end within this after it
 ORPHAN_POLL_S = 0.5
 
 
@@ -65,6 +66,34 @@ class SweepProcess:
             if self._process.is_alive():
                 self._process.kill()
                 self._process.join()
+
+
+def end_processes(pids: list[int], timeout: float = WORKERS_EXIT_S) -> list[int]:
+    """Wait until the processes ``pids`` are gone; kill those still there after ``timeout``
+    seconds. Returns the ones that had to be killed. For a sweep's Ray workers after its Ray shut
+    down: they notice it on their own, but a moment later than the driver's exit."""
+    deadline = time.monotonic() + timeout
+    left = list(pids)
+    while left and time.monotonic() < deadline:
+        left = [pid for pid in left if _exists(pid)]
+        if left:
+            time.sleep(0.02)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return left
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's: ours has gone and the number was given again
+        return False
+    return True
 
 
 def _drive(spec: SweepSpec, address: str | None, events, stop) -> None:

@@ -83,7 +83,12 @@ class SweepJob(QObject):
         self.running = False
 
     def cancel(self, wait: bool = False) -> None:
-        """Stop the trials (what arrived stays); ``wait``: until its processes are gone (closing)."""
+        """Stop the trials (what arrived stays); ``wait``: until its processes, the Ray workers
+        that ran its trials included, are gone (closing)."""
         if self.running:
             self._stop()
         self._process.cancel(wait)
+        if wait:
+            from vpg_gui.core.sweep_process import end_processes
+
+            end_processes(sorted(self._workers))
