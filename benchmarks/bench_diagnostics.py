@@ -3,7 +3,7 @@
     python benchmarks/bench_diagnostics.py          # 40 epochs of CartPole (~10 s)
 
 Each diagnostic is timed where the trainer calls it: the gradient variance (turning the update's
-traced layer inputs and output gradients into parameter blocks, then the per-episode products),
+traced layer inputs and output gradients into parameter blocks, the per-episode products, the sums),
 the gradient norm, and the KL (a forward pass of the updated policy and the KL of the two
 outputs). Prints the medians per epoch.
 """
@@ -24,7 +24,6 @@ from vpg_gui.core.trainer import Trainer  # noqa: E402
 
 TIMED = {
     "gradient_blocks": "gradient variance",
-    "gradient_variance": "gradient variance",
     "grad_norm": "gradient norm",
     "mean_kl": "KL",
 }
@@ -49,6 +48,9 @@ def main() -> None:
 
     for function, name in TIMED.items():
         setattr(trainer_module, function, timed(name, getattr(trainer_module, function)))
+    sums = trainer_module.VarianceSums
+    sums.add = timed("gradient variance", sums.add)
+    sums.variance = timed("gradient variance", sums.variance)
     trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
     rows = []
     for _ in range(args.epochs):

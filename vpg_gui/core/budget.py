@@ -6,9 +6,13 @@ chunks of steps sized to this budget (one chunk at the default sizes, so nothing
 
 >>> step_slices(10, BUDGET_BYTES // 4)
 [slice(0, 4, None), slice(4, 8, None), slice(8, 10, None)]
+>>> episode_slices(np.array([3, 2, 4, 6]), BUDGET_BYTES // 5)  # whole episodes, 5 steps or one episode
+[slice(0, 5, None), slice(5, 9, None), slice(9, 15, None)]
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 BUDGET_BYTES = 256 * 2**20
 
@@ -17,3 +21,17 @@ def step_slices(steps: int, bytes_per_step: int) -> list[slice]:
     """Consecutive slices covering ``steps``, each holding at most BUDGET_BYTES."""
     size = max(1, BUDGET_BYTES // max(1, bytes_per_step))
     return [slice(start, min(start + size, steps)) for start in range(0, steps, size)]
+
+
+def episode_slices(lengths: np.ndarray, bytes_per_step: int) -> list[slice]:
+    """Consecutive slices of whole episodes (laid end to end with ``lengths``), each holding at
+    most BUDGET_BYTES, or one episode where a single one holds more."""
+    size = max(1, BUDGET_BYTES // max(1, bytes_per_step))
+    ends = np.cumsum(lengths)
+    out, start = [], 0
+    while start < (ends[-1] if len(ends) else 0):
+        fitting = int(np.searchsorted(ends, start + size, side="right")) - 1  # the last episode that fits
+        stop = int(ends[fitting]) if fitting >= 0 and ends[fitting] > start else int(ends[ends > start][0])
+        out.append(slice(start, stop))
+        start = stop
+    return out

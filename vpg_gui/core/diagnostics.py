@@ -82,49 +82,76 @@ def policy_gradient_blocks(
     return gradient_blocks(inputs, list(grads))
 
 
-def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
-    """Trace of the covariance of the batch's gradient estimate of mean(logp * weight), from the
-    parameter blocks of sum_t logp_t w_t over a batch of whole episodes of ``lengths``.
+class VarianceSums:
+    """The sums the gradient variance is made of, over batches of whole episodes added in turn
+    (the chunks of an update), so that no chunk's blocks outlive it.
 
-    With T steps in N episodes, the estimate (1/T) sum_t grad(logp_t) w_t is the mean of the N
-    episodes' contributions G_i = (N/T) sum_{t in i} grad(logp_t) w_t, which are independent, so
-    its variance is estimated by var(G_i) / N, summed over all parameters. 0 for a batch of one
-    episode, which has no spread to measure.
+    >>> sums = VarianceSums()
+    >>> d, x = np.array([[1.0], [3.0], [2.0]], np.float32), np.ones((3, 1), np.float32)
+    >>> sums.add([(x, d)], np.array([2]))   # episode 1: gradient 1 + 3
+    >>> sums.add([(x, d[2:])], np.array([1]))  # episode 2: gradient 2
+    >>> sums.variance() == gradient_variance([(x, d)], np.array([2, 1]))
+    True
+    """
+
+    def __init__(self) -> None:
+        self.episodes, self.steps = 0, 0
+        self.total_sq = 0.0  # sum over episodes of |G_i|^2 (before scaling)
+        self.totals: list[np.ndarray] = []  # per block, the sum of the G_i
+
+    def add(self, blocks: list[Block], lengths: np.ndarray) -> None:
+        """The parameter blocks of sum_t logp_t w_t over whole episodes of ``lengths``."""
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        self.episodes, self.steps = self.episodes + len(lengths), self.steps + int(ends[-1])
+        if not self.totals:
+            self.totals = [np.zeros(d.shape[1:] if x is None else (d.shape[1], x.shape[1])) for x, d in blocks]
+        for k, g in _episode_gradients(blocks, starts, ends):
+            self.totals[k] += g.sum(0)
+            self.total_sq += float(np.vdot(g, g))
+
+    def variance(self) -> float:
+        """Trace of the covariance of the batch's gradient estimate of mean(logp * weight).
+
+        With T steps in N episodes, the estimate (1/T) sum_t grad(logp_t) w_t is the mean of the N
+        episodes' contributions G_i = (N/T) sum_{t in i} grad(logp_t) w_t, which are independent,
+        so its variance is estimated by var(G_i) / N, summed over all parameters. 0 for a batch of
+        one episode, which has no spread to measure."""
+        n = self.episodes
+        if n < 2:
+            return 0.0
+        sq_of_total = sum(float(np.vdot(t, t)) for t in self.totals)
+        return (n / self.steps) ** 2 * (self.total_sq - sq_of_total / n) / (n - 1) / n
+
+
+def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
+    """``VarianceSums.variance`` of one batch of whole episodes of ``lengths``.
 
     A block's gradient over episode i is D_i^T X_i, one matrix product over the episode's steps:
     no per-step gradient is ever formed. The products are float32 (BLAS), their sums float64:
     equal to a float64 computation within about 1e-8 relative on CartPole's batches.
     """
-    n_eps, steps = len(lengths), int(np.sum(lengths))
-    if n_eps < 2:
-        return 0.0
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    total_sq, sq_of_total = 0.0, 0.0  # sum over episodes of |G_i|^2; |sum of the G_i|^2
-    for parts in _episode_gradients(blocks, starts, ends):
-        total = sum(g.sum(0) for g in parts)
-        total_sq += sum(float(np.vdot(g, g)) for g in parts)
-        sq_of_total += float(np.vdot(total, total))
-    scale = (n_eps / steps) ** 2
-    return scale * (total_sq - sq_of_total / n_eps) / (n_eps - 1) / n_eps
+    sums = VarianceSums()
+    sums.add(blocks, lengths)
+    return sums.variance()
 
 
-def _episode_gradients(blocks: list[Block], starts: np.ndarray, ends: np.ndarray) -> list[list[np.ndarray]]:
-    """Per block, its episodes' gradients as float64 arrays (episodes, out[, in]), in parts of a
-    memory budget's worth. A product per episode on views of the batch: measured faster than
-    padding episodes of similar lengths to one and multiplying them together, even at 20 steps."""
-    sums = [[np.add.reduceat(d, starts, axis=0, dtype=np.float64)] for x, d in blocks if x is None]
-    products = [(d.T, x) for x, d in blocks if x is not None]
-    sizes = [(dt.shape[0], x.shape[1]) for dt, x in products]
-    parts: list[list[np.ndarray]] = [[] for _ in products]
+def _episode_gradients(blocks: list[Block], starts: np.ndarray, ends: np.ndarray):
+    """(block index, float64 gradients of some episodes (episodes, out[, in])), a memory budget's
+    worth of episodes at a time. A product per episode on views of the batch: measured faster
+    than padding episodes of similar lengths to one and multiplying them together, even at 20
+    steps an episode."""
+    for k, (x, d) in enumerate(blocks):
+        if x is None:
+            yield k, np.add.reduceat(d, starts, axis=0, dtype=np.float64)
+    products = [(k, d.T, x) for k, (x, d) in enumerate(blocks) if x is not None]
     episodes = [slice(first, end) for first, end in zip(starts.tolist(), ends.tolist(), strict=True)]
-    for chunk in step_slices(len(starts), 12 * sum(o * i for o, i in sizes)):
-        for (dt, x), size, done in zip(products, sizes, parts, strict=True):
-            g = np.empty((chunk.stop - chunk.start, *size), np.float32)
+    for chunk in step_slices(len(starts), 12 * sum(dt.shape[0] * x.shape[1] for _, dt, x in products)):
+        for k, dt, x in products:
+            g = np.empty((chunk.stop - chunk.start, dt.shape[0], x.shape[1]), np.float32)
             for steps, out in zip(episodes[chunk], g, strict=True):
                 np.dot(dt[:, steps], x[steps], out=out)
-            done.append(g.astype(np.float64))
-    return sums + parts
+            yield k, g.astype(np.float64)
 
 
 def mean_kl(policy: PolicyNet, before: list[torch.Tensor], obs: torch.Tensor, parts: list[slice]) -> float:

@@ -33,9 +33,9 @@ import torch
 
 from vpg_gui.config import ConfigError, TrainConfig, cold_changes
 from vpg_gui.core.adam import Adam
-from vpg_gui.core.budget import step_slices
+from vpg_gui.core.budget import episode_slices, step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
-from vpg_gui.core.diagnostics import grad_norm, gradient_blocks, gradient_variance, mean_kl, traced_forward
+from vpg_gui.core.diagnostics import VarianceSums, grad_norm, gradient_blocks, mean_kl, traced_forward
 from vpg_gui.core.envs import auto_num_envs, env_info
 from vpg_gui.core.errors import TrainingDiverged
 from vpg_gui.core.memory import keep_freed_memory
@@ -96,7 +96,7 @@ class Trainer:
             self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel, dict(cfg.physics)
         )
         obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
-        parts = self._slices(len(obs))
+        parts = episode_slices(batch.lengths, self._bytes_per_step())  # whole episodes each
         before = _tree_map(torch.Tensor.clone, torch.Tensor, self._model_state())  # restored if the update goes wrong
         values, value_loss = None, 0.0
         if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
@@ -108,11 +108,10 @@ class Trainer:
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        loss, entropy, outs, blocks = self._policy_gradient(obs, act, w, parts)
+        loss, entropy, outs, variance = self._policy_gradient(obs, act, w, parts, batch.lengths)
         norm = grad_norm(self.policy.parameters())
         self._guarded_step(loss, value_loss, before)
         kl = mean_kl(self.policy, outs, obs, parts)
-        variance = gradient_variance(blocks, batch.lengths)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -140,14 +139,15 @@ class Trainer:
         self.history.append(stats)
         return stats
 
-    def _policy_gradient(self, obs, act, w, parts: list[slice]):
+    def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray):
         """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
-        summed over chunks of steps; returns the loss, the mean entropy, the policy's outputs and
-        the parameter blocks of sum(logp * w) (diagnostics.py): the gradients of the layers'
-        outputs come from the same backward pass."""
+        summed over ``parts``, chunks of whole episodes; returns the loss, the mean entropy, the
+        policy's outputs and the gradient variance (diagnostics.py), whose layer output gradients
+        come from the same backward pass, chunk by chunk."""
         params, c, steps = list(self.policy.parameters()), self.config.entropy_coef, len(obs)
         self.optimizer.zero_grad()
-        loss, entropy, outs, inputs, grads = 0.0, 0.0, [], [], []
+        loss, entropy, outs, variance = 0.0, 0.0, [], VarianceSums()
+        ends = np.cumsum(lengths)
         for p in parts:
             out, layer_inputs, targets = traced_forward(self.policy, obs[p])
             logp_w = (self.policy.log_prob(out, act[p]) * w[p]).sum()
@@ -160,9 +160,12 @@ class Trainer:
             loss += -logp_w.item() / steps - c * part_entropy.item()
             entropy += part_entropy.item()
             outs.append(out.detach())
-            inputs.append(layer_inputs)
-            grads.append(found[len(params) :])
-        return loss, entropy, outs, gradient_blocks(_cat_chunks(inputs), _cat_chunks(grads))
+            # A diverging update's gradients may be NaN; its epoch is refused (_guarded_step).
+            with np.errstate(invalid="ignore", over="ignore"):
+                variance.add(
+                    gradient_blocks(layer_inputs, found[len(params) :]), lengths[(ends > p.start) & (ends <= p.stop)]
+                )
+        return loss, entropy, outs, variance.variance()
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
@@ -172,7 +175,7 @@ class Trainer:
         for _ in range(iters):
             self.value_optimizer.zero_grad()
             total = 0.0
-            for p in self._slices(len(obs)):
+            for p in step_slices(len(obs), self._bytes_per_step()):
                 loss = ((self.value(obs[p]).squeeze(-1) - target[p]) ** 2).mean() * ((p.stop - p.start) / len(obs))
                 loss.backward()
                 total += loss.item()
@@ -180,10 +183,10 @@ class Trainer:
             first = total if first is None else first
         return first
 
-    def _slices(self, steps: int) -> list[slice]:
-        """Chunks of a batch whose forward and backward passes fit the memory budget (budget.py)."""
-        widths = self.info.obs_dim + sum(self.config.hidden_sizes) + 2 * self.info.n_actions
-        return step_slices(steps, 16 * widths)  # float32 activations, their gradients, with room
+    def _bytes_per_step(self) -> int:
+        """What a step of a forward and backward pass holds, for the memory budget (budget.py):
+        float32 activations and their gradients, with room."""
+        return 16 * (self.info.obs_dim + sum(self.config.hidden_sizes) + 2 * self.info.n_actions)
 
     def _guarded_step(self, loss: float, value_loss: float, before: dict) -> None:
         """optimizer.step(), unless the loss, a gradient or the value fit is not finite; if the step
@@ -291,11 +294,6 @@ class Trainer:
 
     def close(self) -> None:
         self.sampler.close()
-
-
-def _cat_chunks(chunks: list[list[torch.Tensor]]) -> list[torch.Tensor]:
-    """Per-chunk lists of per-layer tensors -> one tensor per layer over the whole batch."""
-    return [layer[0] if len(layer) == 1 else torch.cat(layer) for layer in zip(*chunks, strict=True)]
 
 
 def _tree_map(fn, kind: type, tree):
