@@ -2,6 +2,8 @@
 variance against per-step gradients by torch.func.vmap (kept here as the reference), the KL
 against torch's forward and log_softmax; the same values within 1e-6."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 import torch
@@ -95,3 +97,21 @@ def test_the_kl_and_the_evaluation_equal_the_former_implementation(config):
     assert kl > 0
     assert kl == pytest.approx(former_kl(trainer.policy, before, obs), rel=1e-6)
     trainer.close()
+
+
+def test_the_variance_holds_a_budgets_worth_of_episode_gradients_at_a_time(monkeypatch):
+    rng = np.random.default_rng(0)
+    steps, hidden = 4000, 64
+    blocks = [
+        (rng.normal(size=(steps, 5)).astype(np.float32), rng.normal(size=(steps, hidden)).astype(np.float32)),
+        (rng.normal(size=(steps, hidden)).astype(np.float32), rng.normal(size=(steps, 2)).astype(np.float32)),
+        (None, rng.normal(size=(steps, 2)).astype(np.float32)),
+    ]
+    lengths = np.full(400, 10)  # every episode's gradients together: 400 x 448 float64s, 1.4 MB
+    whole = gradient_variance(blocks, lengths)
+    monkeypatch.setattr(budget, "BUDGET_BYTES", 60_000)
+    tracemalloc.start()
+    assert gradient_variance(blocks, lengths) == pytest.approx(whole, rel=1e-12)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 400_000
