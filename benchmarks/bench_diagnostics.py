@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vpg_gui.config import TrainConfig  # noqa: E402
 from vpg_gui.core import trainer as trainer_module  # noqa: E402
+from vpg_gui.core.diagnostics import mean_kl  # noqa: E402
 from vpg_gui.core.trainer import Trainer  # noqa: E402
 
 TIMED = {
@@ -35,9 +36,11 @@ def main() -> None:
     parser.add_argument("--batch-steps", type=int, default=5000)
     args = parser.parse_args()
     spent: dict[str, float] = {}
+    last: dict[str, tuple] = {}  # function name -> its last call's arguments, for the warm timings
 
     def timed(name, fn):
         def wrapper(*a, **k):
+            last[fn.__name__] = a
             start = time.perf_counter()
             try:
                 return fn(*a, **k)
@@ -48,8 +51,8 @@ def main() -> None:
 
     for function, name in TIMED.items():
         setattr(trainer_module, function, timed(name, getattr(trainer_module, function)))
-    sums = trainer_module.VarianceSums
-    sums.add = timed("gradient variance", sums.add)
+    sums, add = trainer_module.VarianceSums, trainer_module.VarianceSums.add
+    sums.add = timed("gradient variance", add)
     sums.variance = timed("gradient variance", sums.variance)
     trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
     rows = []
@@ -67,6 +70,17 @@ def main() -> None:
     print(f"  all diagnostics: {total:.2f} ms ({total / epoch / 10:.1f}% of an epoch; target 5%)")
     share = sum(sum(r[1:]) for r in rows) / sum(r[0] for r in rows)
     print(f"  over the whole run: {share * 100:.1f}% of the epochs' time (the sums)")
+    # The last epoch's KL and variance sums again, 50 times in a row: their cost with warm caches.
+    _, blocks, lengths = last["add"]
+    for label, again in (
+        ("KL", lambda: mean_kl(*last["mean_kl"])),
+        ("gradient variance's sums", lambda: add(sums(), blocks, lengths)),
+    ):
+        again()
+        start = time.perf_counter()
+        for _ in range(50):
+            again()
+        print(f"  {label} of the last epoch again, warm: {(time.perf_counter() - start) / 50 * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":
