@@ -17,21 +17,26 @@ import numpy as np
 BUDGET_BYTES = 256 * 2**20
 
 
+def _steps_within(bytes_per_step: int) -> int:
+    return max(1, BUDGET_BYTES // max(1, bytes_per_step))
+
+
 def step_slices(steps: int, bytes_per_step: int) -> list[slice]:
     """Consecutive slices covering ``steps``, each holding at most BUDGET_BYTES."""
-    size = max(1, BUDGET_BYTES // max(1, bytes_per_step))
+    size = _steps_within(bytes_per_step)
     return [slice(start, min(start + size, steps)) for start in range(0, steps, size)]
 
 
 def episode_slices(lengths: np.ndarray, bytes_per_step: int) -> list[slice]:
     """Consecutive slices of whole episodes (laid end to end with ``lengths``), each holding at
     most BUDGET_BYTES, or one episode where a single one holds more."""
-    size = max(1, BUDGET_BYTES // max(1, bytes_per_step))
+    size = _steps_within(bytes_per_step)
     ends = np.cumsum(lengths)
     out, start = [], 0
     while start < (ends[-1] if len(ends) else 0):
-        fitting = int(np.searchsorted(ends, start + size, side="right")) - 1  # the last episode that fits
-        stop = int(ends[fitting]) if fitting >= 0 and ends[fitting] > start else int(ends[ends > start][0])
+        first = np.searchsorted(ends, start, side="right")  # the episode that begins at start
+        last_fitting = np.searchsorted(ends, start + size, side="right") - 1
+        stop = int(ends[max(first, last_fitting)])
         out.append(slice(start, stop))
         start = stop
     return out

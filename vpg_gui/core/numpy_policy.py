@@ -35,6 +35,11 @@ class NumpyPolicy:
         self._act = _NUMPY_ACTIVATIONS[activation]
 
     @property
+    def outputs(self) -> int:
+        """Logits, or the Gaussian's means: one per action (discrete) or action dimension."""
+        return self.layers[-1][1].shape[0]
+
+    @property
     def discrete(self) -> bool:
         return self.log_std is None
 
@@ -60,7 +65,7 @@ class NumpyPolicy:
     def sample(self, obs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Categorical samples via the Gumbel-max trick (argmax(logits + Gumbel noise)), or
         Gaussian ones (mean + std * noise, not clipped: the env's bounds are the caller's)."""
-        return self.act(obs, self.noise(rng, (len(obs), self.layers[-1][1].shape[0])))
+        return self.act(obs, self.noise(rng, (len(obs), self.outputs)))
 
     def noise(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
         """The noise ``act`` takes, drawn for ``shape``'s leading dimensions at once: a block of

@@ -152,4 +152,4 @@ def _noise(policy: NumpyPolicy, rng: np.random.Generator, copies: int, block: in
     """The sampling noise of each vector step in turn, drawn ``block`` steps at a time: the same
     numbers, in the same order, as one draw per step."""
     while True:
-        yield from policy.noise(rng, (block, copies, policy.layers[-1][1].shape[0]))
+        yield from policy.noise(rng, (block, copies, policy.outputs))

@@ -33,6 +33,7 @@ class SweepProcess:
         self._process = ctx.Process(target=_drive, args=(spec, address, self._events, self._stop), name="vpg-sweep")
         self._process.start()
         self.over = False
+        self.workers: set[int] = set()  # the Ray workers that ran its trials, as their epochs say
 
     @property
     def pid(self) -> int:
@@ -52,6 +53,8 @@ class SweepProcess:
             except queue.Empty:
                 break
             self.over = self.over or event[0] in ("over", "failed")
+            if event[0] == "epoch":
+                self.workers.add(event[3])
             events.append(event)
         if not self.over and not self._process.is_alive():
             self.over = True
@@ -59,13 +62,15 @@ class SweepProcess:
         return events
 
     def cancel(self, wait: bool = False) -> None:
-        """Stop every trial; with ``wait``, until the process and its Ray are gone."""
+        """Stop every trial; with ``wait``, until the process, its Ray and the workers that ran
+        the trials are gone."""
         self._stop.set()
         if wait:
             self._process.join(SHUTDOWN_S)
             if self._process.is_alive():
                 self._process.kill()
                 self._process.join()
+            end_processes(sorted(self.workers))
 
 
 def end_processes(pids: list[int], timeout: float = WORKERS_EXIT_S) -> list[int]:

@@ -33,7 +33,6 @@ class SweepJob(QObject):
         self.results = SweepResults(spec)
         self.address = address
         self._process = SweepProcess(spec, address)
-        self._workers: set[int] = set()
         self._epochs = 0  # arrived so far, all trials together
         self._up = False  # Ray has started
         self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
@@ -50,8 +49,7 @@ class SweepJob(QObject):
                 self._up = True
                 self.ready.emit(rest[0])
             elif kind == "epoch":
-                name, stats, pid = rest
-                self._workers.add(pid)
+                name, stats, _ = rest  # and the worker pid, which the process keeps
                 self.results.add_epoch(name, stats)
                 self._epochs += 1
                 self.epoch.emit(name, stats)
@@ -76,7 +74,7 @@ class SweepJob(QObject):
 
     def pids(self) -> list[int]:
         """The sweep's driver process and the Ray workers that ran its trials (they end on cancel)."""
-        return [self._process.pid, *sorted(self._workers)]
+        return [self._process.pid, *sorted(self._process.workers)]
 
     def _stop(self) -> None:
         self._timer.stop()
@@ -88,7 +86,3 @@ class SweepJob(QObject):
         if self.running:
             self._stop()
         self._process.cancel(wait)
-        if wait:
-            from vpg_gui.core.sweep_process import end_processes
-
-            end_processes(sorted(self._workers))
