@@ -21,6 +21,8 @@ import torch  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
 from vpg_gui.core import trainer as trainer_module  # noqa: E402
 from vpg_gui.core.diagnostics import mean_kl  # noqa: E402
+from vpg_gui.core.distributions import Categorical  # noqa: E402
+from vpg_gui.core.policy import PolicyNet  # noqa: E402
 
 
 def kl64(before: torch.Tensor, after: torch.Tensor) -> float:
@@ -35,6 +37,13 @@ def main() -> None:
         "torch's forward, the KL in float64 (today's logits, exactly)": 0.0,
     }
     identical = []
+    logits = []  # the update's logits of each epoch (the before-distributions keep log-probs only)
+    distribution = PolicyNet.distribution
+
+    def recording(policy, out):
+        if out.requires_grad:
+            logits.append(out.detach())
+        return distribution(policy, out)
 
     def compare(policy, before, obs, parts):
         kl = mean_kl(policy, before, obs, parts)
@@ -42,16 +51,17 @@ def main() -> None:
             after = policy(obs)
         identical.append(torch.equal(policy.evaluate(obs), after))
         numpy_after = torch.from_numpy(trainer.sampling_policy().logits(obs.numpy()))
-        (b,) = before
+        (b,), last = before, logits[-1]
         for name, value in zip(
             worst,
-            (float(policy.kl(b, numpy_after).mean()), kl64(b, numpy_after), kl64(b, after)),
+            (float(b.kl(Categorical(numpy_after)).mean()), kl64(last, numpy_after), kl64(last, after)),
             strict=True,
         ):
             worst[name] = max(worst[name], abs(value - kl) / kl)
         return kl
 
     trainer_module.mean_kl = compare
+    PolicyNet.distribution = recording
     trainer = trainer_module.Trainer(TrainConfig(batch_steps=5000, epochs=0, seed=0))
     for _ in range(40):
         trainer.train_epoch()

@@ -30,9 +30,10 @@ def test_gaussian_log_prob_entropy_and_kl_match_torch_distributions():
     mean, log_std = out.chunk(2, -1)
     dist = Independent(Normal(mean, log_std.exp()), 1)
     dist2 = Independent(Normal(*(lambda m, s: (m, s.exp()))(*out2.chunk(2, -1))), 1)
-    assert torch.allclose(net.log_prob(out, act), dist.log_prob(act), atol=1e-5)
-    assert torch.allclose(net.entropy(out), dist.entropy(), atol=1e-5)
-    assert torch.allclose(net.kl(out, out2), torch.distributions.kl_divergence(dist, dist2), atol=1e-5)
+    ours, ours2 = net.distribution(out), other.distribution(out2)
+    assert torch.allclose(ours.log_prob(act), dist.log_prob(act), atol=1e-5)
+    assert torch.allclose(ours.entropy(), dist.entropy(), atol=1e-5)
+    assert torch.allclose(ours.kl(ours2), torch.distributions.kl_divergence(dist, dist2), atol=1e-5)
 
 
 def test_numpy_copy_samples_from_the_same_gaussian():

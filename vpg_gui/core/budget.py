@@ -17,20 +17,21 @@ import numpy as np
 BUDGET_BYTES = 256 * 2**20
 
 
-def _steps_within(bytes_per_step: int) -> int:
-    return max(1, BUDGET_BYTES // max(1, bytes_per_step))
+def within_budget(bytes_each: int) -> int:
+    """How many items of ``bytes_each`` BUDGET_BYTES holds (at least one)."""
+    return max(1, BUDGET_BYTES // max(1, bytes_each))
 
 
 def step_slices(steps: int, bytes_per_step: int) -> list[slice]:
     """Consecutive slices covering ``steps``, each holding at most BUDGET_BYTES."""
-    size = _steps_within(bytes_per_step)
+    size = within_budget(bytes_per_step)
     return [slice(start, min(start + size, steps)) for start in range(0, steps, size)]
 
 
 def episode_slices(lengths: np.ndarray, bytes_per_step: int) -> list[slice]:
     """Consecutive slices of whole episodes (laid end to end with ``lengths``), each holding at
     most BUDGET_BYTES, or one episode where a single one holds more."""
-    size = _steps_within(bytes_per_step)
+    size = within_budget(bytes_per_step)
     ends = np.cumsum(lengths)
     out, start = [], 0
     while start < (ends[-1] if len(ends) else 0):

@@ -108,10 +108,10 @@ class Trainer:
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        loss, entropy, outs, variance = self._policy_gradient(obs, act, w, parts, batch.lengths)
+        loss, entropy, dists, variance = self._policy_gradient(obs, act, w, parts, batch.lengths)
         norm = grad_norm(self.policy.parameters())
         self._guarded_step(loss, value_loss, before)
-        kl = mean_kl(self.policy, outs, obs, parts)
+        kl = mean_kl(self.policy, dists, obs, parts)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -142,16 +142,17 @@ class Trainer:
     def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray):
         """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
         summed over ``parts``, chunks of whole episodes; returns the loss, the mean entropy, the
-        policy's outputs and the gradient variance (diagnostics.py), whose layer output gradients
-        come from the same backward pass, chunk by chunk."""
+        policy's distributions on each part (detached, for the KL) and the gradient variance
+        (diagnostics.py), whose layer output gradients come from the same backward pass."""
         params, c, steps = list(self.policy.parameters()), self.config.entropy_coef, len(obs)
         self.optimizer.zero_grad()
-        loss, entropy, outs, variance = 0.0, 0.0, [], VarianceSums()
+        loss, entropy, dists, variance = 0.0, 0.0, [], VarianceSums()
         ends = np.cumsum(lengths)
         for p in parts:
             out, layer_inputs, targets = traced_forward(self.policy, obs[p])
-            logp_w = (self.policy.log_prob(out, act[p]) * w[p]).sum()
-            part_entropy = self.policy.entropy(out).sum() / steps
+            dist = self.policy.distribution(out)
+            logp_w = (dist.log_prob(act[p]) * w[p]).sum()
+            part_entropy = dist.entropy().sum() / steps
             found = torch.autograd.grad(logp_w, [*params, *targets], retain_graph=c != 0)
             for param, g in zip(params, found, strict=False):
                 param.grad = -g / steps if param.grad is None else param.grad - g / steps
@@ -159,13 +160,13 @@ class Trainer:
                 (-c * part_entropy).backward()
             loss += -logp_w.item() / steps - c * part_entropy.item()
             entropy += part_entropy.item()
-            outs.append(out.detach())
+            dists.append(dist.detach())
             # A diverging update's gradients may be NaN; its epoch is refused (_guarded_step).
             with np.errstate(invalid="ignore", over="ignore"):
                 variance.add(
                     gradient_blocks(layer_inputs, found[len(params) :]), lengths[(ends > p.start) & (ends <= p.stop)]
                 )
-        return loss, entropy, outs, variance.variance()
+        return loss, entropy, dists, variance.variance()
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
