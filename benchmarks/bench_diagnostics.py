@@ -3,9 +3,9 @@
     python benchmarks/bench_diagnostics.py          # 40 epochs of CartPole (~10 s)
 
 Each diagnostic is timed where the trainer calls it: the gradient variance (turning the update's
-traced layer inputs and output gradients into parameter blocks, the per-episode products, the sums),
-the gradient norm, and the KL (a forward pass of the updated policy and the KL of the two
-outputs). Prints the medians per epoch.
+traced layer inputs and output gradients into parameter blocks, the per-episode products, the
+sums), the gradient norm (from the variance's sums; from the gradients with an entropy bonus), and
+the KL (a forward pass of the updated policy and the KL of the two outputs). Prints the medians per epoch.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main() -> None:
     sums, add = trainer_module.VarianceSums, trainer_module.VarianceSums.add
     sums.add = timed("gradient variance", add)
     sums.variance = timed("gradient variance", sums.variance)
+    sums.mean_gradient_norm = timed("gradient norm", sums.mean_gradient_norm)  # grad_norm's stand-in
     trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
     rows = []
     for _ in range(args.epochs):

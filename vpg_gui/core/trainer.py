@@ -108,8 +108,9 @@ class Trainer:
         )
         w = torch.from_numpy(weights.astype(np.float32))
 
-        loss, entropy, dists, variance = self._policy_gradient(obs, act, w, parts, batch.lengths)
-        norm = grad_norm(self.policy.parameters())
+        loss, entropy, dists, sums = self._policy_gradient(obs, act, w, parts, batch.lengths)
+        # Without an entropy bonus the gradient is the variance's own mean: its norm comes free.
+        norm = grad_norm(self.policy.parameters()) if cfg.entropy_coef else sums.mean_gradient_norm()
         self._guarded_step(loss, value_loss, before)
         kl = mean_kl(self.policy, dists, obs, parts)
 
@@ -131,7 +132,7 @@ class Trainer:
             value_loss=value_loss,
             kl=kl,
             grad_norm=norm,
-            grad_var=variance,
+            grad_var=sums.variance(),
             # the hot settings in force (physics as text, so it reads in a CSV cell)
             **{name: getattr(cfg, name) for name in HOT_STATS if name != "physics"},
             physics=format_physics(cfg.physics),
@@ -142,11 +143,11 @@ class Trainer:
     def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray):
         """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
         summed over ``parts``, chunks of whole episodes; returns the loss, the mean entropy, the
-        policy's distributions on each part (detached, for the KL) and the gradient variance
-        (diagnostics.py), whose layer output gradients come from the same backward pass."""
+        policy's distributions on each part (detached, for the KL) and the sums of the gradient
+        variance (diagnostics.py), whose layer output gradients come from the same backward pass."""
         params, c, steps = list(self.policy.parameters()), self.config.entropy_coef, len(obs)
         self.optimizer.zero_grad()
-        loss, entropy, dists, variance = 0.0, 0.0, [], VarianceSums()
+        loss, entropy, dists, sums = 0.0, 0.0, [], VarianceSums()
         ends = np.cumsum(lengths)
         for p in parts:
             out, layer_inputs, targets = traced_forward(self.policy, obs[p])
@@ -163,10 +164,10 @@ class Trainer:
             dists.append(dist.detach())
             # A diverging update's gradients may be NaN; its epoch is refused (_guarded_step).
             with np.errstate(invalid="ignore", over="ignore"):
-                variance.add(
+                sums.add(
                     gradient_blocks(layer_inputs, found[len(params) :]), lengths[(ends > p.start) & (ends <= p.stop)]
                 )
-        return loss, entropy, dists, variance.variance()
+        return loss, entropy, dists, sums
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
