@@ -153,7 +153,7 @@ class VarianceSums:
 def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
     """``VarianceSums.variance`` of one batch of whole episodes of ``lengths``.
 
-    Equal to a float64 computation within about 1e-8 relative on CartPole's batches.
+    Equal to a float64 computation within about 3e-8 relative on the tested batches.
     """
     sums = VarianceSums()
     sums.add(blocks, lengths)
