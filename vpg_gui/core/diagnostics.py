@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 
 import numpy as np
 import torch
@@ -68,7 +69,8 @@ def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> li
         if x.shape[1] < g.shape[1]:  # pad: 2x faster than filling a numpy copy, 4x than np.hstack
             blocks.append((F.pad(x, (0, 1), value=1.0).numpy(), g.numpy()))
         else:
-            blocks += [(x.numpy(), g.numpy()), (None, g.numpy())]
+            g = g.numpy()
+            blocks += [(x.numpy(), g), (None, g)]
     if len(grads) > len(inputs):  # Gaussian: the output's gradient, whose second half is log-std's
         blocks.append((None, grads[-1][:, grads[-1].shape[1] // 2 :].numpy()))
     return blocks
@@ -110,9 +112,10 @@ class VarianceSums:
         side in one row, are then summed in float64; a memory budget's worth of episodes at a
         time. Measured faster than padding episodes of similar lengths to one and multiplying
         them together, even at 20 steps an episode."""
-        bounds = [0, *np.cumsum(lengths).tolist()]  # Python ints: the loop below slices with them
+        # Python ints, summed in Python: the loop below slices with them, and numpy costs more on lists this short
+        bounds = [0, *accumulate(lengths.tolist())]
         self.episodes, self.steps = self.episodes + len(lengths), self.steps + bounds[-1]
-        columns = np.cumsum([0] + [d.shape[1] * (1 if x is None else x.shape[1]) for x, d in blocks]).tolist()
+        columns = [0, *accumulate(d.shape[1] * (1 if x is None else x.shape[1]) for x, d in blocks)]
         per_chunk = within_budget(12 * columns[-1])  # each episode's row in float32 and float64
         for first in range(0, len(lengths), per_chunk):
             edges = bounds[first : first + per_chunk + 1]
