@@ -5,7 +5,10 @@
 Each diagnostic is timed where the trainer calls it: the gradient variance (turning the update's
 traced layer inputs and output gradients into parameter blocks, the per-episode products, the
 sums), the gradient norm (from the variance's sums; from the gradients with an entropy bonus), and
-the KL (a forward pass of the updated policy and the KL of the two outputs). Prints the medians per epoch.
+the KL (keeping the update's distributions, a forward pass of the updated policy and the KL of
+the two). Prints the medians per epoch, the share over the whole run, and each epoch's share
+(quartiles, and how many epochs were above 5%): early epochs hold many short episodes, one
+product per episode and layer, in quick epochs, so the share falls as a run goes on.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from vpg_gui.config import TrainConfig  # noqa: E402
 from vpg_gui.core import trainer as trainer_module  # noqa: E402
 from vpg_gui.core.diagnostics import mean_kl  # noqa: E402
+from vpg_gui.core.distributions import Distributions  # noqa: E402
 from vpg_gui.core.trainer import Trainer  # noqa: E402
 
 TIMED = {
@@ -55,6 +59,7 @@ def main() -> None:
     sums.add = timed("gradient variance", add)
     sums.variance = timed("gradient variance", sums.variance)
     sums.mean_gradient_norm = timed("gradient norm", sums.mean_gradient_norm)  # grad_norm's stand-in
+    Distributions.detach = timed("KL", Distributions.detach)  # keeps the update's distributions for it
     trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
     rows = []
     for _ in range(args.epochs):
@@ -71,6 +76,12 @@ def main() -> None:
     print(f"  all diagnostics: {total:.2f} ms ({total / epoch / 10:.1f}% of an epoch; target 5%)")
     share = sum(sum(r[1:]) for r in rows) / sum(r[0] for r in rows)
     print(f"  over the whole run: {share * 100:.1f}% of the epochs' time (the sums)")
+    # Early epochs hold many short episodes (a product per episode and layer) in quick epochs.
+    shares = sorted(sum(r[1:]) / r[0] * 100 for r in rows)
+    quartiles = " / ".join(f"{q:.1f}" for q in statistics.quantiles(shares, n=4))
+    above = sum(s > 5 for s in shares)
+    print(f"  per epoch: {shares[0]:.1f}% to {shares[-1]:.1f}%, quartiles {quartiles}%;", end=" ")
+    print(f"above 5%: {above} of {len(rows)}")
     # The last epoch's KL and variance sums again, 50 times in a row: their cost with warm caches.
     _, blocks, lengths = last["add"]
     for label, again in (
