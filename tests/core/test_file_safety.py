@@ -326,8 +326,9 @@ def test_seed_sweep_children_may_import_the_module_the_user_typed(tmp_path):
 # --- 5. bounded memory -----------------------------------------------------------------------
 
 
-def test_updates_in_budget_sized_chunks_match_the_whole_batch(monkeypatch):
-    config = TrainConfig(batch_steps=600, seed=2, baseline="value", value_iters=3, entropy_coef=0.01)
+@pytest.mark.parametrize("entropy_coef", [0.01, 0.0])  # the norm from the gradients; from the variance's sums
+def test_updates_in_budget_sized_chunks_match_the_whole_batch(monkeypatch, entropy_coef):
+    config = TrainConfig(batch_steps=600, seed=2, baseline="value", value_iters=3, entropy_coef=entropy_coef)
 
     def two_epochs():
         trainer = Trainer(config)
