@@ -7,8 +7,8 @@ xvfb-run -s "-screen 0 1600x1000x24" python docs/screenshot_sweep.py
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from shot import placed, shoot_when
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core.sweep_spec import SweepSpec, default_values
@@ -20,28 +20,20 @@ OUT = Path(__file__).resolve().parent / "sweep.png"
 def main() -> int:
     app = QApplication(sys.argv[:1])
     config = TrainConfig(batch_steps=1000, epochs=40)
-    window = MainWindow(config, offer_restore=False)
-    window.resize(1560, 960)
-    window.move(20, 20)
-    window.show()
+    window = placed(MainWindow(config, offer_restore=False))
     window.sweeps.start_sweep(SweepSpec(config, {"lr": default_values("lr")}, (0, 1, 2)))
     job = window.sweeps.job
     shown = []
 
-    def shoot():
+    def ready() -> bool:
         if job.running:
-            return
+            return False
         if not shown:
             shown.append(window.sweeps.show_curves("lr", 0.01))  # as a click on that point does
-            return
-        timer.stop()
-        window.screen().grabWindow(0).copy(window.frameGeometry()).save(str(OUT))
-        print(f"wrote {OUT}")
-        window.close()
+            return False
+        return True
 
-    timer = QTimer(interval=500, timeout=shoot)
-    timer.start()
-    return app.exec()
+    return shoot_when(app, window, ready, OUT, interval_ms=500)
 
 
 if __name__ == "__main__":
