@@ -8,7 +8,8 @@ sums), the gradient norm (from the variance's sums; from the gradients with an e
 the KL (keeping the update's distributions, a forward pass of the updated policy and the KL of
 the two). Prints the medians per epoch, the share over the whole run, and each epoch's share
 (quartiles, and how many epochs were above 5%): early epochs hold many short episodes, one
-product per episode and layer, in quick epochs, so the share falls as a run goes on.
+product per episode and layer, in quick epochs, so the share falls as a run goes on. For those
+first epochs it prints the variance's cost per episode beside one such product called on its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -61,11 +64,12 @@ def main() -> None:
     sums.mean_gradient_norm = timed("gradient norm", sums.mean_gradient_norm)  # grad_norm's stand-in
     Distributions.detach = timed("KL", Distributions.detach)  # keeps the update's distributions for it
     trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
-    rows = []
+    rows, episodes = [], []
     for _ in range(args.epochs):
         spent.clear()
         stats = trainer.train_epoch()
         rows.append((stats.seconds, spent["gradient variance"], spent["gradient norm"], spent["KL"]))
+        episodes.append(stats.episodes)
     trainer.close()
     epoch = statistics.median(r[0] for r in rows)
     print(f"batch {args.batch_steps}, {args.epochs} epochs: epoch median {epoch * 1e3:.1f} ms")
@@ -82,8 +86,19 @@ def main() -> None:
     above = sum(s > 5 for s in shares)
     print(f"  per epoch: {shares[0]:.1f}% to {shares[-1]:.1f}%, quartiles {quartiles}%;", end=" ")
     print(f"above 5%: {above} of {len(rows)}")
-    # The last epoch's KL and variance sums again, 50 times in a row: their cost with warm caches.
+    # The many-episode epochs: what each episode costs, against one bare product call.
     _, blocks, lengths = last["add"]
+    first = min(5, len(rows))
+    each = sum(r[1] for r in rows[:first]) / sum(episodes[:first]) * 1e6
+    print(f"  first {first} epochs: {sum(episodes[:first]) / first:.0f} episodes each, the gradient variance", end=" ")
+    print(f"{each:.1f} us an episode ({sum(x is not None for x, _ in blocks)} products each)")
+    (x, d), twenty = blocks[0], slice(0, 20)  # the first layer's, for a 20-step episode
+    dt, out = d.T, np.empty((d.shape[1], x.shape[1]), np.float32)
+    start = time.perf_counter()
+    for _ in range(10000):
+        np.dot(dt[:, twenty], x[twenty], out=out)
+    print(f"  one such product of 20 steps on its own, warm: {(time.perf_counter() - start) * 100:.2f} us")
+    # The last epoch's KL and variance sums again, 50 times in a row: their cost with warm caches.
     for label, again in (
         ("KL", lambda: mean_kl(*last["mean_kl"])),
         ("gradient variance's sums", lambda: add(sums(), blocks, lengths)),
