@@ -2,7 +2,7 @@
 taken once a poll says the scene is ready.
 
     window = placed(MainWindow(config, offer_restore=False))
-    sys.exit(shoot_when(app, window, ready=lambda: len(window.history) >= 9, out=Path("docs/x.png")))
+    sys.exit(shoot_when(app, window, lambda: len(window.history) >= 9, Path("docs/x.png"), interval_ms=200))
 """
 
 from collections.abc import Callable
