@@ -90,7 +90,8 @@ def main() -> None:
     _, blocks, lengths = last["add"]
     first = min(5, len(rows))
     each = sum(r[1] for r in rows[:first]) / sum(episodes[:first]) * 1e6
-    print(f"  first {first} epochs: {sum(episodes[:first]) / first:.0f} episodes each, the gradient variance", end=" ")
+    ms, count = sum(r[0] for r in rows[:first]) / first * 1e3, sum(episodes[:first]) / first
+    print(f"  first {first} epochs: {count:.0f} episodes in {ms:.1f} ms each, the gradient variance", end=" ")
     print(f"{each:.1f} us an episode ({sum(x is not None for x, _ in blocks)} products each)")
     (x, d), twenty = blocks[0], slice(0, 20)  # the first layer's, for a 20-step episode
     dt, out = d.T, np.empty((d.shape[1], x.shape[1]), np.float32)
