@@ -22,7 +22,7 @@ from pathlib import Path
 
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checked_text import checked_toml, toml_with_checksum
-from vpg_gui.core.files import atomic_write_bytes
+from vpg_gui.core.files import atomic_write_bytes, read_text
 
 # Inside the package, so that a wheel carries them (assets/presets at the top is a link here).
 PRESETS = importlib.resources.files("vpg_gui") / "assets" / "presets"
@@ -44,9 +44,9 @@ def load_preset(path: Path | str) -> Preset:
     """Read a preset; raises ConfigError naming the file and the key at fault."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path.name}: not a readable preset: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_text(path)
+    except OSError as exc:
+        raise ConfigError(f"{path.name}: not a readable preset: {exc.strerror or exc}") from None
     try:
         data = checked_toml(text, path.name)
     except ValueError as exc:  # TOMLDecodeError is one

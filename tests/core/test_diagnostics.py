@@ -96,7 +96,9 @@ def test_the_kl_and_the_evaluation_equal_the_former_implementation(config):
     trainer.train_epoch()  # the policy moves
     kl = mean_kl(trainer.policy, [trainer.policy.distribution(before)], obs, [slice(0, len(obs))])
     assert kl > 0
-    assert kl == pytest.approx(former_kl(trainer.policy, before, obs), rel=1e-6)
+    # float32 sums over thousands of states in another order: 1e-6 relative failed by 3% of
+    # itself on this machine's CPU (0.00037058967 vs ...8929), so 1e-5.
+    assert kl == pytest.approx(former_kl(trainer.policy, before, obs), rel=1e-5)
     trainer.close()
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core.checked_text import checked_toml, toml_with_checksum
-from vpg_gui.core.files import atomic_write_bytes, os_reason
+from vpg_gui.core.files import atomic_write_bytes, os_reason, read_text
 from vpg_gui.core.metrics import EpochStats, MetricsCsv, read_csv
 from vpg_gui.core.run_dir import hold_lock
 
@@ -72,7 +72,7 @@ class Autosave:
     def last_run(self) -> tuple[TrainConfig, list[EpochStats]] | None:
         """The settings and history of a run the window did not close cleanly, if one can be read."""
         try:
-            text = (self.directory / SETTINGS[LAST]).read_text(encoding="utf-8")
+            text = read_text(self.directory / SETTINGS[LAST])
             return TrainConfig.from_dict(checked_toml(text, SETTINGS[LAST])), read_csv(self.directory / LAST)
         except (OSError, ValueError, KeyError):  # ConfigError is a ValueError
             return None

@@ -17,6 +17,10 @@ Traceback (most recent call last):
 ValueError: mine.toml: changed since vpg-gui wrote it (its checksum does not match); if you edited it ...
 >>> checked_toml(HAND_WRITTEN + "\\n[config]\\nlr = 0.5\\n", "hand.toml")
 {'config': {'lr': 0.5}}
+>>> parse_toml("x = " + "[" * 100 + "]" * 100, "deep.toml")
+Traceback (most recent call last):
+...
+ValueError: deep.toml: nested more than 32 levels deep; vpg-gui's files never are
 >>> row = {"epoch": 1, "return_mean": 21.5}
 >>> row["check"] = row_check(["epoch", "return_mean"], row)
 >>> row_check(["epoch", "return_mean"], {"epoch": "1", "return_mean": "21.5"}) == row["check"]
@@ -28,12 +32,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import tomli_w
+
+from vpg_gui.core.files import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,6 +51,8 @@ else:  # pragma: no cover
 _TOML_HEADER = re.compile(r"# vpg-gui sha256: ([0-9a-f]{64}|none)(?: [^\n]*)?\n")
 HAND_WRITTEN = "# vpg-gui sha256: none (written by hand)"
 CHECK = "check"  # the CSV column
+CSV_LIMIT = 2**30  # metrics.csv: ~400 bytes an epoch, so a million epochs fit
+MAX_DEPTH = 32  # tables and lists in TOML or JSON: vpg-gui's own files nest 4 deep
 
 
 def toml_with_checksum(data: dict) -> str:
@@ -65,7 +75,43 @@ def checked_toml(text: str, name: str) -> dict:
             f"{name}: changed since vpg-gui wrote it (its checksum does not match); if you edited it by hand, "
             f"make its first line: {HAND_WRITTEN}"
         )
-    return tomllib.loads(text)
+    return parse_toml(text, name)
+
+
+def parse_toml(text: str, name: str) -> dict:
+    """``tomllib.loads`` with the nesting bounded (a ValueError naming ``name``, never a
+    3000-line RecursionError)."""
+    try:
+        return _bounded(tomllib.loads(text), name)
+    except RecursionError:
+        raise _too_deep(name) from None
+
+
+def parse_json(text: str | bytes, name: str):
+    """``json.loads`` with the nesting bounded, as parse_toml."""
+    try:
+        return _bounded(json.loads(text), name)
+    except RecursionError:
+        raise _too_deep(name) from None
+
+
+def _bounded(tree, name: str):
+    """``tree`` unchanged when it nests at most MAX_DEPTH deep (walked without recursion)."""
+    level = [tree]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            v
+            for node in level
+            if isinstance(node, dict | list)
+            for v in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return tree
+    raise _too_deep(name)
+
+
+def _too_deep(name: str) -> ValueError:
+    return ValueError(f"{name}: nested more than {MAX_DEPTH} levels deep; vpg-gui's files never are")
 
 
 def row_check(columns: Sequence[str], row: dict) -> str:
@@ -86,6 +132,17 @@ def csv_line(columns: Sequence[str], row: dict) -> str:
 def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
     """A whole checked CSV: the header (``columns`` + check) and the rows."""
     return ",".join([*columns, CHECK]) + "\n" + "".join(csv_line(columns, row) for row in rows)
+
+
+def read_rows(path: Path | str) -> list[dict]:
+    """The checked rows of the CSV file ``path`` (a regular file of at most CSV_LIMIT bytes):
+    OSError when it cannot be read, ValueError naming it and the line when a row is damaged."""
+    name = Path(path).name
+    reader = csv.DictReader(io.StringIO(read_text(path, CSV_LIMIT), newline=""))
+    try:
+        return list(verify_rows(reader, name))
+    except csv.Error as exc:  # e.g. a cell over the csv module's 128 KB limit
+        raise ValueError(f"{name}: line {reader.line_num} is damaged ({exc})") from None
 
 
 def verify_rows(rows: Iterable[dict], name: str) -> Iterable[dict]:

@@ -26,11 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from vpg_gui.core.files import atomic_write_bytes
+from vpg_gui.core.checked_text import parse_json
+from vpg_gui.core.files import atomic_write_bytes, read_bytes
 
 TAG = b"vpg-gui"
 DTYPES = ("float32", "float64", "int64", "int32", "uint8", "bool")
 MAX_HEADER = 256
+# The largest file read: a 1024x1024x4 network with its Adam moments is ~200 MB; past this a
+# file is refused before it is read (a 20 GB sparse file would exhaust memory).
+MAX_BYTES = 2 * 2**30
 
 
 class ContainerError(ValueError):
@@ -53,7 +57,7 @@ def read_checked(path: Path | str, fmt: str, version: int, kind: str | None = No
     kind = kind or fmt
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise ContainerError(f"{path}: cannot read the {kind}: {exc.strerror or exc}") from None
     end = data.find(b"\n", 0, MAX_HEADER)
@@ -62,6 +66,8 @@ def read_checked(path: Path | str, fmt: str, version: int, kind: str | None = No
         older = " (a file of an older vpg-gui, before checksums: it cannot be read)" if data[:2] == b"PK" else ""
         raise ContainerError(f"{path}: not a vpg-gui {kind}{older}")
     try:
+        if not all(f.isdigit() for f in fields[2:5]):  # int() would take "+12", " 12" or "1_2"
+            raise ValueError
         found_fmt, found_version, doc_len, blob_len = fields[1].decode(), *map(int, fields[2:5])
         digest = fields[5].decode()
     except (UnicodeDecodeError, ValueError):
@@ -77,8 +83,8 @@ def read_checked(path: Path | str, fmt: str, version: int, kind: str | None = No
     if hashlib.sha256(body).hexdigest() != digest:
         raise ContainerError(f"{path}: damaged {kind}: its checksum does not match (changed after it was written)")
     try:
-        return _decode(json.loads(body[:doc_len]), memoryview(body)[doc_len:])
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        return _decode(parse_json(body[:doc_len], "its document"), memoryview(body)[doc_len:])
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ContainerError(f"{path}: damaged {kind}: {exc}") from None
 
 

@@ -12,15 +12,18 @@ True
 
 from __future__ import annotations
 
-import csv
 import dataclasses
+import functools
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vpg_gui.config import TrainConfig, shown
 from vpg_gui.core import checked_text
-from vpg_gui.core.files import atomic_write_bytes
+from vpg_gui.core.files import atomic_write_bytes, open_no_follow
+from vpg_gui.core.physics import KNOBS, parse_physics
 
 # The hot settings each epoch records (what the change markers compare).
 HOT_STATS = (
@@ -75,22 +78,100 @@ class EpochStats:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EpochStats:
         """From a dict with these keys (CSV strings are converted to the field types; a CSV's
-        derived ``change`` and ``check`` columns are ignored; fields added later may be absent)."""
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        required = {name for name, f in fields.items() if f.default is dataclasses.MISSING}
-        missing, extra = sorted(required - set(data)), sorted(set(data) - set(fields) - {"change", "check"})
+        derived ``change`` and ``check`` columns are ignored; fields added later may be absent).
+        Every value is checked as a file's must be: finite numbers, counts in range, hot
+        settings that TrainConfig allows; ValueError names the field and the value.
+
+        >>> EpochStats.from_dict({**_EXAMPLE, "return_mean": "nan"})
+        Traceback (most recent call last):
+        ...
+        ValueError: epoch record: return_mean = 'nan': must be a finite number
+        """
+        fields = _FIELDS
+        missing, extra = sorted(_REQUIRED - set(data)), sorted(set(data) - set(fields) - {"change", "check"})
         if missing or extra:
             raise ValueError(f"epoch record: missing {missing}, unexpected {extra}")
-        kinds = {"int": int, "float": float, "str": str, "bool": _bool}
-        return cls(**{k: kinds[fields[k].type](v) for k, v in data.items() if k in fields})
+        values = {k: _KINDS[fields[k]](v, k) for k, v in data.items() if k in fields}
+        for name, (lo, hi) in _COUNTS.items():
+            if name in values and not lo <= values[name] <= hi:
+                raise ValueError(f"epoch record: {name} = {values[name]}: must be between {lo} and {hi}")
+        _check_hot(tuple(values.get(k, _DEFAULTS.get(k)) for k in HOT_STATS))
+        return cls(**values)
 
 
-def _bool(value: Any) -> bool:
+def finite_float(value: Any, field: str, where: str = "epoch record") -> float:
+    """``value`` (a number, or text as csv writes one) as a finite float; ValueError naming the field."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError
+        number = float(value)
+    except (ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: {field} = {shown(value)}: must be a finite number")
+    return number
+
+
+def _int(value: Any, field: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) <= 12:
+        return int(value)
+    raise ValueError(f"epoch record: {field} = {shown(value)}: must be a whole number")
+
+
+def _str(value: Any, field: str) -> str:
+    if not isinstance(value, str) or len(value) > 200:
+        raise ValueError(f"epoch record: {field} = {shown(value)}: must be text of at most 200 characters")
+    return value
+
+
+def _bool(value: Any, field: str) -> bool:
     if isinstance(value, bool):
         return value
     if value in ("True", "False"):  # as csv writes them
         return value == "True"
-    raise ValueError(f"{value!r} is not True or False")
+    raise ValueError(f"epoch record: {field} = {shown(value)}: must be True or False")
+
+
+_FIELDS = {f.name: f.type for f in dataclasses.fields(EpochStats)}
+_REQUIRED = frozenset(f.name for f in dataclasses.fields(EpochStats) if f.default is dataclasses.MISSING)
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(EpochStats) if f.default is not dataclasses.MISSING}
+_KINDS = {"int": _int, "float": finite_float, "str": _str, "bool": _bool}
+MAX_COUNT = 2**31 - 1
+_COUNTS = {  # ranges of the counts and times (TrainConfig's ranges check the hot settings)
+    "epoch": (1, MAX_COUNT),
+    "episodes": (0, MAX_COUNT),
+    "steps": (0, MAX_COUNT),
+    "seconds": (0, math.inf),
+    "steps_per_s": (0, math.inf),
+    "return_std": (0, math.inf),
+    "kl": (-math.inf, math.inf),
+}
+
+
+@functools.lru_cache(maxsize=256)  # a run's epochs share a few combinations: a million rows check a few
+def _check_hot(values: tuple) -> None:
+    """The hot settings an epoch recorded, checked as TrainConfig checks them (physics: knobs
+    some environment has, within their ranges)."""
+    hot = dict(zip(HOT_STATS, values, strict=True))
+    physics = hot.pop("physics")
+    try:
+        parsed = parse_physics(physics)
+        TrainConfig(**hot).validate()
+    except ValueError as exc:  # ConfigError is one
+        raise ValueError(f"epoch record: {exc}") from None
+    for name, value in parsed:
+        ranges = [knobs[name] for knobs in KNOBS.values() if name in knobs]
+        if not ranges or not any(lo <= value <= hi for lo, hi, _ in ranges):
+            raise ValueError(f"epoch record: physics = {shown(physics)}: no environment has {name} = {value:g}")
+
+
+_EXAMPLE = {
+    "epoch": 1, "return_mean": 20.0, "return_std": 5.0, "return_min": 9.0, "return_max": 40.0, "length_mean": 20.0,
+    "episodes": 250, "steps": 5012, "loss": 3.1, "entropy": 0.69, "lr": 0.01, "batch_steps": 5000, "gamma": 1.0,
+    "weighting": "episode-return", "seconds": 0.05, "steps_per_s": 100240.0,
+}  # fmt: skip
 
 
 STATS_COLUMNS = tuple(f.name for f in dataclasses.fields(EpochStats))
@@ -110,8 +191,7 @@ def csv_text(history: list[EpochStats]) -> str:
 
 def read_csv(path: Path) -> list[EpochStats]:
     """The history in a metrics CSV; ValueError names a damaged row, OSError an unreadable file."""
-    with open(path, newline="") as f:
-        return [EpochStats.from_dict(row) for row in checked_text.verify_rows(csv.DictReader(f), Path(path).name)]
+    return [EpochStats.from_dict(row) for row in checked_text.read_rows(path)]
 
 
 class MetricsCsv:
@@ -124,7 +204,7 @@ class MetricsCsv:
     def __init__(self, path: Path, history: list[EpochStats]):
         self.path = Path(path)
         atomic_write_bytes(self.path, csv_text(history).encode())
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        self._fd = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND)
 
     def append(self, history: list[EpochStats]) -> None:
         """Write the last epoch of ``history`` (the whole history names what changed at it)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.checked_text import checked_toml
-from vpg_gui.core.files import os_reason
+from vpg_gui.core.files import os_reason, read_text
 from vpg_gui.core.metrics import EpochStats, read_csv
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 from vpg_gui.core.sweep_files import SPEC_FILE, read_sweep
@@ -95,7 +95,7 @@ def _sweep_groups(path: Path) -> list[tuple[TrainConfig, dict[int, list[EpochSta
 
 def _read(csv: Path, toml: Path) -> tuple[TrainConfig, list[EpochStats]]:
     try:
-        config = TrainConfig.from_dict(checked_toml(toml.read_text(encoding="utf-8"), toml.name))
+        config = TrainConfig.from_dict(checked_toml(read_text(toml), toml.name))
         history = read_csv(csv)
     except OSError as exc:
         exc.filename = exc.filename or str(csv)

@@ -14,13 +14,12 @@ The driver writes everything, so a sweep on a cluster leaves its files on the ma
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.checked_text import checked_toml, csv_text, toml_with_checksum, verify_rows
-from vpg_gui.core.files import atomic_write_bytes
-from vpg_gui.core.metrics import MetricsCsv, read_csv
+from vpg_gui.core.checked_text import checked_toml, csv_text, read_rows, toml_with_checksum
+from vpg_gui.core.files import atomic_write_bytes, read_text
+from vpg_gui.core.metrics import MetricsCsv, finite_float, read_csv
 from vpg_gui.core.sweep_results import AGGREGATE_COLUMNS, SweepResults, aggregate
 from vpg_gui.core.sweep_spec import SweepSpec
 
@@ -90,16 +89,19 @@ def spec_from_dict(data: dict) -> SweepSpec:
 def read_sweep(path: Path) -> SweepResults:
     """The sweep in directory ``path``: its trials with the epochs on disk and their summary rows.
     ValueError names a damaged or missing file; OSError one that cannot be read."""
-    spec = spec_from_dict(checked_toml((path / SPEC_FILE).read_text(encoding="utf-8"), SPEC_FILE))
+    spec = spec_from_dict(checked_toml(read_text(path / SPEC_FILE), SPEC_FILE))
     results = SweepResults(spec)
     ended = {}
     if (path / SUMMARY_FILE).exists():
-        with open(path / SUMMARY_FILE, newline="") as f:
-            ended = {row["trial"]: row for row in verify_rows(csv.DictReader(f), SUMMARY_FILE)}
+        rows = read_rows(path / SUMMARY_FILE)
+        missing = [c for c in ("trial", "seconds", "node", "error") if rows and c not in rows[0]]
+        if missing:
+            raise ValueError(f"{SUMMARY_FILE}: lacks the column {missing[0]!r}")
+        ended = {row["trial"]: row for row in rows}
     for name, result in results.trials.items():
         metrics = path / TRIALS_DIR / name / "metrics.csv"
         result.history = read_csv(metrics) if metrics.exists() else []
         if name in ended:
             row = ended[name]
-            results.end(name, float(row["seconds"] or 0), row["node"], row["error"])
+            results.end(name, finite_float(row["seconds"] or 0, "seconds", SUMMARY_FILE), row["node"], row["error"])
     return results
