@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise ConfigError("--preset: cannot be combined with --resume (the checkpoint has its settings)")
             trainer = stack.enter_context(contextlib.closing(_trainer(args, settings)))
             if args.out is not None:
-                stack.enter_context(claim_run_dir(args.out, args.resume, args.overwrite))
+                stack.enter_context(claim_run_dir(args.out, args.resume, args.overwrite, trainer.history))
         except ConfigError as exc:
             return _fail(flag_message(exc))
         except (CheckpointError, RunDirError) as exc:

@@ -1,5 +1,4 @@
 import pytest
-from PySide6.QtCore import QSettings
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.main_window import MainWindow
@@ -13,13 +12,13 @@ def fast():
 
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path, qapp, monkeypatch):
-    """Each test gets its own QSettings and data directory (settings, layout, autosave)."""
+    """Each test gets its own settings file and data directory (settings, layout, autosave):
+    yields the folder of the settings file (``vpg-gui-tests.toml``)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     qapp.setOrganizationName("vpg-gui-tests")
     qapp.setApplicationName("vpg-gui-tests")
-    yield tmp_path / "settings"
+    yield tmp_path / "config" / "vpg-gui-tests"
 
 
 @pytest.fixture

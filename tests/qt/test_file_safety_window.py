@@ -2,12 +2,12 @@
 not valid, a second window, an autosave directory that fails."""
 
 import errno
-import json
 import os
+import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings
+import tomli_w
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.core.autosave import LAST
@@ -59,22 +59,56 @@ def test_a_module_typed_in_the_environment_box_is_the_users_word(qtbot, planted)
         window.close()
 
 
-def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot, planted):
+def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot, planted, private_settings):
     module, ran = planted
-    settings = QSettings()
-    settings.setValue("geometry", "garbage")
-    settings.setValue("splitter", "also garbage")
-    settings.setValue("config", json.dumps(TrainConfig().to_dict() | {"env_id": f"{module}:CartPole-v1"}))
-    settings.sync()
+    private_settings.mkdir(parents=True)
+    settings = {
+        "geometry": "garbage",
+        "splitter": "also garbage",
+        "config": TrainConfig().to_dict() | {"env_id": f"{module}:CartPole-v1"},
+    }
+    (private_settings / "vpg-gui-tests.toml").write_text(tomli_w.dumps(settings))
     window = make_window(qtbot, config=None)
     try:
         message = window.statusBar().currentMessage()
         assert message.startswith("Dropped remembered settings that were not valid: the training settings (env_id")
         assert message.endswith("; geometry; splitter")
         assert window.controls.config() == TrainConfig() and not ran.exists()
-        assert QSettings().value("geometry") is None  # dropped from the file too
     finally:
         window.close()
+    assert "geometry = \"garbage\"" not in (private_settings / "vpg-gui-tests.toml").read_text()  # dropped
+
+
+@pytest.mark.parametrize("key", ["config", "saveFolder", "unused/key"])
+def test_a_pickled_object_in_the_old_settings_file_never_runs(qtbot, planted, private_settings, key):
+    """The three crafted files: a value PySide6 writes for a Python object (``@Variant``, a pickle
+    of a class of the planted module), in a key the window reads, one a dialog reads, one unused."""
+    module, ran = planted
+    private_settings.mkdir(parents=True)
+    legacy = private_settings / "vpg-gui-tests.conf"
+    folder = "/home/lecturer/talks"
+    write = (
+        f"from PySide6.QtCore import QSettings; import {module}\n"
+        f"s = QSettings({str(legacy)!r}, QSettings.Format.IniFormat)\n"
+        f"s.setValue('saveFolder', {folder!r}); s.setValue({key!r}, {module}.Thing())\n"
+        "s.sync()"
+    )
+    (ran.parent / f"{module}.py").write_text(f"open({str(ran)!r}, 'w').close()\nclass Thing:\n    pass\n")
+    env = {**os.environ, "PYTHONPATH": str(ran.parent), "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, "-c", write], check=True, env=env)
+    assert "@Variant(" in legacy.read_text() and ran.exists()  # the file is what PySide6 writes, and it imports
+    ran.unlink()
+    window = make_window(qtbot, config=None)
+    try:
+        message = window.statusBar().currentMessage()
+        assert f"{key} (not plain text: vpg-gui never decodes a stored object" in message
+        assert window.controls.config() == TrainConfig() and not ran.exists() and module not in sys.modules
+        if key != "saveFolder":  # the plain values are taken over
+            assert window.settings.get("saveFolder") == folder
+    finally:
+        window.close()
+    assert not ran.exists()
+    assert "@Variant" not in (private_settings / "vpg-gui-tests.toml").read_text()
 
 
 def test_a_second_window_does_not_autosave_and_says_so(qtbot):
@@ -122,5 +156,29 @@ def test_an_unusable_data_directory_is_a_warning_not_a_crash(qtbot, tmp_path, mo
         window.step_button.click()
         qtbot.waitUntil(lambda: len(window.history) == 1 and window.worker.waiting, timeout=30000)
         assert window.autosave_warning.isVisible() and "Not a directory" in window.autosave_warning.text()
+    finally:
+        window.close()
+
+
+def test_a_session_opened_and_saved_again_before_train_keeps_its_runs(qtbot, tmp_path, write_session):
+    from vpg_gui.core.session import read_session
+    from vpg_gui.core.trainer import Trainer
+
+    trainer = Trainer(FAST.replace(batch_steps=300))
+    trainer.train_epoch()
+    trainer.train_epoch()
+    kept = (FAST.replace(lr=0.05), trainer.history[:1])
+    write_session(tmp_path / "a.vpgsession", trainer.config, trainer.state(), kept=[kept])
+    trainer.close()
+    window = make_window(qtbot)
+    try:
+        assert window.files.open_session_file(tmp_path / "a.vpgsession")
+        for name in ("b.vpgsession", "a.vpgsession"):  # a new file, and over the same one
+            window.files.save_session_file(tmp_path / name)
+            qtbot.waitUntil(lambda n=name: window.statusBar().currentMessage().startswith("Session saved to"))
+            window.statusBar().clearMessage()
+            saved = read_session(tmp_path / name)
+            assert [s.epoch for s in saved.live.history] == [1, 2] and saved.snapshot is not None
+            assert [r.history for r in saved.kept] == [kept[1]]
     finally:
         window.close()

@@ -142,7 +142,7 @@ def read_rows(path: Path | str) -> list[dict]:
     try:
         return list(verify_rows(reader, name))
     except csv.Error as exc:  # e.g. a cell over the csv module's 128 KB limit
-        raise ValueError(f"{name}: line {reader.line_num} is damaged ({exc})") from None
+        raise ValueError(f"{name}: line {reader.line_num + 1} is damaged ({exc})") from None
 
 
 def verify_rows(rows: Iterable[dict], name: str) -> Iterable[dict]:

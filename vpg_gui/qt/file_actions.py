@@ -5,7 +5,7 @@ Every file is written atomically; every file read is checked in full before anyt
 changes, and a bad one is refused with a message. GIFs are written on a background thread.
 Opening or saving a session needs no torch in the window's process.
 
-    files = FileActions(window, workspace)
+    files = FileActions(window, workspace, settings)
     files.open_preset_file("assets/presets/02-reward-to-go.toml")   # a new run from the preset
     files.save_session_file("lecture.vpgsession")   # written once the worker hands over its state
     files.open_session_file("lecture.vpgsession")
@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from vpg_gui.config import ConfigError
@@ -26,6 +26,7 @@ from vpg_gui.core.files import atomic_write_bytes, os_reason
 from vpg_gui.core.metrics import csv_text
 from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.runs import Workspace
+from vpg_gui.core.user_settings import UserSettings
 from vpg_gui.presets import PRESETS, Preset, load_preset, save_preset
 from vpg_gui.qt.export import DEFAULT_WIDTH, write_plots
 
@@ -59,10 +60,11 @@ class _Job(QObject):
 
 
 class FileActions(QObject):
-    def __init__(self, window, workspace: Workspace):
+    def __init__(self, window, workspace: Workspace, settings: UserSettings):
         super().__init__(window)
         self.window = window  # MainWindow: dialogs' parent, status bar, worker, panels
         self.workspace = workspace
+        self.settings = settings  # the folder save dialogs open in
         self.jobs: list[_Job] = []  # files being written in the background
         self._session_path: str | None = None  # a save waiting for the worker's state
         window.worker.state_ready.connect(self._on_state_ready)
@@ -260,11 +262,10 @@ class FileActions(QObject):
 
     def _save_path(self, title: str, name: str, filters: str) -> str:
         """A save dialog that opens in the folder used last time (remembered across launches)."""
-        settings = QSettings()
-        folder = settings.value("saveFolder") or str(Path.home())
+        folder = self.settings.get("saveFolder") or str(Path.home())
         path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path(folder) / name), filters)
         if path:
-            settings.setValue("saveFolder", str(Path(path).parent))
+            self.settings.set("saveFolder", str(Path(path).parent))
         return path
 
     def _say(self, message: str, ms: int = 0) -> None:

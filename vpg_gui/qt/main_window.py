@@ -14,11 +14,10 @@ sessions, exports) is file_actions.py's, a collaborator given the same workspace
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,8 +35,10 @@ from PySide6.QtWidgets import (
 
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.autosave import Autosave
+from vpg_gui.core.files import os_reason
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.runs import Workspace
+from vpg_gui.core.user_settings import UserSettings
 from vpg_gui.presets import builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
@@ -69,6 +70,24 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
 )
 
 
+def user_settings() -> UserSettings:
+    """The window's settings file, ``~/.config/vpg-gui/vpg-gui.toml`` (Linux); the QSettings
+    file earlier versions kept beside it is read once, as text (core/user_settings.py)."""
+    app = QCoreApplication
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    folder = Path(config) / (app.organizationName() or "vpg-gui")
+    name = app.applicationName() or "vpg-gui"
+    return UserSettings(folder / f"{name}.toml", legacy=folder / f"{name}.conf")
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
+
+
 class MainWindow(QMainWindow):
     """``offer_restore``: after a run that did not close cleanly, offer its curves back (app.py
     says no when it opens a file)."""
@@ -84,8 +103,9 @@ class MainWindow(QMainWindow):
         self._run_id = 0  # the worker's id of the run shown
         self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
-        self.settings = QSettings()
-        self._dropped: list[str] = []  # remembered settings that were not valid, said once the window is up
+        self.settings = user_settings()
+        # remembered settings that were not valid, said once the window is up
+        self._dropped: list[str] = list(self.settings.dropped)
         if config is None:  # no flags given: the settings of last time
             config = self._saved_config()
         # Each run's history goes to a CSV as it grows, so a crash loses at most the epoch in flight.
@@ -114,8 +134,8 @@ class MainWindow(QMainWindow):
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self._redraw_live_run)
         self._start_worker(config)
-        self.files = FileActions(self, self.workspace)
-        self.sweeps = SweepActions(self, self.workspace, self.valid_config)
+        self.files = FileActions(self, self.workspace, self.settings)
+        self.sweeps = SweepActions(self, self.workspace, self.valid_config, self.settings)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -556,31 +576,34 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         """The remembered geometry and panel sizes; a value Qt does not take is dropped."""
         for key, restore in (("geometry", self.restoreGeometry), ("splitter", self.splitter.restoreState)):
-            value = self.settings.value(key)
-            if value is not None and not (isinstance(value, QByteArray) and restore(value)):
+            value = self.settings.get(key)
+            if value is not None and not (_is_hex(value) and restore(QByteArray(bytes.fromhex(value)))):
                 self.settings.remove(key)
                 self._dropped.append(key)
 
     def _saved_config(self) -> TrainConfig:
         """The settings of last time, or the defaults when there are none or they are not valid
         (an env id naming a module is one: a settings file never imports anything)."""
-        text = self.settings.value("config")
-        if text is None:
+        data = self.settings.get("config", dict)
+        if data is None:
             return TrainConfig()
         try:
-            return TrainConfig.from_dict(json.loads(text))
-        except (ConfigError, ValueError, TypeError) as exc:
+            return TrainConfig.from_dict(data)
+        except ConfigError as exc:
             self.settings.remove("config")
             self._dropped.append(f"the training settings ({exc})")
             return TrainConfig()
 
     def _save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.set("geometry", bytes(self.saveGeometry()).hex())
+        self.settings.set("splitter", bytes(self.splitter.saveState()).hex())
         config = self._form_config()
         if config is not None:
-            self.settings.setValue("config", json.dumps(config.to_dict()))
-        self.settings.sync()
+            self.settings.set("config", config.to_dict())
+        try:
+            self.settings.save()
+        except OSError as exc:  # closing goes on: the settings of this time are what is lost
+            print(f"vpg-gui: settings not saved: {os_reason(exc)}", file=sys.stderr)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._closing = True

@@ -7,19 +7,20 @@ clicking a point puts that value's learning curves on the return plot as kept ru
 bar shows the progress, with a Cancel; what arrived stays. One runs at a time: asking for another
 stops the running one, and the new one is asked for again once that one's Ray is gone.
 
-    sweeps = SweepActions(window, workspace, config_source=window.valid_config)
+    sweeps = SweepActions(window, workspace, config_source=window.valid_config, settings=window.settings)
     run_menu.addAction(sweeps.compare_action); run_menu.addAction(sweeps.sweep_action)
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from vpg_gui.core.runs import Workspace
 from vpg_gui.core.sweep_results import SweepResults
 from vpg_gui.core.sweep_spec import SweepSpec, value_text
+from vpg_gui.core.user_settings import UserSettings
 from vpg_gui.qt.sensitivity_plot import SensitivityPlot
 from vpg_gui.qt.sweep_dialog import SweepDialog
 from vpg_gui.qt.sweep_job import SweepJob
@@ -31,12 +32,12 @@ ADDRESS_KEY = "sweep/address"  # the Ray cluster of the last sweep ("" = this ma
 
 
 class SweepActions(QObject):
-    def __init__(self, window, workspace: Workspace, config_source):
+    def __init__(self, window, workspace: Workspace, config_source, settings: UserSettings):
         super().__init__(window)
         self.window, self.workspace, self.config_source = window, workspace, config_source
         self.job: SweepJob | None = None
         self.results: SweepResults | None = None  # the sweep shown in the sensitivity plot
-        self.settings = QSettings()
+        self.settings = settings  # the Ray address of the last sweep
 
         self.compare_action = QAction("Compare seeds", window, objectName="compareSeedsAction", shortcut="Ctrl+K")
         self.compare_action.setToolTip(
@@ -96,14 +97,14 @@ class SweepActions(QObject):
         config = self.config_source()
         if config is None or self.busy():
             return
-        dialog = SweepDialog(config, self.settings.value(ADDRESS_KEY, "", str), self.window)
+        dialog = SweepDialog(config, self.settings.get(ADDRESS_KEY), self.window)
         dialog.accepted.connect(lambda: self.start_sweep(dialog.spec, dialog.address))
         dialog.open()
 
     def start_sweep(self, spec: SweepSpec, address: str | None = None) -> None:
         if self.busy():
             return
-        self.settings.setValue(ADDRESS_KEY, address or "")
+        self.settings.set(ADDRESS_KEY, address or "")
         job = self._start(spec, "Sweep", address)
         self.results = job.results
         self.plot.render(self.results)
@@ -136,7 +137,7 @@ class SweepActions(QObject):
     # --- the job -----------------------------------------------------------------------------
 
     def _start(self, spec: SweepSpec, what: str, address: str | None = None) -> SweepJob:
-        job = self.job = SweepJob(spec, address or self.settings.value(ADDRESS_KEY, "", str) or None, self)
+        job = self.job = SweepJob(spec, address or self.settings.get(ADDRESS_KEY) or None, self)
         self.bar.setRange(0, 0)  # busy until Ray is up
         self.bar.setFormat(f"{what}: starting Ray...")
         self.window.statusBar().showMessage(f"{what}: starting Ray (a few seconds)...", 8000)

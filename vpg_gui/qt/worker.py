@@ -197,7 +197,9 @@ class TrainingWorker(QObject):
             # Talking to the child takes a while: never with the lock held (commands take it).
             running = self._remote is not None and self._remote.has_run
             if wants_state:
-                state = self._remote.state(self._quit.is_set) if running else {"config": config.to_dict()}
+                # Before its first epoch here, a run opened from a session is the state it continues.
+                idle = self._to_adopt or {"config": config.to_dict()}
+                state = self._remote.state(self._quit.is_set) if running else idle
                 self.state_ready.emit(state)
                 continue
             if self._state != RunState.TRAINING:

@@ -1,0 +1,243 @@
+"""Hostile and careless inputs (issue 22): symlinks a run would write through, runs replaced
+without --overwrite, special files, deep nesting, damaged but checksummed contents. Each ends in
+one line on stderr with exit code 2, nothing written and nothing the user had changed."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from vpg_gui.cli import main
+from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.core.autosave import LOCK, Autosave
+from vpg_gui.core.checked_text import HAND_WRITTEN, toml_with_checksum
+from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint
+from vpg_gui.core.metrics import read_csv
+from vpg_gui.core.run_dir import MARKER
+from vpg_gui.presets import load_preset
+
+TINY = ["--batch-steps", "200", "--hidden-sizes", "8"]
+
+
+def one_line(stderr, prog="vpg-train"):
+    return stderr.startswith(f"{prog}: error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
+
+
+def run(module, *args, cwd, timeout=60):
+    """``python -m module args``: a hang fails the test (subprocess.TimeoutExpired) instead of the suite."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A CartPole run directory that reached epoch 4, a copy of its checkpoint at epoch 2, and an
+    Acrobot checkpoint."""
+    root = tmp_path_factory.mktemp("runs")
+    assert main(["--epochs", "2", *TINY, "--out", str(root / "run")]) == 0
+    shutil.copy(root / "run" / "checkpoint.pt", root / "epoch2.pt")
+    assert main(["--resume", str(root / "run" / "checkpoint.pt"), "--epochs", "4", "--out", str(root / "run")]) == 0
+    assert main(["--env", "Acrobot-v1", "--epochs", "1", *TINY, "--out", str(root / "acrobot")]) == 0
+    return root
+
+
+# --- writes through symlinks -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path, capsys, dangling):
+    target = tmp_path / "thesis.tex"
+    if not dangling:
+        target.write_text("my thesis\n")
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / MARKER).symlink_to(target)
+    assert main(["--epochs", "1", *TINY, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and f"its {MARKER} is a symbolic link, which vpg-gui never writes through" in err
+    assert (target.read_text() == "my thesis\n") if not dangling else not target.exists()
+    assert os.listdir(out) == [MARKER]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_the_autosave_lock_as_a_symlink_pauses_autosave_and_writes_nothing_through_it(tmp_path, dangling):
+    target = tmp_path / "notes.txt"
+    if not dangling:
+        target.write_text("notes\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / LOCK).symlink_to(target)
+    saver = Autosave(data)
+    saver.start([], TrainConfig())
+    assert saver.warning.startswith("Autosave paused: ") and "is a symbolic link" in saver.warning
+    assert (target.read_text() == "notes\n") if not dangling else not target.exists()
+    saver.close()
+
+
+def test_overwrite_with_trials_a_symlink_removes_nothing(tmp_path, capsys, runs):
+    out = tmp_path / "run"
+    shutil.copytree(runs / "run", out, symlinks=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep")
+    (out / "trials").symlink_to(elsewhere)
+    before = sorted(os.listdir(out))
+    assert main(["--epochs", "1", *TINY, "--out", str(out), "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "its trials is a symbolic link" in err
+    assert sorted(os.listdir(out)) == before and (elsewhere / "keep.txt").read_text() == "keep"
+
+
+def test_out_a_symlink_loop_says_so(tmp_path, capsys):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    assert main(["--epochs", "1", *TINY, "--out", str(tmp_path / "loop")]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "a symbolic link to nothing (or a loop of links)" in err
+
+
+# --- nothing lost without --overwrite --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "checkpoint, expected",
+    [
+        ("epoch2.pt", "holds a later state of this run (epoch 4; epoch2.pt is at epoch 2)"),
+        ("acrobot/checkpoint.pt", "holds another run than checkpoint.pt"),
+    ],
+)
+def test_resume_into_a_directory_holding_another_or_a_later_run_is_refused(
+    tmp_path, capsys, runs, checkpoint, expected
+):
+    out = tmp_path / "run"
+    shutil.copytree(runs / "run", out)
+    shutil.copy(runs / checkpoint, out / "resumed.pt")
+    before = {name: (out / name).read_bytes() for name in ("metrics.csv", "checkpoint.pt", "config.toml")}
+    assert main(["--resume", str(out / "resumed.pt"), "--epochs", "5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and expected.replace("epoch2.pt", "resumed.pt").replace("checkpoint.pt", "resumed.pt") in err
+    assert {name: (out / name).read_bytes() for name in before} == before
+    if checkpoint == "epoch2.pt":  # what --overwrite is for: go on from epoch 2
+        assert main(["--resume", str(out / "resumed.pt"), "--epochs", "3", "--out", str(out), "--overwrite"]) == 0
+        assert [s.epoch for s in read_csv(out / "metrics.csv")] == [1, 2, 3]
+
+
+def test_resume_of_the_directorys_own_checkpoint_goes_on(tmp_path, runs):
+    out = tmp_path / "run"
+    shutil.copytree(runs / "run", out)
+    assert main(["--resume", str(out / "checkpoint.pt"), "--epochs", "5", "--out", str(out)]) == 0
+    assert [s.epoch for s in read_csv(out / "metrics.csv")] == [1, 2, 3, 4, 5]
+
+
+# --- special files: refused at once, naming them ---------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--resume", "--preset"])
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path, flag):
+    fifo = tmp_path / ("fifo.toml" if flag == "--preset" else "fifo.pt")
+    os.mkfifo(fifo)
+    for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a device")):
+        proc = run("vpg_gui.cli", flag, path, "--epochs", "1", cwd=tmp_path)
+        assert proc.returncode == 2 and one_line(proc.stderr), proc.stderr
+        assert os.path.basename(path) in proc.stderr and f"{kind}, not a regular file" in proc.stderr
+
+
+def test_a_fifo_as_a_session_or_a_runs_config_is_refused_at_once(tmp_path, runs):
+    os.mkfifo(tmp_path / "s.vpgsession")
+    proc = run("vpg_gui.qt.app", tmp_path / "s.vpgsession", cwd=tmp_path)
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-gui") and "a FIFO, not a regular file" in proc.stderr
+    shutil.copytree(runs / "run", tmp_path / "run")
+    (tmp_path / "run" / "config.toml").unlink()
+    os.mkfifo(tmp_path / "run" / "config.toml")
+    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and "a FIFO, not a regular file" in proc.stderr
+
+
+def test_a_huge_sparse_checkpoint_is_refused_before_it_is_read(tmp_path, capsys):
+    huge = tmp_path / "huge.pt"
+    with open(huge, "wb") as f:
+        f.truncate(20 * 2**30)  # 20 GB of nothing: sparse, so it costs no disk
+    assert main(["--resume", str(huge), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "larger than the 2147483648 bytes vpg-gui reads" in err
+
+
+# --- deep nesting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [10**4, 10**5])
+def test_deeply_nested_presets_and_run_configs_are_one_line(tmp_path, runs, depth):
+    body = f"{HAND_WRITTEN}\n[config]\nhidden_sizes = {'[' * depth}{']' * depth}\n"
+    (tmp_path / "deep.toml").write_text(body)
+    with pytest.raises(ConfigError, match="nested more than 32 levels deep"):
+        load_preset(tmp_path / "deep.toml")
+    shutil.copytree(runs / "run", tmp_path / "run")
+    (tmp_path / "run" / "config.toml").write_text(body)
+    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and "nested more than 32" in proc.stderr
+
+
+# --- damaged but checksummed -----------------------------------------------------------------
+
+
+def test_a_header_length_with_a_sign_is_refused(tmp_path, runs):
+    data = (runs / "run" / "checkpoint.pt").read_bytes()
+    header, _, rest = data.partition(b"\n")
+    fields = header.split(b" ")
+    fields[3] = b"+" + fields[3]
+    (tmp_path / "signed.pt").write_bytes(b" ".join(fields) + b"\n" + rest)
+    with pytest.raises(CheckpointError, match="damaged header"):
+        load_checkpoint(tmp_path / "signed.pt")
+
+
+def test_a_preset_with_a_byte_order_mark_reads(tmp_path):
+    text = toml_with_checksum({"title": "mine", "config": {"lr": 0.05}})
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_preset(tmp_path / "bom.toml").config.lr == 0.05
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("epoch", "inf", "epoch = 'inf': must be a whole number"),
+        ("epoch", "1e300", "epoch = '1e300': must be a whole number"),
+        ("return_mean", "nan", "return_mean = 'nan': must be a finite number"),
+        ("return_max", "inf", "return_max = 'inf': must be a finite number"),
+        ("weighting", "sideways", "weighting = 'sideways': must be one of"),
+        ("physics", "gravity=abc", "'gravity=abc': must be name=number"),
+        ("physics", "gravity=1e9", "no environment has gravity = 1e+09"),
+        ("lr", "-1", "lr = -1.0: must be between"),
+        ("normalize_advantages", "1", "normalize_advantages = '1': must be True or False"),
+    ],
+)
+def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, field, value, message):
+    from vpg_gui.core.checked_text import csv_line
+    from vpg_gui.core.metrics import CSV_COLUMNS, csv_rows
+
+    history = read_csv(runs / "run" / "metrics.csv")
+    row = {**csv_rows(history)[0], field: value}
+    text = (runs / "run" / "metrics.csv").read_text().splitlines(keepends=True)
+    text[1] = csv_line(CSV_COLUMNS, row)  # the attacker recomputes the check
+    shutil.copytree(runs / "run", tmp_path / "run")
+    (tmp_path / "run" / "metrics.csv").write_text("".join(text))
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("+", r"\+")):
+        read_csv(tmp_path / "run" / "metrics.csv")
+    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot"), proc.stderr
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_a_cell_over_the_csv_modules_limit_is_one_line(tmp_path, runs):
+    shutil.copytree(runs / "run", tmp_path / "run")
+    with open(tmp_path / "run" / "metrics.csv", "a") as f:
+        f.write("1," + "x" * 200_000 + "\n")
+    with pytest.raises(ValueError, match="metrics.csv: line 6 is damaged"):
+        read_csv(tmp_path / "run" / "metrics.csv")
