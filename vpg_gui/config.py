@@ -43,7 +43,7 @@ def shown(value: Any, limit: int = 40) -> str:
     >>> shown("x" * 100)
     "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
     """
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line, even for an array's repr
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -229,8 +229,9 @@ class TrainConfig:
             or len(sizes) > MAX_HIDDEN_LAYERS
             or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_WIDTH for s in sizes)
         ):
+            text = format_sizes(sizes) if isinstance(sizes, tuple) else repr(sizes)
             raise ConfigError(
-                f"hidden_sizes = {format_sizes(sizes) if isinstance(sizes, tuple) else sizes!r}: must be up to "
+                f"hidden_sizes = {shown(text)[1:-1]}: must be up to "
                 f"{MAX_HIDDEN_LAYERS} layer widths between 1 and {MAX_LAYER_WIDTH}, e.g. 32 or 64,64",
                 "hidden_sizes",
             )

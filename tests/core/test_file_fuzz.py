@@ -5,6 +5,7 @@ imports a module. ``pytest tests/core/test_file_fuzz.py --hypothesis-show-statis
 how the cases ended (the events below), the figures in README's "Safety".
 """
 
+import os
 import sys
 
 import numpy as np
@@ -89,3 +90,83 @@ def test_damaged_files_are_refused_in_one_line_or_load_identically(kind, draw, o
         assert same(loaded, expected), f"{how} loaded something else"
         event(f"{kind}, {how}: loaded, identical")
     assert set(sys.modules) == modules  # nothing was imported
+
+
+# --- checksummed but hostile: the document is the attacker's, the checksum is right ----------
+
+HOSTILE_EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", 1000))
+
+
+def leaves(tree, path=()):
+    """Paths to every value in ``tree`` (dict values, list items, arrays are leaves)."""
+    yield path
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from leaves(value, (*path, key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from leaves(value, (*path, index))
+
+
+def replaced(tree, path, value):
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(tree, dict):
+        return {**tree, head: replaced(tree[head], rest, value)}
+    return [replaced(v, rest, value) if i == head else v for i, v in enumerate(tree)]
+
+
+def hostile_values():
+    arrays = st.tuples(
+        st.sampled_from(["float32", "float64", "int64", "int32", "uint8", "bool"]),
+        st.lists(st.integers(0, 9), max_size=3),
+    ).map(lambda d: np.zeros(d[1], d[0]))
+    scalars = st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([1e300, -1e300, 10**30, -1, 0, 2**63]),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=20),
+        st.sampled_from(["x", "gravity=abc", "inf", "nan", "1e300", "reward-to-go", ""]),
+    )
+    return st.one_of(scalars, arrays, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars))
+
+
+@pytest.fixture(scope="module")
+def trees(originals, tmp_path_factory):
+    """Each kind's document as the loader sees it (its plain tree), to change one value of."""
+    from vpg_gui.core.container import read_checked
+
+    folder = tmp_path_factory.mktemp("trees")
+    out = {}
+    for kind, fmt in (("checkpoint", "vpg-gui-checkpoint"), ("session", "vpg-gui-session")):
+        (folder / kind).write_bytes(originals[kind][0])
+        tree = read_checked(folder / kind, fmt, 2)
+        out[kind] = (tree, list(leaves(tree))[1:])
+    return out
+
+
+@settings(max_examples=HOSTILE_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["checkpoint", "session"]), draw=st.data())
+def test_checksummed_hostile_contents_are_refused_in_one_line_or_continue_a_run(kind, draw, trees, scratch):
+    from vpg_gui.core.checkpoint import save_checkpoint
+
+    tree, paths = trees[kind]
+    path = draw.draw(st.sampled_from(paths))
+    value = draw.draw(hostile_values())
+    save_checkpoint(scratch, replaced(tree, path, value), kind=kind)  # a valid checksum
+    modules = set(sys.modules)
+    try:
+        loaded = load_checkpoint(scratch) if kind == "checkpoint" else read_session(scratch)
+        state = loaded if kind == "checkpoint" else loaded.live.resume_state
+        if state is not None:  # what the training process does with it: continue the run
+            Trainer.from_state(scratch, state).close()
+    except (CheckpointError, ConfigError) as exc:
+        message = str(exc)
+        assert "\n" not in message and len(message) < 400, message
+        event(f"{kind}: refused")
+    else:
+        event(f"{kind}: loaded")
+    assert set(sys.modules) - modules <= {"vpg_gui.core.trainer"}  # nothing named in a file

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from vpg_gui.cli import main
@@ -241,3 +242,89 @@ def test_a_cell_over_the_csv_modules_limit_is_one_line(tmp_path, runs):
         f.write("1," + "x" * 200_000 + "\n")
     with pytest.raises(ValueError, match="metrics.csv: line 6 is damaged"):
         read_csv(tmp_path / "run" / "metrics.csv")
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory, write_session):
+    """The plain trees of a real checkpoint and session (with a kept run and a seed group)."""
+    from vpg_gui.core.container import read_checked
+    from vpg_gui.core.trainer import Trainer
+
+    folder = tmp_path_factory.mktemp("docs")
+    trainer = Trainer(TrainConfig(batch_steps=200, hidden_sizes=(8,), baseline="value"))
+    trainer.train_epoch()
+    trainer.save(folder / "c.pt")
+    write_session(folder / "s.vpgsession", trainer.config, trainer.state(), [(trainer.config, list(trainer.history))])
+    trainer.close()
+    return {
+        "checkpoint": read_checked(folder / "c.pt", "vpg-gui-checkpoint", 2),
+        "session": read_checked(folder / "s.vpgsession", "vpg-gui-session", 2),
+    }
+
+
+def _set(tree, path, value):
+    *head, last = path
+    for key in head:
+        tree = tree[key]
+    tree[last] = value(tree[last]) if callable(value) else value
+
+
+HOSTILE = [  # (kind, where, new value, what the one line says)
+    ("checkpoint", ("history", 0, "epoch"), float("inf"), "epoch = inf: must be a whole number"),
+    ("checkpoint", ("history", 0, "epoch"), 1e300, "epoch = 1e+300: must be a whole number"),
+    ("checkpoint", ("history", 0, "return_mean"), float("nan"), "return_mean = nan: must be a finite number"),
+    ("checkpoint", ("history", 0, "weighting"), "sideways", "weighting = 'sideways': must be one of"),
+    ("checkpoint", ("policy", "0.weight"), lambda w: w.astype("int64"), "policy.'0.weight' must be an array of floats"),
+    ("checkpoint", ("policy", "0.bias"), lambda w: w.astype(bool), "policy.'0.bias' must be an array of floats"),
+    ("checkpoint", ("optimizer", "param_groups", 0, "lr"), float("nan"), "optimizer.lr = nan: must be a number above"),
+    ("checkpoint", ("optimizer", "param_groups", 0, "betas"), [2.0, -1.0], "optimizer.betas = [2.0, -1.0]: must be"),
+    ("checkpoint", ("optimizer", "state", 0, "exp_avg"), lambda m: m[:2], "optimizer.state.0.exp_avg must be floats"),
+    ("checkpoint", ("policy",), lambda p: list(p.values()), "policy must be a table of named weight arrays"),
+    ("session", ("live", "number"), 10**30, "run number 1000000000000000000000000000000: must be a whole number"),
+    ("session", ("kept_runs", 0, "number"), 10**30, "run number 1000000000000000000000000000000: must be"),
+    ("session", ("kept_runs",), lambda k: k * 2000, "kept_runs: a list of at most 8"),
+    ("session", ("seed_groups",), lambda g: [{"number": "x"}] * 500, "seed_groups: a list of at most 4"),
+    ("session", ("kept_runs", 0, "history", 0, "physics"), "gravity=abc", "'gravity=abc': must be name=number"),
+    ("session", ("kept_runs", 0, "history", 0, "return_max"), float("inf"), "return_max = inf: must be a finite"),
+    ("session", ("value", "0.weight"), lambda w: w[:, :2], "value_optimizer.state.0.exp_avg must be floats of its"),
+    ("session", ("value_optimizer", "state"), {}, None),  # valid: the value net has not stepped yet
+]
+
+
+@pytest.mark.parametrize(
+    "kind, where, value, expected", HOSTILE, ids=[f"{k}:{'.'.join(map(str, w))}" for k, w, *_ in HOSTILE]
+)
+def test_checksummed_but_hostile_contents_are_refused_naming_the_field(
+    tmp_path, documents, kind, where, value, expected
+):
+    import copy
+
+    from vpg_gui.core.checkpoint import save_checkpoint
+    from vpg_gui.core.session import read_session
+
+    tree = copy.deepcopy(documents[kind])
+    _set(tree, where, value)
+    save_checkpoint(tmp_path / "x", tree, kind=kind)  # the attacker recomputes the checksum
+    load = load_checkpoint if kind == "checkpoint" else read_session
+    if expected is None:
+        load(tmp_path / "x")
+        _set(tree, ("value", "2.weight"), lambda w: np.zeros((2, 8), w.dtype))  # now the value net does not fit
+        save_checkpoint(tmp_path / "x", tree, kind=kind)
+        expected = "the session's value does not fit its settings: the value's layers are (4, 8, 2)"
+    with pytest.raises(CheckpointError) as refused:
+        load(tmp_path / "x")
+    assert expected in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_seed_group_numbered_x_is_refused(tmp_path, documents):
+    import copy
+
+    from vpg_gui.core.checkpoint import save_checkpoint
+    from vpg_gui.core.session import read_session
+
+    tree = copy.deepcopy(documents["session"])
+    history = tree["kept_runs"][0]["history"]
+    tree["seed_groups"] = [{"number": "x", "config": tree["config"], "seeds": [1], "histories": [history]}]
+    save_checkpoint(tmp_path / "x", tree, kind="session")
+    with pytest.raises(CheckpointError, match="run number 'x': must be a whole number"):
+        read_session(tmp_path / "x")

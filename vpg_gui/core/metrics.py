@@ -90,7 +90,7 @@ class EpochStats:
         fields = _FIELDS
         missing, extra = sorted(_REQUIRED - set(data)), sorted(set(data) - set(fields) - {"change", "check"})
         if missing or extra:
-            raise ValueError(f"epoch record: missing {missing}, unexpected {extra}")
+            raise ValueError(f"epoch record: missing {shown(missing, 120)}, unexpected {shown(extra, 80)}")
         values = {k: _KINDS[fields[k]](v, k) for k, v in data.items() if k in fields}
         for name, (lo, hi) in _COUNTS.items():
             if name in values and not lo <= values[name] <= hi:

@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vpg_gui.config import ConfigError, TrainConfig
+from vpg_gui.config import ConfigError, TrainConfig, shown
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.envs import EnvInfo, env_info
-from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.metrics import MAX_COUNT, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy, policy_from_state
-from vpg_gui.core.runs import Run, SeedGroup, Workspace
+from vpg_gui.core.runs import MAX_KEPT, MAX_SEED_GROUPS, Run, SeedGroup, Workspace
 
 SUFFIX = ".vpgsession"
+MAX_SEEDS = 64  # seeds in one group (Compare seeds trains 5)
 
 
 @dataclass
@@ -83,25 +84,39 @@ def read_session(path: Path | str) -> Session:
         settings = TrainConfig.from_dict(data["config"])
         history = [EpochStats.from_dict(d) for d in data["history"]]
         live = _run(data["live"], history, settings)
+        for key, limit in (("kept_runs", MAX_KEPT), ("seed_groups", MAX_SEED_GROUPS)):
+            if not isinstance(data[key], list) or len(data[key]) > limit:
+                raise ValueError(f"{key}: a list of at most {limit} (the window keeps no more)")
         kept = [_run(d, [EpochStats.from_dict(s) for s in d["history"]]) for d in data["kept_runs"]]
         groups = [_group(d) for d in data["seed_groups"]]
-    except (ConfigError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise CheckpointError(f"{path}: session contents are not valid: {exc}") from None
+        numbers = [run.number for run in (live, *kept, *groups)]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"run numbers {numbers}: each run has its own")
+    except (ConfigError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise CheckpointError(f"{path}: session contents are not valid: {_reason(exc)}") from None
     has_policy = data.get("policy") is not None
     if has_policy != bool(history):
         raise CheckpointError(f"{path}: session contents are not valid: policy and history do not match")
     info, snapshot = env_info(settings.env_id), None
     if has_policy:
         sizes = (info.obs_dim, *settings.hidden_sizes, info.n_actions)
-        try:
-            snapshot = policy_from_state(data["policy"], settings.activation, sizes)
-        except (ValueError, TypeError) as exc:
-            raise CheckpointError(f"{path}: the session's policy does not fit its settings: {exc}") from None
+        snapshot = _fitted(path, data, "policy", settings.activation, sizes)
+        if data.get("value") is not None:  # checked here, not when the training process meets it
+            _fitted(path, data, "value", settings.activation, (*sizes[:-1], 1))
         live.started = True
         live.resume_state = {"config": data["config"], "history": data["history"]}
         live.resume_state.update({key: data.get(key) for key in MODEL_KEYS})
         live.snapshots[len(history)] = snapshot
     return Session(live, kept, groups, info, snapshot)
+
+
+def _fitted(path: Path | str, data: dict, net: str, activation: str, sizes: tuple[int, ...]) -> NumpyPolicy:
+    """The network ``net`` of ``data`` as a NumpyPolicy; CheckpointError when it does not fit ``sizes``."""
+    try:
+        return policy_from_state(data[net], activation, sizes)
+    except (ValueError, TypeError) as exc:
+        reason = str(exc).replace("the policy's", f"the {net}'s")
+        raise CheckpointError(f"{path}: the session's {net} does not fit its settings: {reason}") from None
 
 
 def _run_data(run: Run) -> dict[str, Any]:
@@ -114,15 +129,34 @@ def _run_data(run: Run) -> dict[str, Any]:
 
 
 def _run(data: dict, history: list[EpochStats], settings: TrainConfig | None = None) -> Run:
-    number = data["number"]
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        raise ValueError(f"run number {number!r}: must be a whole number from 1")
-    return Run(number, TrainConfig.from_dict(data["config"]), str(data["origin"]), history, settings=settings)
+    origin = data["origin"]
+    if not isinstance(origin, str) or len(origin) > 200:
+        raise ValueError(f"run origin {shown(origin)}: must be text of at most 200 characters")
+    return Run(_number(data["number"]), TrainConfig.from_dict(data["config"]), origin, history, settings=settings)
 
 
 def _group(data: dict) -> SeedGroup:
-    seeds = tuple(data["seeds"])
-    if not seeds or not all(isinstance(s, int) for s in seeds) or len(data["histories"]) != len(seeds):
-        raise ValueError("a seed group needs its seeds and one history per seed")
+    seeds = data["seeds"]
+    if (
+        not isinstance(seeds, list)
+        or not 1 <= len(seeds) <= MAX_SEEDS
+        or not all(type(s) is int and 0 <= s <= MAX_COUNT for s in seeds)
+        or len(set(seeds)) != len(seeds)
+        or not isinstance(data["histories"], list)
+        or len(data["histories"]) != len(seeds)
+    ):
+        raise ValueError(f"a seed group needs 1 to {MAX_SEEDS} different seeds and one history per seed")
     histories = {seed: [EpochStats.from_dict(s) for s in h] for seed, h in zip(seeds, data["histories"], strict=True)}
-    return SeedGroup(data["number"], TrainConfig.from_dict(data["config"]), seeds, histories)
+    return SeedGroup(_number(data["number"]), TrainConfig.from_dict(data["config"]), tuple(seeds), histories)
+
+
+def _number(number: Any) -> int:
+    if type(number) is not int or not 1 <= number <= MAX_COUNT:
+        raise ValueError(f"run number {shown(number)}: must be a whole number from 1 to {MAX_COUNT}")
+    return number
+
+
+def _reason(exc: Exception) -> str:
+    """The exception in one short line (a KeyError's message is only the key)."""
+    text = " ".join(str(exc).split())
+    return f"lacks {text}" if isinstance(exc, KeyError) else text[:300]
