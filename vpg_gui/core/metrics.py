@@ -87,6 +87,8 @@ class EpochStats:
         ...
         ValueError: epoch record: return_mean = 'nan': must be a finite number
         """
+        if not isinstance(data, dict):
+            raise ValueError(f"epoch record: {shown(data)} is not a table of values")
         fields = _FIELDS
         missing, extra = sorted(_REQUIRED - set(data)), sorted(set(data) - set(fields) - {"change", "check"})
         if missing or extra:
