@@ -15,7 +15,6 @@ import dataclasses
 import json
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from vpg_gui.config import (
@@ -231,17 +230,35 @@ def _trainer(args: argparse.Namespace, settings: dict):
     return trainer
 
 
+class Stop:
+    """Set by Ctrl-C or SIGTERM; ``code`` is the exit code the first one asks for (130 / 143).
+
+    A plain flag, not a threading.Event: Event.set takes a lock, and a second signal arriving
+    while the first handler holds it deadlocked the process (five Ctrl-Cs in a row, seen here)."""
+
+    def __init__(self):
+        self.code = 0
+
+    def is_set(self) -> bool:
+        return self.code != 0
+
+    def on_signal(self, sig: int, _frame) -> None:
+        self.code = self.code or 128 + sig
+
+
 @contextlib.contextmanager
-def _stop_on_signals():
-    """Ctrl-C / SIGTERM set the yielded event instead of raising, so the epoch in flight is
-    cancelled and no file is cut off half-way; the previous handlers come back afterwards."""
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+def stop_on_signals():
+    """Ctrl-C / SIGTERM set the yielded Stop instead of raising, so the epoch in flight is
+    cancelled and no file is cut off half-way, however many arrive. The previous handlers come
+    back afterwards, unless a signal came: then the program is on its way out, and further
+    signals are ignored (a third Ctrl-C must not interrupt the last line or the exit)."""
+    stop = Stop()
+    previous = {sig: signal.signal(sig, stop.on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if stop.is_set() else handler)
 
 
 def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = None) -> int:
@@ -255,7 +272,7 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
     from vpg_gui.core.files import atomic_write_bytes, os_reason
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
 
-    with _stop_on_signals() as stop, contextlib.ExitStack() as opened:
+    with stop_on_signals() as stop, contextlib.ExitStack() as opened:
         metrics = None
         if out is not None:
             try:
@@ -304,7 +321,7 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
     print(summary(trainer.history, trainer.info.reward_threshold, out), file=sys.stderr)
     if stop.is_set():
         print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
-        return 130
+        return stop.code
     return 0
 
 

@@ -1,8 +1,10 @@
-"""The console commands' entry points: a Ctrl-C at any moment is one line and exit code 130.
+"""The console commands' entry points: a Ctrl-C at any moment is one line and exit code 130,
+a SIGTERM one line and exit code 143 (128 + the signal's number, as a shell reports them).
 
 Python's default turns a Ctrl-C during start-up (seconds of torch and Qt imports) into a
-traceback dozens of lines long. These import the program inside the handler instead; once
-training runs, the program handles Ctrl-C itself (finishing its files first).
+traceback dozens of lines long, and a SIGTERM kills the process without a word. These import
+the program inside the handler instead; once training runs, the program handles both itself
+(finishing the epoch in flight or cancelling it, and its files, first).
 
     [project.scripts]
     vpg-train = "vpg_gui.launch:train"
@@ -31,15 +33,26 @@ def plot() -> int:
     return _quietly("vpg-plot", "vpg_gui.qt.plot_app")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt (so ``except KeyboardInterrupt``
+    cleanup runs for both)."""
+
+
 def _quietly(prog: str, module: str) -> int:
-    signal.signal(signal.SIGINT, _interrupt)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupt)
     try:
-        return importlib.import_module(module).main()
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        code = importlib.import_module(module).main()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # done: a signal now must not turn the exit into a traceback
+            signal.signal(sig, signal.SIG_IGN)
+        return code
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"{prog}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return 143 if terminated else 130
 
 
-def _interrupt(*_) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the way out
-    raise KeyboardInterrupt
+def _interrupt(sig: int, _frame) -> None:
+    for each in (signal.SIGINT, signal.SIGTERM):  # a second signal must not interrupt the way out
+        signal.signal(each, signal.SIG_IGN)
+    raise Terminated if sig == signal.SIGTERM else KeyboardInterrupt

@@ -25,11 +25,11 @@ from vpg_gui.cli import (
     _fail,
     _out_dir,
     _seeds,
-    _stop_on_signals,
     add_config_flags,
     add_tensorboard_flag,
     flag_message,
     given_settings,
+    stop_on_signals,
 )
 from vpg_gui.config import FIELD_NAMES, ConfigError, TrainConfig
 
@@ -192,7 +192,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
                 print(json.dumps(results.summary_row(results.trials[name], threshold)), flush=True)
             bar.update(1)
 
-    with _stop_on_signals() as stop:
+    with stop_on_signals() as stop:
         try:
             run_sweep(
                 spec,
@@ -212,7 +212,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
     finished = [r for r in results.trials.values() if r.ended]
     if stop.is_set():
         print(f"{prog}: sweep stopped; {len(finished)} of {len(results.trials)} trials finished", file=sys.stderr)
-        return 130
+        return stop.code
     if out is not None and spec.grid:
         _draw_sensitivity(prog, out)
     failed = [r for r in finished if r.error]

@@ -18,10 +18,13 @@ Setting ``stop`` ends every trial at its next epoch; what finished stays reporte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 
@@ -38,6 +41,8 @@ _QUIET = {
     "RAY_AIR_NEW_OUTPUT": "0",
     "RAY_USAGE_STATS_ENABLED": "0",
     "RAY_DEDUP_LOGS": "0",
+    # Ray's C++ handler for SIGTERM (and crashes) prints stack dumps; the sweep handles SIGTERM.
+    "RAY_DISABLE_FAILURE_SIGNAL_HANDLER": "1",
 }
 
 
@@ -87,16 +92,17 @@ def run_sweep(
     ours = not ray.is_initialized()
     # A local Ray's session files (logs, sockets: ~0.4 MB a sweep) go where they are removed after.
     session = tempfile.mkdtemp(prefix="vpg-ray-") if ours and not address else None
-    if ours:
-        ray.init(
-            address=address or "local",
-            num_cpus=None if address else os.cpu_count(),
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level="ERROR",
-            **({"_temp_dir": session} if session else {}),
-        )
     try:
+        if ours:
+            with _handlers_kept(ray):
+                ray.init(
+                    address=address or "local",
+                    num_cpus=None if address else os.cpu_count(),
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level="ERROR",
+                    **({"_temp_dir": session} if session else {}),
+                )
         on_event(("ready", _cluster(ray, time.perf_counter() - started)))
         modules = modules_for(spec.base.env_id)
         if stop_early:
@@ -108,6 +114,31 @@ def run_sweep(
             ray.shutdown()
         if session:
             shutil.rmtree(session, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _handlers_kept(ray):
+    """The caller's Ctrl-C and SIGTERM handlers stay in force through ``ray.init``. Ray installs
+    its own SIGTERM handler there, which exits at once (code 15, or 1 mid-start) with stack dumps
+    and leaves Ray's agents and temp directory behind; the caller's handler stops the sweep
+    cleanly instead (files closed, Ray shut down). Ray installs it through one function, made a
+    no-op for the block (a SIGTERM mid-start then reaches the caller's handler too), and the
+    handlers are put back after it whatever Ray did."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread has handlers
+        yield
+        return
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    utils = getattr(getattr(ray, "_private", None), "utils", None)
+    installer = getattr(utils, "set_sigterm_handler", None)
+    if installer is not None:
+        utils.set_sigterm_handler = lambda _handler: None
+    try:
+        yield
+    finally:
+        if installer is not None:
+            utils.set_sigterm_handler = installer
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
 
 
 def _task_trials(ray, trials, modules, on_event, stop, max_concurrent: int | None) -> None:

@@ -37,7 +37,7 @@ from vpg_gui.core.budget import episode_slices, step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.diagnostics import VarianceSums, grad_norm, gradient_blocks, mean_kl, traced_forward
 from vpg_gui.core.envs import auto_num_envs, env_info
-from vpg_gui.core.errors import TrainingDiverged
+from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
 from vpg_gui.core.memory import keep_freed_memory
 from vpg_gui.core.metrics import HOT_STATS, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
@@ -83,8 +83,9 @@ class Trainer:
         return numpy_copy(self.policy, self.config.activation)
 
     def train_epoch(self, cancel: Callable[[], bool] | None = None) -> EpochStats:
-        """Sample, update, summarise. ``cancel`` can abort the sampling (EpochCancelled), leaving
-        the policy and history as they were."""
+        """Sample, update, summarise. ``cancel`` can abort the epoch (EpochCancelled), leaving
+        the policy and history as they were: it is polled every vector step of the sampling and
+        between the update's chunks, so a big network or batch stops within a chunk."""
         cfg = self.config
         start = time.perf_counter()
         for group in self.optimizer.param_groups:
@@ -99,16 +100,21 @@ class Trainer:
         parts = episode_slices(batch.lengths, self._bytes_per_step())  # whole episodes each
         before = _tree_map(torch.Tensor.clone, torch.Tensor, self._model_state())  # restored if the update goes wrong
         values, value_loss = None, 0.0
-        if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
-            with torch.no_grad():
-                values = torch.cat([self.value(obs[p]) for p in parts]).squeeze(-1).double().numpy()
-            value_loss = self.fit_value(obs, reward_to_go(batch.rew, batch.lengths, cfg.gamma), cfg.value_iters)
-        weights = advantages(
-            batch.rew, batch.lengths, cfg.gamma, cfg.weighting, values, cfg.gae_lambda, cfg.normalize_advantages
-        )
-        w = torch.from_numpy(weights.astype(np.float32))
+        try:
+            if cfg.baseline == "value":  # V from before this batch: fitting first would bias the weights
+                with torch.no_grad():
+                    values = torch.cat([self.value(obs[p]) for p in parts]).squeeze(-1).double().numpy()
+                rtg = reward_to_go(batch.rew, batch.lengths, cfg.gamma)
+                value_loss = self.fit_value(obs, rtg, cfg.value_iters, cancel)
+            weights = advantages(
+                batch.rew, batch.lengths, cfg.gamma, cfg.weighting, values, cfg.gae_lambda, cfg.normalize_advantages
+            )
+            w = torch.from_numpy(weights.astype(np.float32))
 
-        loss, entropy, dists, sums = self._policy_gradient(obs, act, w, parts, batch.lengths)
+            loss, entropy, dists, sums = self._policy_gradient(obs, act, w, parts, batch.lengths, cancel)
+        except EpochCancelled:  # the value net may have stepped already
+            self._load_model_state(before)
+            raise
         # Without an entropy bonus the gradient is the variance's own mean: its norm comes free.
         norm = grad_norm(self.policy.parameters()) if cfg.entropy_coef else sums.mean_gradient_norm()
         self._guarded_step(loss, value_loss, before)
@@ -140,7 +146,7 @@ class Trainer:
         self.history.append(stats)
         return stats
 
-    def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray):
+    def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray, cancel=None):
         """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
         summed over ``parts``, chunks of whole episodes; returns the loss, the mean entropy, the
         policy's distributions on each part (detached, for the KL) and the sums of the gradient
@@ -150,6 +156,7 @@ class Trainer:
         loss, entropy, dists, sums = 0.0, 0.0, [], VarianceSums()
         ends = np.cumsum(lengths)
         for p in parts:
+            _stop_if(cancel)
             out, layer_inputs, targets = traced_forward(self.policy, obs[p])
             dist = self.policy.distribution(out)
             logp_w = (dist.log_prob(act[p]) * w[p]).sum()
@@ -169,7 +176,7 @@ class Trainer:
                 )
         return loss, entropy, dists, sums
 
-    def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int) -> float:
+    def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int, cancel=None) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's
         gradient summed over chunks of steps); returns the error before them."""
         target = torch.from_numpy(targets.astype(np.float32))
@@ -178,6 +185,7 @@ class Trainer:
             self.value_optimizer.zero_grad()
             total = 0.0
             for p in step_slices(len(obs), self._bytes_per_step()):
+                _stop_if(cancel)
                 loss = ((self.value(obs[p]).squeeze(-1) - target[p]) ** 2).mean() * ((p.stop - p.start) / len(obs))
                 loss.backward()
                 total += loss.item()
@@ -296,6 +304,11 @@ class Trainer:
 
     def close(self) -> None:
         self.sampler.close()
+
+
+def _stop_if(cancel: Callable[[], bool] | None) -> None:
+    if cancel is not None and cancel():
+        raise EpochCancelled
 
 
 def _tree_map(fn, kind: type, tree):
