@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    names = [name for name, _ in args.grid]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        return _fail(f"--grid {twice}: given twice; give all its values in one --grid {twice}=V1,V2,...", prog=PROG)
     return sweep(PROG, given_settings(args), dict(args.grid), args.seeds, args)
 
 
@@ -119,6 +123,7 @@ def sweep(prog: str, settings: dict, grid: dict, seeds: list[int], args: argpars
     import functools
 
     from vpg_gui.core.env_ids import allow_module
+    from vpg_gui.core.envs import env_info
     from vpg_gui.core.ray_sweep import SweepError, check_address
     from vpg_gui.core.run_dir import RunDirError, claim_run_dir
     from vpg_gui.core.sweep_spec import SweepSpec
@@ -132,7 +137,11 @@ def sweep(prog: str, settings: dict, grid: dict, seeds: list[int], args: argpars
             if base.epochs == 0:
                 raise ConfigError("--epochs 0: a sweep (--seeds, --grid) needs --epochs above 0 (each trial's epochs)")
             spec = SweepSpec(base, grid, tuple(seeds))
-            spec.trials()  # every trial's settings checked before anything starts
+            trials = spec.trials()  # every trial's settings checked before anything starts
+            if any(t.config.epochs == 0 for t in trials):
+                raise ConfigError("--grid epochs: every value must be above 0 (0 would train until stopped)")
+            for env_id in {t.config.env_id for t in trials}:
+                env_info(env_id)  # an env that cannot be made (a missing package) is bad input too
             flag = "--address" if getattr(args, "address", None) else "$RAY_ADDRESS"
             address = getattr(args, "address", None) or os.environ.get("RAY_ADDRESS")
             if address:
@@ -152,7 +161,7 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
 
     from vpg_gui.core.envs import env_info
     from vpg_gui.core.files import os_reason
-    from vpg_gui.core.ray_sweep import run_sweep
+    from vpg_gui.core.ray_sweep import SweepError, run_sweep
     from vpg_gui.core.sweep_files import SweepFiles
     from vpg_gui.core.sweep_results import SweepResults
     from vpg_gui.core.tensorboard import TrialLogs
@@ -202,6 +211,9 @@ def _run(prog: str, spec, out: Path | None, address: str | None, args: argparse.
                 max_concurrent=getattr(args, "max_concurrent", None),
                 stop_early=getattr(args, "stop_early", False),
             )
+        except SweepError as exc:  # the cluster would not take the driver
+            bar.close()
+            return _fail(f"{'--address' if getattr(args, 'address', None) else '$RAY_ADDRESS'} {exc}", prog=prog)
         except OSError as exc:
             return _fail(os_reason(exc), 1, prog=prog)
         finally:

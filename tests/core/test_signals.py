@@ -52,11 +52,14 @@ def test_signals_mid_run_end_after_the_epoch_with_well_formed_files(tmp_path, si
     proc = subprocess.Popen(
         [*cmd, "--out", str(out), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    for _ in range(3):
-        proc.stdout.readline()
-    for _ in range(signals):
-        proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    try:
+        for _ in range(3):
+            proc.stdout.readline()
+        for _ in range(signals):
+            proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # a hang fails the test, and leaves no process behind
     assert proc.returncode == code, err
     assert err.rstrip().endswith("stopped after epoch " + err.rstrip().rpartition(" ")[2]) and "Traceback" not in err
     epochs = [s.epoch for s in read_csv(out / "metrics.csv")]

@@ -76,7 +76,7 @@ def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot
         assert window.controls.config() == TrainConfig() and not ran.exists()
     finally:
         window.close()
-    assert "geometry = \"garbage\"" not in (private_settings / "vpg-gui-tests.toml").read_text()  # dropped
+    assert 'geometry = "garbage"' not in (private_settings / "vpg-gui-tests.toml").read_text()  # dropped
 
 
 @pytest.mark.parametrize("key", ["config", "saveFolder", "unused/key"])

@@ -28,11 +28,16 @@ import threading
 import time
 from collections.abc import Callable
 
+from vpg_gui.config import shown
 from vpg_gui.core.env_ids import modules_for
 from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.sweep_spec import SweepSpec
 
-CONNECT_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5.0  # the TCP connection, then the gRPC greeting, then ray.init's retries: ~15 s at most
+# HTTP/2's client preface and an empty SETTINGS frame: a gRPC server (Ray's GCS) answers with a
+# SETTINGS frame of its own; a web server, a database or a closed service does not.
+_HTTP2_HELLO = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+_SETTINGS = 4
 # Tune's own files, tables and Ctrl-C handling are not wanted: the caller writes the files,
 # shows progress and handles signals. Usage statistics stay on this machine.
 _QUIET = {
@@ -60,16 +65,26 @@ def check_address(address: str) -> tuple[str, int]:
     vpg_gui.core.ray_sweep.SweepError: 'nowhere': must be HOST:PORT of a Ray head, e.g. 10.0.0.5:6379
     """
     host, sep, port = address.rpartition(":")
-    if not sep or not host or not port.isdigit():
-        raise SweepError(f"{address!r}: must be HOST:PORT of a Ray head, e.g. 10.0.0.5:6379")
+    host = host.strip("[]")  # [::1]:6379
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in host):
+        raise SweepError(f"{shown(address)}: must be HOST:PORT of a Ray head, e.g. 10.0.0.5:6379")
     try:
-        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__.replace("timeout", "no answer")
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S) as conn:
+            conn.sendall(_HTTP2_HELLO)
+            frame = conn.recv(9)
+    except TimeoutError:
+        frame = None
+    except (OSError, UnicodeError) as exc:  # UnicodeError: a host name that is not one
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise SweepError(
             f"{address}: no Ray head answers there ({reason}); start one with "
             f"'ray start --head --port {port}' or leave --address out to run on this machine"
         ) from None
+    if frame is None or len(frame) < 9 or frame[3] != _SETTINGS:
+        raise SweepError(
+            f"{address}: something answers there, but not a Ray head (it does not speak Ray's gRPC within "
+            f"{CONNECT_TIMEOUT_S:g} s); give the port 'ray start --head' printed"
+        )
     return host, int(port)
 
 
@@ -94,7 +109,7 @@ def run_sweep(
     session = tempfile.mkdtemp(prefix="vpg-ray-") if ours and not address else None
     try:
         if ours:
-            with _handlers_kept(ray):
+            with _handlers_kept(ray), _connecting(address):
                 ray.init(
                     address=address or "local",
                     num_cpus=None if address else os.cpu_count(),
@@ -114,6 +129,38 @@ def run_sweep(
             ray.shutdown()
         if session:
             shutil.rmtree(session, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _connecting(address: str | None):
+    """Around ray.init: for a cluster, a bounded wait (Ray retries 20 times, a second apart) and
+    Ray's C++ warnings kept out of the terminal (written to file descriptor 2, a line a second),
+    read instead to say in one line why the connection failed (SweepError)."""
+    if not address:
+        yield
+        return
+    wait = os.environ.setdefault("RAY_gcs_server_port_wait_time_s", f"{CONNECT_TIMEOUT_S:g}")
+    with tempfile.TemporaryFile() as caught:
+        saved = os.dup(2)
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        except Exception as exc:
+            os.dup2(saved, 2)
+            caught.seek(0)
+            said = caught.read().decode(errors="replace")
+            if "Unauthenticated" in said or "InvalidAuthToken" in said:
+                raise SweepError(
+                    f"{address}: the Ray head asks for an authentication token: set RAY_AUTH_MODE=token and give "
+                    "the head's token (RAY_AUTH_TOKEN, or the file ~/.ray/auth_token), as Ray's docs describe"
+                ) from None
+            raise SweepError(
+                f"{address}: could not connect to the Ray head within {wait} s ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:200]})"
+            ) from None
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 @contextlib.contextmanager

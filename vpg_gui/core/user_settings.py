@@ -33,7 +33,7 @@ from vpg_gui.core.files import atomic_write_bytes, os_reason, read_text
 KEYS = {"config": dict, "geometry": str, "splitter": str, "saveFolder": str, "sweep/address": str}
 # A line of Qt's INI file: key=value. Only plain text values are taken over from it: unquoted
 # without a backslash, or quoted with only \" and \\ escapes.
-_LINE = re.compile(r'^([A-Za-z0-9_%/]+)\s*=\s*(.*?)\s*$')
+_LINE = re.compile(r"^([A-Za-z0-9_%/]+)\s*=\s*(.*?)\s*$")
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\["\\])*)"$')
 
 
