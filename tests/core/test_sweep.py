@@ -2,7 +2,9 @@
 starts on a free port, bad input, and Ctrl-C."""
 
 import csv
+import importlib.util
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -154,3 +156,111 @@ def test_processes_left_after_a_sweep_are_waited_for_then_killed():
     lingering = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     assert end_processes([gone.pid, lingering.pid], timeout=0.3) == [lingering.pid]
     assert lingering.wait(timeout=10) == -signal.SIGKILL
+
+
+@pytest.fixture
+def not_ray():
+    """A local port whose server answers in its own way: an HTTP/1.1 reply, or nothing at all."""
+    import socketserver
+    import threading
+
+    servers = []
+
+    def serve(reply: bytes):
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                self.request.recv(1024)
+                if reply:
+                    self.request.sendall(reply)
+                else:
+                    self.request.recv(1024)  # holds the connection, says nothing
+
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("reply", [b"HTTP/1.1 400 Bad Request\r\n\r\n", b""])
+def test_a_port_that_answers_but_is_not_ray_is_one_line_within_10_s(not_ray, reply, capsys):
+    import time
+
+    started = time.monotonic()
+    assert main(["--address", not_ray(reply), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "something answers there, but not a Ray head" in err
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("address", ["::::", "a b:99999999999", "host:0", "host:65536", ":6379", "\u00ff" * 300 + ":1"])
+def test_garbage_addresses_are_one_line(address, capsys):
+    assert main(["--address", address, "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and ("must be HOST:PORT" in err or "no Ray head answers there" in err), err
+
+
+def test_a_ray_head_with_token_authentication_says_what_to_set_and_works_with_the_token(tmp_path):
+    import shutil
+    import tempfile
+    import time
+
+    token = "vpg" * 11  # Ray asks for at least 32 characters
+    plain = {k: v for k, v in os.environ.items() if not k.startswith("RAY_AUTH")}
+    with_token = {**plain, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token}
+    port = free_port()
+    temp = tempfile.mkdtemp(prefix="vr", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
+    ray = shutil.which("ray", path=os.path.dirname(sys.executable))
+    head = subprocess.Popen(
+        [ray, "start", "--head", "--block", "--port", str(port), "--num-cpus", "1", "--include-dashboard=false"]
+        + ["--disable-usage-stats", "--temp-dir", temp],
+        env=with_token,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its processes share its session: they are what the test stops
+    )
+    try:
+        args = [sys.executable, "-m", "vpg_gui.sweep_cli", "--grid", "lr=0.01,0.1", "--epochs", "1", *TINY]
+        args += ["--address", f"127.0.0.1:{port}"]
+        deadline = time.monotonic() + 60
+        while subprocess.run(["ray", "status", "--address", f"127.0.0.1:{port}"], env=with_token,
+                             capture_output=True, executable=ray).returncode != 0:  # fmt: skip
+            assert time.monotonic() < deadline and head.poll() is None, "the Ray head did not start"
+            time.sleep(0.5)
+        refused = subprocess.run(args, capture_output=True, text=True, env=plain, timeout=60)
+        assert refused.returncode == 2, refused.stderr
+        last = refused.stderr.splitlines()[-1]  # after the progress bar's lines
+        assert last.startswith("vpg-sweep: error: ") and "Traceback" not in refused.stderr, refused.stderr
+        assert "the Ray head asks for an authentication token: set RAY_AUTH_MODE=token" in refused.stderr
+        done = subprocess.run(args, capture_output=True, text=True, env=with_token, timeout=120)
+        assert done.returncode == 0 and "2 trials in" in done.stderr, done.stderr
+    finally:
+        # Exactly the head's session (SIGTERM makes a head drain for half a minute first).
+        subprocess.run(["pkill", "-KILL", "-s", str(head.pid)], check=False)
+        head.wait(timeout=30)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["--grid", "epochs=0,1"], "--grid epochs: every value must be above 0"),
+        (["--grid", "lr=0.1", "--grid", "lr=0.2", "--epochs", "1"], "--grid lr: given twice"),
+    ],
+)
+def test_grids_that_would_never_end_or_repeat_a_field_are_refused(argv, says, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and says in err
+
+
+@pytest.mark.skipif(importlib.util.find_spec("Box2D") is not None, reason="Box2D is installed")
+def test_an_env_needing_a_missing_package_is_exit_2(capsys):
+    assert main(["--env", "LunarLander-v3", "--grid", "lr=0.1,0.2", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and "Box2D is not installed" in err
