@@ -236,12 +236,18 @@ def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, 
     assert not (tmp_path / "p.png").exists()
 
 
-def test_a_cell_over_the_csv_modules_limit_is_one_line(tmp_path, runs):
+def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, runs):
     shutil.copytree(runs / "run", tmp_path / "run")
-    with open(tmp_path / "run" / "metrics.csv", "a") as f:
-        f.write("1," + "x" * 200_000 + "\n")
-    with pytest.raises(ValueError, match="metrics.csv: line 6 is damaged"):
-        read_csv(tmp_path / "run" / "metrics.csv")
+    metrics = tmp_path / "run" / "metrics.csv"
+    lines = metrics.read_text().splitlines(keepends=True)
+    cells = lines[1].split(",")
+    cells[1] = "x" * 200_000
+    metrics.write_text("".join(lines) + ",".join(cells))
+    with pytest.raises(ValueError, match="metrics.csv: damaged \\(a cell of 200000 characters"):
+        read_csv(metrics)
+    metrics.write_text("".join(lines) + "1,2\n")
+    with pytest.raises(ValueError, match="metrics.csv: damaged \\(CSV parse error: Expected 29 columns, got 2"):
+        read_csv(metrics)
 
 
 @pytest.fixture(scope="module")

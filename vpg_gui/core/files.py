@@ -104,7 +104,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:  # a failed write names no file
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):  # name the user's file
             exc.filename = str(path)
         raise
 
@@ -113,7 +113,11 @@ def new_temp_beside(path: Path) -> Path:
     """A new, empty, hidden file beside ``path`` to write and then ``os.replace`` into place.
     os.open's mode goes through the umask (tempfile.mkstemp would force 0600)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        exc.filename = str(path)  # the user's file, not our hidden temp's name, is what they named
+        raise
     return tmp
 
 

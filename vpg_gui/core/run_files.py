@@ -34,7 +34,9 @@ def read_runs(paths: list[Path | str]) -> Workspace:
     runs: list[tuple[Path, TrainConfig, list[EpochStats]]] = []  # (where it came from, settings, history)
     groups: list[tuple[TrainConfig, dict[int, list[EpochStats]]]] = []
     for path in map(Path, paths):
-        seeds = sorted(path.glob("seed-*/metrics.csv")) if path.is_dir() else []
+        seeds = (
+            sorted(p for p in path.glob("seed-*/metrics.csv") if p.parent.name[5:].isdigit()) if path.is_dir() else []
+        )
         if path.is_dir() and (path / SPEC_FILE).exists():
             groups.extend(_sweep_groups(path))
         elif path.is_dir() and (path / "metrics.csv").exists():
@@ -48,6 +50,8 @@ def read_runs(paths: list[Path | str]) -> Workspace:
         elif path.is_file() and path.suffix == ".csv":
             beside = path.with_suffix(".toml")
             runs.append((path, *_read(path, beside if beside.exists() else path.parent / "config.toml")))
+        elif path.is_symlink() and not path.exists():
+            raise RunFilesError(f"{path}: a symbolic link to nothing (or a loop of links)")
         elif not path.exists():
             raise RunFilesError(f"{path}: no such file or directory")
         else:

@@ -71,9 +71,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is not None and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a file needs no screen
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    _quiet_qt()
     if args.sensitivity is not None:
         return _draw_sensitivity(drawn, args)
     return _draw(drawn, args)
+
+
+def _quiet_qt() -> None:
+    """Qt's offscreen platform warns "This plugin does not support propagateSizeHints()" on every
+    window: not the user's business, and it would make every answer two lines."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _draw_sensitivity(results, args) -> int:
