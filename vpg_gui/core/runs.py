@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,7 +97,7 @@ class Run:
         """One EpochStats field over the history, as floats; each epoch is converted once, however
         often the plots draw it."""
         converted = self._columns.setdefault(name, [])
-        converted.extend(float(getattr(s, name)) for s in self.history[len(converted) :])
+        converted.extend(map(float, map(operator.attrgetter(name), self.history[len(converted) :])))
         return np.asarray(converted, float)
 
     def markers(self) -> list[tuple[int, str]]:
