@@ -285,9 +285,13 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
         if tensorboard is not None:
             from vpg_gui.core.tensorboard import ScalarLog
 
-            log = ScalarLog(tensorboard)
+            try:
+                log = ScalarLog(tensorboard)
+            except OSError as exc:  # before any training: like a bad --tensorboard
+                return _fail(os_reason(exc))
             opened.callback(log.close)
         total = trainer.config.epochs or None
+        saved = trainer.epoch  # the epochs the files in out hold
         bar = tqdm(total=total, initial=min(trainer.epoch, total or trainer.epoch), unit="epoch", file=sys.stderr)
         opened.callback(bar.close)
         while not trainer.finished and not stop.is_set():
@@ -296,6 +300,9 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
                 if out is not None:
                     trainer.save(out / "checkpoint.pt")
                     metrics.append(trainer.history)
+                    saved = trainer.epoch
+                if log is not None:
+                    log.add(stats)
             except EpochCancelled:
                 break
             except TrainingDiverged as exc:  # the files hold the last good epoch
@@ -303,8 +310,9 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
                 return _fail(str(exc), 1)
             except OSError as exc:
                 bar.close()
-                kept = f"epochs 1-{trainer.epoch - 1}" if trainer.epoch > 1 else "no epoch"
-                return _fail(f"{os_reason(exc)} ({kept} on disk; --resume continues from there)", 1)
+                kept = f"epochs 1-{saved}" if saved else "no epoch"
+                where = f" ({kept} in {out}; --resume continues from there)" if out is not None else ""
+                return _fail(f"{os_reason(exc)}{where}", 1)
             except (MemoryError, RuntimeError) as exc:
                 if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
                     raise
@@ -312,8 +320,6 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
                 return _fail(
                     f"out of memory in epoch {trainer.epoch + 1}: try a smaller --batch-steps or --hidden-sizes", 1
                 )
-            if log is not None:
-                log.add(stats)
             if as_json:
                 print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
             bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")

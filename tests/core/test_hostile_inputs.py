@@ -334,3 +334,46 @@ def test_a_seed_group_numbered_x_is_refused(tmp_path, documents):
     save_checkpoint(tmp_path / "x", tree, kind="session")
     with pytest.raises(CheckpointError, match="run number 'x': must be a whole number"):
         read_session(tmp_path / "x")
+
+
+# --- a full disk under --tensorboard ---------------------------------------------------------
+
+
+def _file_size_limit(limit):
+    """For a child process: writes past ``limit`` bytes fail with EFBIG, as on a full disk."""
+    import resource
+    import signal
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path):
+    command = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "5", *TINY, "--tensorboard", str(tmp_path / "tb")]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(2000))
+    assert proc.returncode == 1, proc.stderr
+    last = proc.stderr.splitlines()[-1]
+    assert last == f"vpg-train: error: {tmp_path / 'tb'}: File too large", proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KB tmpfs (root only; skipped where it cannot be mounted)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_sweeps_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path, small_disk):
+    command = [sys.executable, "-m", "vpg_gui.sweep_cli", "--grid", "lr=0.01,0.02", "--epochs", "40", *TINY]
+    proc = subprocess.run([*command, "--tensorboard", str(small_disk / "tb")], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "vpg-sweep: error: " in proc.stderr and "No space left on device" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
