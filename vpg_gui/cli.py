@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import re
 import signal
 import sys
 from pathlib import Path
@@ -35,7 +36,27 @@ FLAGS = {name: "--" + {"env_id": "env"}.get(name, name).replace("_", "-") for na
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but an error is one line on stderr (no usage block) and exit code 2."""
+    """argparse, but an error is one line on stderr (no usage block) and exit code 2, and a
+    flag's value may be any number: argparse takes ``--lr -inf`` or ``--lr -1e-3`` for two flags
+    ("expected one argument"); here they are read as ``--lr=-inf``, so the value is checked and
+    refused by name like any other.
+
+    >>> parser = OneLineParser(prog="x"); _ = parser.add_argument("--lr", type=float)
+    >>> parser.parse_args(["--lr", "-1e-3"]).lr
+    -0.001
+    """
+
+    _NUMBER = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+    def parse_known_args(self, args=None, namespace=None):
+        tokens: list[str] = []
+        for token in sys.argv[1:] if args is None else list(args):
+            flag = self._option_string_actions.get(tokens[-1]) if tokens else None
+            if flag is not None and flag.nargs is None and self._NUMBER.match(token):
+                tokens[-1] = f"{tokens[-1]}={token}"
+            else:
+                tokens.append(token)
+        return super().parse_known_args(tokens, namespace)
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -268,7 +289,7 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
     from tqdm import tqdm
 
     from vpg_gui.core.checked_text import toml_with_checksum
-    from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
+    from vpg_gui.core.errors import EnvironmentFault, EpochCancelled, TrainingDiverged
     from vpg_gui.core.files import atomic_write_bytes, os_reason
     from vpg_gui.core.metrics import MetricsCsv, csv_rows
 
@@ -305,7 +326,7 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
                     log.add(stats)
             except EpochCancelled:
                 break
-            except TrainingDiverged as exc:  # the files hold the last good epoch
+            except (TrainingDiverged, EnvironmentFault) as exc:  # the files hold the last good epoch
                 bar.close()
                 return _fail(str(exc), 1)
             except OSError as exc:

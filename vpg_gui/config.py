@@ -309,6 +309,8 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     """'64, 64' -> (64, 64); '' -> (); anything else raises ConfigError naming hidden_sizes."""
     parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
     try:
+        if text.strip() and not parts:  # separators and nothing else: a slip, not "no hidden layer"
+            raise ValueError
         sizes = tuple(int(p) for p in parts)
     except ValueError:
         raise ConfigError(

@@ -377,3 +377,37 @@ def test_a_sweeps_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path, sm
     assert proc.returncode == 1, proc.stderr
     assert "vpg-sweep: error: " in proc.stderr and "No space left on device" in proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+# --- flags and wording -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["--hidden-sizes", ","], "hidden_sizes = ',': must be layer widths separated by commas"),
+        (["--lr", "-inf"], "--lr -inf: must be between 1e-06 and 10"),
+        (["--lr", "-1e-3"], "--lr -0.001: must be between 1e-06 and 10"),
+        (["--env", "tests.core.odd_envs:OddEnvs/ZeroObs-v0"], "its observations hold no values"),
+        (["--env", "tests.core.raising_env:Broken-v0"], "cannot import tests.core.raising_env (RuntimeError: this"),
+    ],
+)
+def test_bad_flags_and_envs_are_one_line_and_exit_2(argv, says, capsys):
+    try:
+        code = main([*argv, "--epochs", "1", *TINY])
+    except SystemExit as exc:  # argparse's own refusals
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and one_line(err) and says in err, err
+
+
+def test_an_env_with_nan_observations_is_named_not_the_learning_rate(capsys):
+    assert main(["--env", "tests.core.odd_envs:OddEnvs/NanObs-v0", "--epochs", "2", *TINY]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("vpg-train: error: tests.core.odd_envs:OddEnvs/NanObs-v0 returned observations that are NaN")
+    assert "learning rate" not in err
+
+
+def test_the_window_refuses_an_env_vpg_train_refuses(tmp_path):
+    proc = run("vpg_gui.qt.app", "--env", "tests.core.odd_envs:OddEnvs/ZeroObs-v0", cwd=os.getcwd())
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-gui") and "observations hold no values" in proc.stderr

@@ -122,4 +122,4 @@ def test_sigterm_stops_a_sweep_and_its_local_ray_with_nothing_left_behind(tmp_pa
     assert proc.returncode == 143, err
     assert "sweep stopped;" in err and "Traceback" not in err and "SIGTERM received" not in err
     assert alive == [], alive
-    assert set(glob.glob(f"{temp}/vpg-ray-*")) == before
+    assert set(glob.glob(f"{temp}/vpg-ray-*")) - before == set()  # its own Ray directory is gone

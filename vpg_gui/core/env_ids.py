@@ -38,8 +38,11 @@ def allow_module(env_id: str) -> None:
         return
     try:
         importlib.import_module(module)
-    except Exception as exc:
-        raise ConfigError(f"env_id = {env_id}: cannot import {module} ({exc})", "env_id") from None
+    except BaseException as exc:  # SystemExit or KeyboardInterrupt from a module's top level too
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise ConfigError(f"env_id = {shown(env_id)}: cannot import {module} ({reason})", "env_id") from None
     _allowed.add(module)
 
 
@@ -86,6 +89,9 @@ def make_env(env_id: str, **kwargs):
         raise ConfigError(f"env_id = {shown(env_id)}: {exc}", "env_id") from None
     except ImportError as exc:
         raise ConfigError(f"env_id = {shown(env_id)}: {missing_package(exc)}", "env_id") from None
+    except Exception as exc:  # the env's own constructor failed
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise ConfigError(f"env_id = {shown(env_id)}: making it failed ({reason})", "env_id") from None
 
 
 def missing_package(exc: ImportError) -> str:

@@ -52,6 +52,8 @@ def env_info(env_id: str) -> EnvInfo:
             "(a Box of one dimension) only",
             "env_id",
         )
+    if obs_space.shape[0] == 0:
+        raise ConfigError(f"env_id = {env_id!r}: its observations hold no values ({obs_space})", "env_id")
     discrete = isinstance(act_space, spaces.Discrete)
     if not discrete and not (isinstance(act_space, spaces.Box) and len(act_space.shape) == 1):
         raise ConfigError(

@@ -37,7 +37,7 @@ from vpg_gui.core.budget import episode_slices, step_slices
 from vpg_gui.core.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.core.diagnostics import VarianceSums, grad_norm, gradient_blocks, mean_kl, traced_forward
 from vpg_gui.core.envs import auto_num_envs, env_info
-from vpg_gui.core.errors import EpochCancelled, TrainingDiverged
+from vpg_gui.core.errors import EnvironmentFault, EpochCancelled, TrainingDiverged
 from vpg_gui.core.memory import keep_freed_memory
 from vpg_gui.core.metrics import HOT_STATS, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy
@@ -96,6 +96,11 @@ class Trainer:
         batch = self.sampler.collect(
             self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel, dict(cfg.physics)
         )
+        if not np.isfinite(batch.obs).all():  # the env's fault, not the learning rate's
+            raise EnvironmentFault(
+                f"{cfg.env_id} returned observations that are NaN or infinite in epoch {self.epoch + 1}; "
+                "vpg-gui learns from finite observations only (check the environment or its physics)"
+            )
         obs, act = torch.from_numpy(batch.obs), torch.from_numpy(batch.act)
         parts = episode_slices(batch.lengths, self._bytes_per_step())  # whole episodes each
         before = _tree_map(torch.Tensor.clone, torch.Tensor, self._model_state())  # restored if the update goes wrong

@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
             allow_module(args.env_id)
         config = TrainConfig(**settings).validate() if settings else None
+        if config is not None:
+            from vpg_gui.core.envs import env_info
+
+            env_info(config.env_id)  # spaces the policy cannot take are refused here, as vpg-train does
         if args.session is not None:
             from vpg_gui.core.session import read_session
 
