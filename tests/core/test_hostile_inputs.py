@@ -13,7 +13,7 @@ import pytest
 from vpg_gui.cli import main
 from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.autosave import LOCK, Autosave
-from vpg_gui.core.checked_text import HAND_WRITTEN, toml_with_checksum
+from vpg_gui.core.checked_text import HAND_WRITTEN, row_check, toml_with_checksum
 from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.run_dir import MARKER
@@ -411,3 +411,26 @@ def test_an_env_with_nan_observations_is_named_not_the_learning_rate(capsys):
 def test_the_window_refuses_an_env_vpg_train_refuses(tmp_path):
     proc = run("vpg_gui.qt.app", "--env", "tests.core.odd_envs:OddEnvs/ZeroObs-v0", cwd=os.getcwd())
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-gui") and "observations hold no values" in proc.stderr
+
+
+# --- vpg-plot --------------------------------------------------------------------------------
+
+
+def test_vpg_plot_damaged_inputs_are_one_line_and_exit_2(tmp_path, runs):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    seeds = tmp_path / "seeds" / "seed-x"
+    shutil.copytree(runs / "run", seeds)
+    sweep = tmp_path / "sweep"
+    assert main(["--seeds", "0-1", "--epochs", "1", *TINY, "--out", str(sweep)]) == 0
+    (sweep / "summary.csv").write_text(f"trial,check\nx,{row_check(['trial'], {'trial': 'x'})}\n")  # checked
+    cases = [
+        (tmp_path / "loop", "a symbolic link to nothing (or a loop of links)"),
+        (tmp_path / "seeds", "holds no run"),
+        (sweep, "summary.csv: lacks the column 'seconds'"),
+    ]
+    for path, says in cases:
+        proc = run("vpg_gui.qt.plot_app", path, "--out", tmp_path / "p.png", cwd=tmp_path)
+        assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and says in proc.stderr, proc.stderr
+    proc = run("vpg_gui.qt.plot_app", runs / "run", "--out", tmp_path / "none" / "p.png", cwd=tmp_path)
+    assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot"), proc.stderr
+    assert f"{tmp_path / 'none' / 'p.png'}: No such file or directory" in proc.stderr  # not its hidden temp file
