@@ -16,6 +16,24 @@ from vpg_gui.core.session import save_session  # noqa: E402
 
 
 @pytest.fixture(scope="session")
+def probed_start():
+    """probed_start("train"): a ``python -c`` script running that console entry point, which says
+    "up" on stderr the moment it starts importing torch, the slowest part of start-up: a test
+    can signal the process there."""
+    script = """
+import sys
+class Probe:
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch":
+            print("up", file=sys.stderr, flush=True)
+sys.meta_path.insert(0, Probe())
+from vpg_gui.launch import {entry}
+sys.exit({entry}())
+"""
+    return lambda entry: script.format(entry=entry)
+
+
+@pytest.fixture(scope="session")
 def write_session():
     """write_session(path, config, state=None, kept=()): a session whose live run has ``config``
     and continues ``state`` (Trainer.state(), or None before any epoch), beside ``kept`` runs

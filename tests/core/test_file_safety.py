@@ -238,24 +238,9 @@ def test_files_of_the_older_pickle_format_and_pickles_are_refused_shortly(tmp_pa
 # --- 8. small things -------------------------------------------------------------------------
 
 
-# The child says "up" the moment it starts importing torch, the slowest part of start-up.
-PROBED_START = textwrap.dedent(
-    """
-    import sys
-    class Probe:
-        def find_spec(self, name, path=None, target=None):
-            if name == "torch":
-                print("up", file=sys.stderr, flush=True)
-    sys.meta_path.insert(0, Probe())
-    from vpg_gui.launch import train
-    sys.exit(train())
-    """
-)
-
-
-def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path):
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path, probed_start):
     for presses in (1, 2):
-        cmd = [sys.executable, "-c", PROBED_START, "--epochs", "1"]
+        cmd = [sys.executable, "-c", probed_start("train"), "--epochs", "1"]
         proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
         assert proc.stderr.readline() == "up\n"
         for _ in range(presses):

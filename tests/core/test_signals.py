@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 
 import numpy as np
 import pytest
@@ -19,24 +18,10 @@ from vpg_gui.core.errors import EpochCancelled
 from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.trainer import Trainer
 
-# The child says "up" the moment it starts importing torch, the slowest part of start-up.
-PROBED = textwrap.dedent(
-    """
-    import sys
-    class Probe:
-        def find_spec(self, name, path=None, target=None):
-            if name == "torch":
-                print("up", file=sys.stderr, flush=True)
-    sys.meta_path.insert(0, Probe())
-    from vpg_gui.launch import {entry}
-    sys.exit({entry}())
-    """
-)
 
-
-def test_sigterm_during_start_up_is_one_line_and_exit_143(tmp_path):
+def test_sigterm_during_start_up_is_one_line_and_exit_143(tmp_path, probed_start):
     proc = subprocess.Popen(
-        [sys.executable, "-c", PROBED.format(entry="train"), "--epochs", "1"], stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", probed_start("train"), "--epochs", "1"], stderr=subprocess.PIPE, text=True
     )
     assert proc.stderr.readline() == "up\n"
     proc.send_signal(signal.SIGTERM)  # while torch is loading
@@ -45,10 +30,10 @@ def test_sigterm_during_start_up_is_one_line_and_exit_143(tmp_path):
 
 
 @pytest.mark.parametrize("sig, signals, code", [(signal.SIGTERM, 1, 143), (signal.SIGINT, 5, 130)])
-def test_signals_mid_run_end_after_the_epoch_with_well_formed_files(tmp_path, sig, signals, code):
+def test_signals_mid_run_end_after_the_epoch_with_well_formed_files(tmp_path, probed_start, sig, signals, code):
     """However many arrive (a second Ctrl-C used to kill the process mid-write: -2)."""
     out = tmp_path / "run"
-    cmd = [sys.executable, "-c", PROBED.format(entry="train"), "--epochs", "0", "--batch-steps", "300"]
+    cmd = [sys.executable, "-c", probed_start("train"), "--epochs", "0", "--batch-steps", "300"]
     proc = subprocess.Popen(
         [*cmd, "--out", str(out), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
