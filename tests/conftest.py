@@ -16,6 +16,22 @@ from vpg_gui.core.session import save_session  # noqa: E402
 
 
 @pytest.fixture(scope="session")
+def saved_run(tmp_path_factory, write_session):
+    """{"checkpoint": path, "session": path} of one real epoch (a value baseline, so both
+    networks and optimizers; the session keeps the run once more as a kept run)."""
+    from vpg_gui.config import TrainConfig
+    from vpg_gui.core.trainer import Trainer
+
+    folder = tmp_path_factory.mktemp("saved")
+    trainer = Trainer(TrainConfig(batch_steps=200, hidden_sizes=(8,), baseline="value"))
+    trainer.train_epoch()
+    trainer.save(folder / "c.pt")
+    write_session(folder / "s.vpgsession", trainer.config, trainer.state(), [(trainer.config, list(trainer.history))])
+    trainer.close()
+    return {"checkpoint": folder / "c.pt", "session": folder / "s.vpgsession"}
+
+
+@pytest.fixture(scope="session")
 def probed_start():
     """probed_start("train"): a ``python -c`` script running that console entry point, which says
     "up" on stderr the moment it starts importing torch, the slowest part of start-up: a test

@@ -23,17 +23,12 @@ EXAMPLES = 900  # over the three kinds
 
 
 @pytest.fixture(scope="module")
-def originals(tmp_path_factory, write_session):
+def originals(tmp_path_factory, saved_run):
     """Each kind: its bytes as saved, a loader, and what loading the good file gives."""
     folder = tmp_path_factory.mktemp("good")
-    trainer = Trainer(TrainConfig(batch_steps=200, hidden_sizes=(8,), baseline="value"))
-    trainer.train_epoch()
-    trainer.save(folder / "c.pt")
-    write_session(folder / "s.vpgsession", trainer.config, trainer.state(), [(trainer.config, list(trainer.history))])
-    trainer.close()
     save_preset(folder / "p.toml", Preset("mine", "a preset", TrainConfig(lr=0.05, weighting="reward-to-go")))
     loaders = {"checkpoint": load_checkpoint, "session": read_session, "preset": load_preset}
-    files = {"checkpoint": folder / "c.pt", "session": folder / "s.vpgsession", "preset": folder / "p.toml"}
+    files = {**saved_run, "preset": folder / "p.toml"}
     return {kind: (files[kind].read_bytes(), loaders[kind], loaders[kind](files[kind])) for kind in files}
 
 

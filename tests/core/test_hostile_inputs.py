@@ -251,20 +251,13 @@ def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, 
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory, write_session):
-    """The plain trees of a real checkpoint and session (with a kept run and a seed group)."""
+def documents(saved_run):
+    """The plain trees of a real checkpoint and session (with a kept run)."""
     from vpg_gui.core.container import read_checked
-    from vpg_gui.core.trainer import Trainer
 
-    folder = tmp_path_factory.mktemp("docs")
-    trainer = Trainer(TrainConfig(batch_steps=200, hidden_sizes=(8,), baseline="value"))
-    trainer.train_epoch()
-    trainer.save(folder / "c.pt")
-    write_session(folder / "s.vpgsession", trainer.config, trainer.state(), [(trainer.config, list(trainer.history))])
-    trainer.close()
     return {
-        "checkpoint": read_checked(folder / "c.pt", "vpg-gui-checkpoint", 2),
-        "session": read_checked(folder / "s.vpgsession", "vpg-gui-session", 2),
+        "checkpoint": read_checked(saved_run["checkpoint"], "vpg-gui-checkpoint", 2),
+        "session": read_checked(saved_run["session"], "vpg-gui-session", 2),
     }
 
 
