@@ -53,6 +53,7 @@ SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks for
 TITLE = "vpg-gui: the simplest policy gradient"
+QT_GEOMETRY = "01d9d0cb"  # saveGeometry()'s magic number (restoreGeometry refuses some on another screen)
 NO_PRESET = "Presets..."
 
 
@@ -579,7 +580,8 @@ class MainWindow(QMainWindow):
             value = self.settings.get(key)
             if value is not None and not (_is_hex(value) and restore(QByteArray(bytes.fromhex(value)))):
                 self.settings.remove(key)
-                self._dropped.append(key)
+                if not value.startswith(QT_GEOMETRY):  # Qt's own, refused for another screen: nothing to say
+                    self._dropped.append(key)
 
     def _saved_config(self) -> TrainConfig:
         """The settings of last time, or the defaults when there are none or they are not valid
