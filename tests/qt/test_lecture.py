@@ -505,3 +505,26 @@ def test_the_environment_is_picked_from_a_list_and_keys_there_are_shortcuts(qtbo
     assert window.history == [] and window.controls.config().env_id == "CartPole-v1"
     window.controls.choose_env("CartPole-v0")  # any registered id can be added (as "Other..." does)
     assert window.controls.config().env_id == "CartPole-v0" and env.itemText(env.count() - 1) == "Other..."
+
+
+def test_a_reopened_session_restores_its_physics_preset_and_diagnostic(qtbot, window, tmp_path, step, fast):
+    long_pole = Preset("Long pole", "a pole twice as long", fast.replace(physics=(("length", 1.0),)))
+    save_preset(tmp_path / "long.toml", long_pole)
+    assert window.files.open_preset_file(tmp_path / "long.toml")
+    step(window, 2)
+    assert window.plots.diagnostics.choose("entropy")
+    window.files.save_session_file(tmp_path / "long.vpgsession")
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("long.vpgsession - "))
+
+    other = MainWindow(offer_restore=False)
+    qtbot.addWidget(other)
+    try:
+        assert other.files.open_session_file(tmp_path / "long.vpgsession")
+        assert other.preset_combo.currentText() == "Long pole"  # the preset box, not "Presets..."
+        assert other.plots.diagnostics.field == "entropy"
+        other.render_panel.play_button.click()  # before any Train: the session's physics, not the env's
+        qtbot.waitUntil(lambda: other.render_panel.current_episode() is not None, timeout=10000)
+        assert other.render_panel.current_episode()[4] == {"length": 1.0}
+    finally:
+        other.render_panel.stop()
+        other.close()

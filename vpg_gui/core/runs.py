@@ -228,10 +228,10 @@ class Workspace:
         """A finished run from elsewhere (autosave, a file), numbered in this workspace."""
         return Run(next(self._numbers), config, origin, list(history))
 
-    def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup]) -> None:
-        """Take over a saved workspace (a session): its runs replace everything on screen."""
+    def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup], preset=None) -> None:
+        """Take over a saved workspace (a session): its runs and active preset replace everything on screen."""
         self._numbers = itertools.count(max([live.number] + [r.number for r in (*kept, *seed_groups)]) + 1)
-        self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), None
+        self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), preset
         if self.autosave is not None and live.started:
             self.autosave.start(live.history, live.config)
         self._emit("live")

@@ -27,6 +27,7 @@ from vpg_gui.core.envs import EnvInfo, env_info
 from vpg_gui.core.metrics import MAX_COUNT, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy, policy_from_state
 from vpg_gui.core.runs import MAX_KEPT, MAX_SEED_GROUPS, Run, SeedGroup, Workspace
+from vpg_gui.presets import Preset
 
 SUFFIX = ".vpgsession"
 MAX_SEEDS = 64  # seeds in one group (Compare seeds trains 5)
@@ -39,11 +40,13 @@ class Session:
     seed_groups: list[SeedGroup]
     info: EnvInfo  # the live run's environment
     snapshot: NumpyPolicy | None  # the live run's policy (numpy), None before its first epoch
+    preset: Preset | None = None  # the active preset (the preset box shows it)
+    diagnostic: str | None = None  # the diagnostics plot's series, as the window showed it
 
 
-def save_session(path: Path | str, workspace: Workspace, state: dict | None) -> None:
+def save_session(path: Path | str, workspace: Workspace, state: dict | None, diagnostic: str | None = None) -> None:
     """``state``: Trainer.state() of the live run, or None before its first epoch."""
-    write_payload(path, session_payload(workspace, state))
+    write_payload(path, session_payload(workspace, state, diagnostic))
 
 
 def write_payload(path: Path | str, payload: dict) -> None:
@@ -51,10 +54,15 @@ def write_payload(path: Path | str, payload: dict) -> None:
     save_checkpoint(path, payload, kind="session")
 
 
-def session_payload(workspace: Workspace, state: dict | None) -> dict:
-    """The workspace as plain data, taken now (a copy: the live run may grow while it is written)."""
-    live = workspace.live
+def session_payload(workspace: Workspace, state: dict | None, diagnostic: str | None = None) -> dict:
+    """The workspace as plain data, taken now (a copy: the live run may grow while it is written);
+    ``diagnostic``: the series the window's diagnostics plot shows."""
+    live, preset = workspace.live, workspace.preset
     return {
+        "preset": None
+        if preset is None
+        else {"title": preset.title, "description": preset.description} | {"config": preset.config.to_dict()},
+        "diagnostic": diagnostic,
         "config": (state or {}).get("config", live.settings.to_dict()),
         **{key: (state or {}).get(key) for key in MODEL_KEYS},
         "history": state["history"] if state else [],  # the networks' own epochs
@@ -92,6 +100,9 @@ def read_session(path: Path | str) -> Session:
         numbers = [run.number for run in (live, *kept, *groups)]
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"run numbers {numbers}: each run has its own")
+        preset, diagnostic = _preset(data.get("preset")), data.get("diagnostic")  # absent in older sessions
+        if diagnostic is not None and not (isinstance(diagnostic, str) and diagnostic.isidentifier()):
+            raise ValueError(f"diagnostic {shown(diagnostic)}: must be the name of a series, e.g. grad_var")
     except (ConfigError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise CheckpointError(f"{path}: session contents are not valid: {_reason(exc)}") from None
     has_policy = data.get("policy") is not None
@@ -107,7 +118,7 @@ def read_session(path: Path | str) -> Session:
         live.resume_state = {"config": data["config"], "history": data["history"]}
         live.resume_state.update({key: data.get(key) for key in MODEL_KEYS})
         live.snapshots[len(history)] = snapshot
-    return Session(live, kept, groups, info, snapshot)
+    return Session(live, kept, groups, info, snapshot, preset, diagnostic)
 
 
 def _fitted(path: Path | str, data: dict, net: str, activation: str, sizes: tuple[int, ...]) -> NumpyPolicy:
@@ -148,6 +159,15 @@ def _group(data: dict) -> SeedGroup:
         raise ValueError(f"a seed group needs 1 to {MAX_SEEDS} different seeds and one history per seed")
     histories = {seed: [EpochStats.from_dict(s) for s in h] for seed, h in zip(seeds, data["histories"], strict=True)}
     return SeedGroup(_number(data["number"]), TrainConfig.from_dict(data["config"]), tuple(seeds), histories)
+
+
+def _preset(data: Any) -> Preset | None:
+    if data is None:
+        return None
+    title, description = data["title"], data["description"]
+    if not all(isinstance(text, str) and len(text) <= 200 for text in (title, description)):
+        raise ValueError("preset: its title and description must be text of at most 200 characters")
+    return Preset(title, description, TrainConfig.from_dict(data["config"]))
 
 
 def _number(number: Any) -> int:

@@ -82,6 +82,13 @@ class DiagnosticsPlot(QWidget):
     def field(self) -> str:
         return self.series.currentData()
 
+    def choose(self, field: str) -> bool:
+        """Show the series ``field`` (an EpochStats field, e.g. "entropy"); False for one it has not."""
+        index = self.series.findData(field)
+        if index >= 0:
+            self.series.setCurrentIndex(index)
+        return index >= 0
+
     def draw(self, live: tuple[np.ndarray, np.ndarray], kept: list[tuple[np.ndarray, np.ndarray, object]], width=1.0):
         """The live run's series and each kept run's (x, y, colour)."""
         while len(self.kept_curves) > len(kept):

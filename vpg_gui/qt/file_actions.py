@@ -122,7 +122,8 @@ class FileActions(QObject):
         if path is None:
             return
         networks = state if "policy" in state and self.workspace.live.history else None
-        payload = session_payload(self.workspace, networks)  # taken now; written on a thread
+        diagnostic = self.window.plots.diagnostics.field
+        payload = session_payload(self.workspace, networks, diagnostic)  # taken now; written on a thread
         job = self._start_job(path, lambda _: write_payload(path, payload) or f"Session saved to {path}")
         job.done.connect(lambda *_: self.window.show_session_name(Path(path).name))
 
@@ -141,7 +142,9 @@ class FileActions(QObject):
             self._refuse("Cannot open session", str(exc))
             return False
         self.window.plots.set_env(session.info.reward_threshold, session.info.max_episode_steps)
-        self.workspace.adopt(session.live, session.kept, session.seed_groups)
+        self.workspace.adopt(session.live, session.kept, session.seed_groups, session.preset)
+        if session.diagnostic is not None:  # one this window does not have (a later version's) is left out
+            self.window.plots.diagnostics.choose(session.diagnostic)
         epochs = len(session.live.history)
         self.window.show_session_name(Path(path).name)
         self._say(f"Session {Path(path).name}: {epochs} epochs" + ("; Train continues" if epochs else ""), 8000)

@@ -37,6 +37,7 @@ from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.core.autosave import Autosave
 from vpg_gui.core.files import os_reason
 from vpg_gui.core.metrics import EpochStats
+from vpg_gui.core.physics import format_physics
 from vpg_gui.core.runs import Workspace
 from vpg_gui.core.user_settings import UserSettings
 from vpg_gui.presets import builtin_presets, load_preset
@@ -472,6 +473,8 @@ class MainWindow(QMainWindow):
         self.controls.show_pending([])
         self.reset_button.setStyleSheet("")
         self.render_panel.set_env(run.settings.env_id)
+        # Episodes play under the physics in force: the last epoch's, or the settings' before any.
+        self.render_panel.set_physics(run.history[-1].physics if run.history else format_physics(run.settings.physics))
         if run.snapshots:
             epoch = max(run.snapshots)
             self.render_panel.set_policy(run.snapshots[epoch], epoch)
