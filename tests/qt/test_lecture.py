@@ -22,6 +22,7 @@ from vpg_gui.core.metrics import read_csv
 from vpg_gui.core.trainer import Trainer
 from vpg_gui.presets import Preset, builtin_presets, save_preset
 from vpg_gui.qt.main_window import SHORTCUTS, MainWindow
+from vpg_gui.qt.plot_fonts import PRESENTATION_PX
 from vpg_gui.qt.worker import RunState
 
 
@@ -358,6 +359,14 @@ def test_the_heatmap_draws_the_probabilities_across_its_axes(qtbot):
     inset = view.width() * 0.15
     left, right = (image.pixelColor(int(x), y) for x in (view.left() + inset, view.right() - inset))
     assert left.blue() > left.red() and right.red() > right.blue()  # not one colour all over
+    # The colour bar beside it gives the numbers: 0 (blue) at the bottom to 1 (red) at the top.
+    bar = heatmap.color_bar
+    assert bar.levels() == (0.0, 1.0) and bar.sceneBoundingRect().left() >= view.right()
+    strip = bar.bar.sceneBoundingRect()  # the colours themselves, without the axis
+    top, bottom = (image.pixelColor(int(strip.center().x()), int(y)) for y in (strip.top() + 3, strip.bottom() - 3))
+    assert top.red() > top.blue() and bottom.blue() > bottom.red()
+    heatmap.set_presentation(True)
+    assert bar.axis.style["tickFont"].pixelSize() == bar.axis.label.font().pixelSize() == PRESENTATION_PX
 
 
 def test_restore_defaults_puts_every_setting_back_for_a_clean_start(qtbot, window, step):

@@ -26,7 +26,11 @@ def set_plot_fonts(plot: pg.PlotWidget, px: int) -> None:
     if item.titleLabel.text:
         item.setTitle(item.titleLabel.text, color="#222", size=f"{round(px * TITLE_SCALE)}px")
     for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setTickFont(pixel_font(px))
-        axis.label.setFont(pixel_font(px))
-        axis.setStyle(tickTextOffset=max(4, px // 3))
+        set_axis_fonts(plot.getAxis(name), px)
+
+
+def set_axis_fonts(axis: pg.AxisItem, px: int) -> None:
+    """An axis's tick labels and label at ``px`` pixels (also a colour bar's axis)."""
+    axis.setTickFont(pixel_font(px))
+    axis.label.setFont(pixel_font(px))
+    axis.setStyle(tickTextOffset=max(4, px // 3))

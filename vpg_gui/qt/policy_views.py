@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vpg_gui.core.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
-from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_plot_fonts
+from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_axis_fonts, set_plot_fonts
 
 REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread
 BAR = QColor("#1565c0")
@@ -126,8 +126,14 @@ class PolicyHeatmap(pg.PlotWidget):
             "push right: blue left, red right. A good policy pushes toward the side the pole falls to."
         )
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
+        colors = pg.colormap.get("CET-D1")
+        self.image.setLookupTable(colors.getLookupTable(nPts=256))
         self.image.setLevels((0.0, 1.0))
+        # The colours' numbers, beside the map: 0 (always left) to 1 (always right), 0.5 white.
+        self.color_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), width=12, colorMap=colors, label="P(right)", interactive=False, colorMapMenu=False
+        )
+        self.color_bar.setImageItem(self.image, insert_in=self.getPlotItem())
         degrees = np.degrees(ANGLE_LIMIT)
         # Applied with every image: a rect set before the first image scales by an unknown size.
         self._rect = QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT)
@@ -139,6 +145,7 @@ class PolicyHeatmap(pg.PlotWidget):
 
     def set_presentation(self, on: bool) -> None:
         set_plot_fonts(self, PRESENTATION_PX if on else NORMAL_PX)
+        set_axis_fonts(self.color_bar.axis, PRESENTATION_PX if on else NORMAL_PX)
 
     def set_policy(self, policy) -> None:
         self._policy = policy
