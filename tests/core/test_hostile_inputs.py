@@ -427,3 +427,13 @@ def test_vpg_plot_damaged_inputs_are_one_line_and_exit_2(tmp_path, runs):
     proc = run("vpg_gui.qt.plot_app", runs / "run", "--out", tmp_path / "none" / "p.png", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot"), proc.stderr
     assert f"{tmp_path / 'none' / 'p.png'}: No such file or directory" in proc.stderr  # not its hidden temp file
+
+
+def test_a_csv_whose_last_line_lacks_its_newline_reads_as_with_it(tmp_path, runs):
+    shutil.copytree(runs / "run", tmp_path / "run")
+    metrics = tmp_path / "run" / "metrics.csv"
+    whole = read_csv(metrics)
+    metrics.write_text(metrics.read_text().rstrip("\n"))
+    assert read_csv(metrics) == whole
+    metrics.write_text(metrics.read_text().partition("\n")[0])  # the header alone, as a new run's
+    assert read_csv(metrics) == []

@@ -160,8 +160,11 @@ def read_table(path: Path | str):
         raise ValueError(f"{name}: not a file vpg-gui wrote (its header lacks the {CHECK} column, or repeats one)")
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(text.encode()),
-            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=2**26),
+            # A last line without its newline reads as with it, as the csv module reads it.
+            pa.py_buffer(text.encode() + (b"" if text.endswith("\n") else b"\n")),
+            # One thread: faster here (1.7 s against 2.6 s for a million rows on 2 cores), and no
+            # thread pool of pyarrow's is left running when the program exits.
+            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=2**26, use_threads=False),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
