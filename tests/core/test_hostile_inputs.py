@@ -246,7 +246,7 @@ def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, 
     with pytest.raises(ValueError, match="metrics.csv: damaged \\(a cell of 200000 characters"):
         read_csv(metrics)
     metrics.write_text("".join(lines) + "1,2\n")
-    with pytest.raises(ValueError, match="metrics.csv: damaged \\(CSV parse error: Expected 29 columns, got 2"):
+    with pytest.raises(ValueError, match="metrics.csv: damaged \\(CSV parse error: .*Expected 29 columns, got 2"):
         read_csv(metrics)
 
 
