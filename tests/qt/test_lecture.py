@@ -537,3 +537,35 @@ def test_a_reopened_session_restores_its_physics_preset_and_diagnostic(qtbot, wi
     finally:
         other.render_panel.stop()
         other.close()
+
+
+def test_the_diagnostics_log_scale_shows_runs_a_thousandfold_apart(qtbot):
+    import dataclasses
+
+    from vpg_gui.core.metrics import EpochStats
+    from vpg_gui.core.runs import Workspace
+    from vpg_gui.qt.plots import TrainingPlots
+
+    base = EpochStats(1, 20.0, 5.0, 9.0, 40.0, 20.0, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
+    workspace = Workspace(TrainConfig())
+    for scale, normalised in ((50.0, False), (0.005, True)):  # a plain run, and a normalised one
+        history = [
+            dataclasses.replace(base, epoch=e, grad_var=scale * (1 + e / 10), normalize_advantages=normalised)
+            for e in range(1, 11)
+        ]
+        workspace.keep(workspace.new_run(history, TrainConfig(normalize_advantages=normalised), "settings"))
+    plots = TrainingPlots(workspace)
+    qtbot.addWidget(plots)
+    plots.resize(900, 800)
+    plots.show()
+    plots.redraw()
+    diagnostics = plots.diagnostics
+    assert diagnostics.field == "grad_var"
+    (_, _), (y0, y1) = diagnostics.plot.viewRange()
+    assert y1 >= 100 and (0.01 - y0) / (y1 - y0) < 0.001  # linear: the small run is a line at 0
+    diagnostics.findChild(QWidget, "diagnosticsLogCheck").click()
+    (_, _), (y0, y1) = diagnostics.plot.viewRange()  # log10 of the values
+    assert y0 <= np.log10(0.005) and y1 >= np.log10(100) and y1 - y0 <= 6  # both runs whole, readable
+    diagnostics.findChild(QWidget, "diagnosticsLogCheck").click()
+    (_, _), (y0, y1) = diagnostics.plot.viewRange()
+    assert y0 == 0 and 100 <= y1 <= 200  # back to linear, grown from the data again

@@ -4,14 +4,19 @@ TrainingPlots owns it and draws into it the live run and the kept runs, in their
     view = DiagnosticsPlot()
     view.field                                      # "grad_var": the series picked
     view.draw((x, y), [(x1, y1, color1)], width=1)  # the live run, then the kept runs
+    view.changed.connect(redraw)                    # the series or the scale was changed
+
+A log scale (the check box beside the list) shows runs whose values differ a thousandfold, e.g.
+a normalised run's gradient variance (~0.005) beside a plain one's (~50), which a linear axis
+draws as a flat line at 0.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vpg_gui.qt.plot_ranges import grow_range
 
@@ -50,6 +55,8 @@ PEN = pg.mkPen("#6a1b9a", width=2)
 
 
 class DiagnosticsPlot(QWidget):
+    changed = Signal()  # the series or the scale changed: the owner draws again
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -61,6 +68,12 @@ class DiagnosticsPlot(QWidget):
             self.series.addItem(name, field)
             self.series.setItemData(i, help_text, Qt.ItemDataRole.ToolTipRole)
         bar.addWidget(self.series)
+        self.log_check = QCheckBox("log scale", objectName="diagnosticsLogCheck")
+        self.log_check.setToolTip(
+            "A logarithmic y axis: runs whose values differ a thousandfold are both readable "
+            "(values at or below 0 are not drawn)"
+        )
+        bar.addWidget(self.log_check)
         bar.addStretch(1)
         layout.addLayout(bar)
         self.plot = pg.PlotWidget(background="w")
@@ -76,6 +89,8 @@ class DiagnosticsPlot(QWidget):
         layout.addWidget(self.plot, 1)
         self.compact = False
         self.series.currentIndexChanged.connect(self._on_series)
+        self.series.currentIndexChanged.connect(self.changed)
+        self.log_check.toggled.connect(self._on_log)
         self._on_series()
 
     @property
@@ -101,7 +116,12 @@ class DiagnosticsPlot(QWidget):
             curve.setPen(pg.mkPen(color, width=1.5 * width))
             curve.setData(x, y)
         ys = [y for y in (live[1], *(y for _, y, _ in kept)) if len(y)]
-        if ys:
+        if self.log_check.isChecked():
+            positive = np.concatenate([y[y > 0] for y in ys]) if ys else np.empty(0)
+            if len(positive):  # the view's y is log10 of the values here
+                lo, hi = np.log10(positive.min()), np.log10(positive.max())
+                self.plot.setYRange(np.floor(lo), max(np.ceil(hi), np.floor(lo) + 1), padding=0)
+        elif ys:
             grow_range(self.plot, None, min(float(np.min(y)) for y in ys), max(float(np.max(y)) for y in ys))
 
     def _on_series(self) -> None:
@@ -109,6 +129,12 @@ class DiagnosticsPlot(QWidget):
         self.series.setToolTip(help_text)
         self.plot.setToolTip(help_text)
         self.plot.setLabel("left", "" if self.compact else name)
+
+    def _on_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        if not on:  # the linear range is grown afresh from the data
+            self.plot.setYRange(0, 1, padding=0)
+        self.changed.emit()
 
     def set_compact(self, on: bool) -> None:
         """No y-axis title (the list above names the series): in large text it would not fit."""

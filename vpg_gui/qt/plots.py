@@ -141,7 +141,7 @@ class TrainingPlots(QWidget):
         self.length_plot.setXLink(self.return_plot)
         self.diagnostics = DiagnosticsPlot()
         self.diagnostics.plot.setXLink(self.return_plot)
-        self.diagnostics.series.currentIndexChanged.connect(self._render_diagnostics)
+        self.diagnostics.changed.connect(self._render_diagnostics)
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
         layout.addWidget(self.diagnostics, 2)
