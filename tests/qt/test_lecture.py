@@ -569,3 +569,25 @@ def test_the_diagnostics_log_scale_shows_runs_a_thousandfold_apart(qtbot):
     diagnostics.findChild(QWidget, "diagnosticsLogCheck").click()
     (_, _), (y0, y1) = diagnostics.plot.viewRange()
     assert y0 == 0 and 100 <= y1 <= 200  # back to linear, grown from the data again
+
+
+def test_pace_holds_epochs_back_as_asked_and_keys_change_it(qtbot, window):
+    import time
+
+    pace = window.findChild(QWidget, "paceCombo")
+    assert pace.currentText() == "fastest"
+    window.activateWindow()
+    window.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_Minus)
+    QTest.keyClick(window, Qt.Key.Key_Minus)
+    assert pace.currentText() == "2 epochs/s"
+    QTest.keyClick(window, Qt.Key.Key_Plus)
+    assert pace.currentText() == "5 epochs/s"
+    arrived = []
+    window.workspace.subscribe(lambda what: what == "epoch" and arrived.append(time.monotonic()))
+    window.train_button.click()
+    qtbot.waitUntil(lambda: len(arrived) >= 4, timeout=30000)
+    window.train_button.click()  # pause
+    # At most 5 epochs a second: epochs 1 to 4 take at least 3 x 0.2 s (a lower bound: a slow
+    # machine only makes it longer), less a little for when epoch 1's signal was handled.
+    assert arrived[3] - arrived[0] >= 0.55

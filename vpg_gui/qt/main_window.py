@@ -56,6 +56,7 @@ PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks
 TITLE = "vpg-gui: the simplest policy gradient"
 QT_GEOMETRY = "01d9d0cb"  # saveGeometry()'s magic number (restoreGeometry refuses some on another screen)
 NO_PRESET = "Presets..."
+PACES = (("1 epoch/s", 1.0), ("2 epochs/s", 2.0), ("5 epochs/s", 5.0), ("fastest", 0.0))  # slow to fast
 
 
 SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions' shortcuts
@@ -63,6 +64,7 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("N", "Step: run one epoch"),
     ("R", "Reset"),
     ("P", "Play / stop playing episodes"),
+    ("+ / -", "Pace: epochs faster / slower"),
     ("Ctrl+K", "Compare seeds of the current settings"),
     ("Ctrl+Shift+K", "Sweep a setting over values and seeds"),
     ("F11", "Presentation mode"),
@@ -198,6 +200,18 @@ class MainWindow(QMainWindow):
         )
         self.smoothing.valueChanged.connect(self.plots.set_smoothing)
         self._lecture_hidden.append(bar.addWidget(self.smoothing))
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Pace "))  # kept in presentation mode: it is the lecturer's
+        self.pace = QComboBox(objectName="paceCombo")
+        self.pace.setToolTip(
+            "How fast the epochs come, so a class can follow the curves (+ / - keys): training waits "
+            "between epochs; 'fastest' waits for nothing"
+        )
+        for text, per_s in PACES:
+            self.pace.addItem(text, per_s)
+        self.pace.setCurrentIndex(len(PACES) - 1)
+        self.pace.currentIndexChanged.connect(lambda: self.worker.set_pace(self.pace.currentData()))
+        bar.addWidget(self.pace)
         self.toolbar = bar
 
     def _button(self, bar: QToolBar, text: str, name: str, tip: str, slot) -> QPushButton:
@@ -238,6 +252,8 @@ class MainWindow(QMainWindow):
         self._action(run, "Stop", self.on_stop)
         self._action(run, "Reset", self.on_reset, "R", "resetAction")
         self._action(run, "Play / stop playing", self.render_panel.play_button.click, "P", "playAction")
+        self._action(run, "Pace faster", lambda: self._step_pace(1), "+", "paceFasterAction")
+        self._action(run, "Pace slower", lambda: self._step_pace(-1), "-", "paceSlowerAction")
 
         presets = bar.addMenu("&Presets")
         for path in builtin_presets():
@@ -363,6 +379,10 @@ class MainWindow(QMainWindow):
         self.preset_combo.setCurrentIndex(index)
 
     # --- toolbar -----------------------------------------------------------------------------
+
+    def _step_pace(self, by: int) -> None:
+        self.pace.setCurrentIndex(min(max(self.pace.currentIndex() + by, 0), self.pace.count() - 1))
+        self.statusBar().showMessage(f"Pace: {self.pace.currentText()}", 3000)
 
     def on_train(self) -> None:
         if self.state == RunState.TRAINING:

@@ -17,6 +17,7 @@ It never touches a widget.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from enum import Enum
 
@@ -59,6 +60,8 @@ class TrainingWorker(QObject):
         self._remote = None  # TrainerProcess: started, used and closed in the worker thread only
         self._to_adopt = None  # the state the next run continues (worker thread only)
         self.waiting = False  # True while the loop waits for a command (read by tests, benchmarks)
+        self._pace = 0.0  # epochs a second at most (0: as fast as they come)
+        self._due = 0.0  # time.monotonic() when the next epoch may start, at that pace
 
     # --- commands (any thread) ---------------------------------------------------------------
 
@@ -88,6 +91,17 @@ class TrainingWorker(QObject):
             self._set_state(RunState.IDLE)
             self._cond.notify_all()
             return self.run_id
+
+    def set_pace(self, epochs_per_s: float) -> None:
+        """At most this many epochs a second (0: as fast as training goes), from the next epoch.
+
+        The worker waits between epochs rather than letting them run ahead to be shown later: the
+        epoch a class sees is the one the policy is at, so a hot change made while watching
+        applies to the very next epoch drawn."""
+        with self._cond:
+            self._due += (1 / epochs_per_s if epochs_per_s else 0) - (1 / self._pace if self._pace else 0)
+            self._pace = epochs_per_s
+            self._cond.notify_all()
 
     def request_state(self) -> None:
         """Ask for the run's state (state_ready), taken between epochs."""
@@ -185,6 +199,12 @@ class TrainingWorker(QObject):
                     self.waiting = True
                     self._cond.wait()
                     self.waiting = False
+                # The pace: training, but this epoch is not due yet (a command ends the wait).
+                while not self._quit.is_set() and not self._pending() and self._state == RunState.TRAINING:
+                    left = self._due - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._cond.wait(left)
                 if self._quit.is_set():
                     return None
                 config, run_id = self._config, self.run_id
@@ -212,6 +232,8 @@ class TrainingWorker(QObject):
             elif config != self._remote.config:
                 self._remote.apply(config, self._quit.is_set)
             if not self._remote.finished:
+                with self._cond:
+                    self._due = time.monotonic() + (1 / self._pace if self._pace else 0)
                 return run_id
             with self._cond:  # the run has all its epochs: raise Epochs to go on
                 self._steps_left = 0
