@@ -575,14 +575,14 @@ def test_pace_holds_epochs_back_as_asked_and_keys_change_it(qtbot, window):
     import time
 
     pace = window.findChild(QWidget, "paceCombo")
-    assert pace.currentText() == "fastest"
+    assert pace.currentText() == "pace: fastest"
     window.activateWindow()
     window.setFocus()
     QTest.keyClick(window, Qt.Key.Key_Minus)
     QTest.keyClick(window, Qt.Key.Key_Minus)
-    assert pace.currentText() == "2 epochs/s"
+    assert pace.currentText() == "pace 2 epochs/s"
     QTest.keyClick(window, Qt.Key.Key_Plus)
-    assert pace.currentText() == "5 epochs/s"
+    assert pace.currentText() == "pace 5 epochs/s"
     arrived = []
     window.workspace.subscribe(lambda what: what == "epoch" and arrived.append(time.monotonic()))
     window.train_button.click()

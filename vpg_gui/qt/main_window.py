@@ -56,7 +56,7 @@ PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks
 TITLE = "vpg-gui: the simplest policy gradient"
 QT_GEOMETRY = "01d9d0cb"  # saveGeometry()'s magic number (restoreGeometry refuses some on another screen)
 NO_PRESET = "Presets..."
-PACES = (("1 epoch/s", 1.0), ("2 epochs/s", 2.0), ("5 epochs/s", 5.0), ("fastest", 0.0))  # slow to fast
+PACES = (("pace 1 epoch/s", 1.0), ("pace 2 epochs/s", 2.0), ("pace 5 epochs/s", 5.0), ("pace: fastest", 0.0))
 
 
 SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions' shortcuts
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         )
         # Narrow (long titles show in its list): the toolbar keeps its actions in view at 1024 px.
         self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(22)
+        self.preset_combo.setMinimumContentsLength(15)
         self.preset_combo.view().setMinimumWidth(420)
         self.preset_combo.addItem(NO_PRESET)
         self._presets = [load_preset(path) for path in builtin_presets()]
@@ -200,9 +200,8 @@ class MainWindow(QMainWindow):
         )
         self.smoothing.valueChanged.connect(self.plots.set_smoothing)
         self._lecture_hidden.append(bar.addWidget(self.smoothing))
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Pace "))  # kept in presentation mode: it is the lecturer's
-        self.pace = QComboBox(objectName="paceCombo")
+        # No label beside it (its items say what they are): the toolbar keeps every action in view at 1024 px.
+        self.pace = QComboBox(objectName="paceCombo")  # kept in presentation mode: it is the lecturer's
         self.pace.setToolTip(
             "How fast the epochs come, so a class can follow the curves (+ / - keys): training waits "
             "between epochs; 'fastest' waits for nothing"
@@ -216,7 +215,7 @@ class MainWindow(QMainWindow):
 
     def _button(self, bar: QToolBar, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, objectName=name, toolTip=tip)
-        button.setMinimumWidth(90)
+        button.setMinimumWidth(72)  # four of them and every toolbar item fit 1024 px
         button.clicked.connect(slot)
         self._toolbar_actions[button] = bar.addWidget(button)
         return button
