@@ -52,24 +52,36 @@ def load_preset(path: Path | str) -> Preset:
     except ValueError as exc:  # TOMLDecodeError is one
         reason = str(exc).removeprefix(f"{path.name}: ")
         raise ConfigError(f"{path.name}: not a valid preset: {reason}") from None
+    return preset_from_dict(data, path.name, path.stem)
+
+
+def preset_from_dict(data: dict, name: str, title: str = "") -> Preset:
+    """A preset from its table (a preset file's, or a session's active preset); ConfigError
+    names ``name`` and the key at fault. ``title``: the title when the table gives none."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}: a preset must be a table of {', '.join(TOP_KEYS)}")
     unknown = sorted(set(data) - set(TOP_KEYS))
     if unknown:
-        raise ConfigError(f"{path.name}: unknown key {unknown[0]!r}; a preset has {', '.join(TOP_KEYS)}")
+        raise ConfigError(f"{name}: unknown key {unknown[0]!r}; a preset has {', '.join(TOP_KEYS)}")
     for key in ("title", "description"):
         if not isinstance(data.get(key, ""), str):
-            raise ConfigError(f"{path.name}: {key} must be text")
+            raise ConfigError(f"{name}: {key} must be text")
     if not isinstance(data.get("config"), dict):
-        raise ConfigError(f"{path.name}: a preset needs a [config] table of settings (it may be empty)")
+        raise ConfigError(f"{name}: a preset needs a [config] table of settings (it may be empty)")
     try:
         config = TrainConfig.from_dict(data["config"])
     except ConfigError as exc:
-        raise ConfigError(f"{path.name}: {exc}", exc.field) from None
-    return Preset(data.get("title", path.stem), data.get("description", ""), config)
+        raise ConfigError(f"{name}: {exc}", exc.field) from None
+    return Preset(data.get("title", title), data.get("description", ""), config)
+
+
+def preset_dict(preset: Preset) -> dict:
+    """The table save_preset writes and preset_from_dict reads."""
+    return {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
 
 
 def save_preset(path: Path | str, preset: Preset) -> None:
-    data = {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
-    atomic_write_bytes(path, toml_with_checksum(data).encode())
+    atomic_write_bytes(path, toml_with_checksum(preset_dict(preset)).encode())
 
 
 def find_preset(text: str) -> Path:

@@ -117,7 +117,11 @@ def _too_deep(name: str) -> ValueError:
 
 def row_check(columns: Sequence[str], row: dict) -> str:
     """CRC-32 (8 hex digits) of a row's cells in ``columns``, as the csv module writes them."""
-    cells = "\x1f".join("" if row.get(c) is None else str(row[c]) for c in columns)
+    return _check_of("\x1f".join("" if row.get(c) is None else str(row[c]) for c in columns))
+
+
+def _check_of(cells: str) -> str:
+    """The check cell of a row whose other cells, joined by \\x1f, are ``cells``."""
     return f"{zlib.crc32(cells.encode()):08x}"
 
 
@@ -137,7 +141,11 @@ def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
 
 def read_rows(path: Path | str) -> list[dict]:
     """The checked rows of the CSV file ``path`` as dicts (see read_table)."""
-    header, columns = read_table(path)
+    return as_dicts(*read_table(path))
+
+
+def as_dicts(header: list[str], columns: list) -> list[dict]:
+    """read_table's columns as one dict a row."""
     return [dict(zip(header, row, strict=True)) for row in zip(*(c.to_pylist() for c in columns), strict=True)]
 
 
@@ -181,9 +189,8 @@ def read_table(path: Path | str):
             raise ValueError(f"{name}: damaged (a cell of {longest} characters; vpg-gui writes at most {MAX_CELL})")
         cells = [c for h, c in zip(header, columns, strict=True) if h != CHECK]
         joined = pc.binary_join_element_wise(*cells, "\x1f") if len(cells) > 1 else cells[0]
-        crc32 = zlib.crc32
         checks = table.column(CHECK).to_pylist()
         for number, (row, check) in enumerate(zip(joined.to_pylist(), checks, strict=True), start=2):
-            if check != f"{crc32(row.encode()):08x}":  # line 1 is the header
+            if check != _check_of(row):  # line 1 is the header
                 raise ValueError(f"{name}: line {number} is damaged (its check does not match)")
     return header, columns

@@ -153,7 +153,6 @@ _COUNTS = {  # ranges of the counts and times (TrainConfig's ranges check the ho
     "seconds": (0, math.inf),
     "steps_per_s": (0, math.inf),
     "return_std": (0, math.inf),
-    "kl": (-math.inf, math.inf),
 }
 
 
@@ -208,10 +207,9 @@ def read_csv(path: Path) -> list[EpochStats]:
         return checked
     name = Path(path).name
     history = []
-    rows = zip(*(column.to_pylist() for column in columns), strict=True)
-    for number, row in enumerate(rows, start=2):  # line 1 is the header
+    for number, row in enumerate(checked_text.as_dicts(header, columns), start=2):  # line 1 is the header
         try:
-            history.append(EpochStats.from_dict(dict(zip(header, row, strict=True))))
+            history.append(EpochStats.from_dict(row))
         except ValueError as exc:
             raise ValueError(f"{name}: line {number}: {exc}") from None
     return history

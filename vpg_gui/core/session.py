@@ -27,7 +27,7 @@ from vpg_gui.core.envs import EnvInfo, env_info
 from vpg_gui.core.metrics import MAX_COUNT, EpochStats
 from vpg_gui.core.numpy_policy import NumpyPolicy, policy_from_state
 from vpg_gui.core.runs import MAX_KEPT, MAX_SEED_GROUPS, Run, SeedGroup, Workspace
-from vpg_gui.presets import Preset
+from vpg_gui.presets import Preset, preset_dict, preset_from_dict
 
 SUFFIX = ".vpgsession"
 MAX_SEEDS = 64  # seeds in one group (Compare seeds trains 5)
@@ -44,9 +44,9 @@ class Session:
     diagnostic: str | None = None  # the diagnostics plot's series, as the window showed it
 
 
-def save_session(path: Path | str, workspace: Workspace, state: dict | None, diagnostic: str | None = None) -> None:
+def save_session(path: Path | str, workspace: Workspace, state: dict | None) -> None:
     """``state``: Trainer.state() of the live run, or None before its first epoch."""
-    write_payload(path, session_payload(workspace, state, diagnostic))
+    write_payload(path, session_payload(workspace, state))
 
 
 def write_payload(path: Path | str, payload: dict) -> None:
@@ -59,9 +59,7 @@ def session_payload(workspace: Workspace, state: dict | None, diagnostic: str | 
     ``diagnostic``: the series the window's diagnostics plot shows."""
     live, preset = workspace.live, workspace.preset
     return {
-        "preset": None
-        if preset is None
-        else {"title": preset.title, "description": preset.description} | {"config": preset.config.to_dict()},
+        "preset": None if preset is None else preset_dict(preset),
         "diagnostic": diagnostic,
         "config": (state or {}).get("config", live.settings.to_dict()),
         **{key: (state or {}).get(key) for key in MODEL_KEYS},
@@ -100,7 +98,8 @@ def read_session(path: Path | str) -> Session:
         numbers = [run.number for run in (live, *kept, *groups)]
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"run numbers {numbers}: each run has its own")
-        preset, diagnostic = _preset(data.get("preset")), data.get("diagnostic")  # absent in older sessions
+        preset, diagnostic = data.get("preset"), data.get("diagnostic")  # absent in older sessions
+        preset = None if preset is None else preset_from_dict(preset, "the session's preset")
         if diagnostic is not None and not (isinstance(diagnostic, str) and diagnostic.isidentifier()):
             raise ValueError(f"diagnostic {shown(diagnostic)}: must be the name of a series, e.g. grad_var")
     except (ConfigError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
@@ -159,15 +158,6 @@ def _group(data: dict) -> SeedGroup:
         raise ValueError(f"a seed group needs 1 to {MAX_SEEDS} different seeds and one history per seed")
     histories = {seed: [EpochStats.from_dict(s) for s in h] for seed, h in zip(seeds, data["histories"], strict=True)}
     return SeedGroup(_number(data["number"]), TrainConfig.from_dict(data["config"]), tuple(seeds), histories)
-
-
-def _preset(data: Any) -> Preset | None:
-    if data is None:
-        return None
-    title, description = data["title"], data["description"]
-    if not all(isinstance(text, str) and len(text) <= 200 for text in (title, description)):
-        raise ValueError("preset: its title and description must be text of at most 200 characters")
-    return Preset(title, description, TrainConfig.from_dict(data["config"]))
 
 
 def _number(number: Any) -> int:
