@@ -60,14 +60,14 @@ def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window, step):
     step(window, 2)
     window.controls.weighting.setCurrentText("reward-to-go")
     window.reset_button.click()
-    assert window.plots.legend_labels() == ["reward-to-go", "episode-return"]  # live first, then kept
+    assert window.run_list.labels() == ["reward-to-go", "episode-return"]  # live first, then kept
     items = window.plots.return_plot.getPlotItem().listDataItems()
     assert items[0] is window.plots.mean_curve and window.plots.kept_curves()[0] in items
-    assert window.plots.legend.isVisible()
+    assert window.run_list.count() == 2
     window.clear_runs_action.trigger()
     assert window.workspace.kept == [] and window.plots.kept_curves() == []
     assert window.plots.return_plot.getPlotItem().listDataItems() == [window.plots.mean_curve]
-    assert not window.plots.legend.isVisible()
+    assert window.run_list.labels() == []  # the new live run has no epochs and nothing beside it
 
 
 def vertical_lines(plot):
@@ -85,7 +85,7 @@ def test_the_lecture_scenario_labels_every_run_truthfully(qtbot, window, step):
     step(window, 2)
     window.reset_button.click()
     step(window, 2)
-    assert window.plots.legend_labels() == [
+    assert window.run_list.labels() == [
         "lr 0.01, reward-to-go, run 3",
         "lr 0.01 -> 0.3 @ 3, episode-return",
         "lr 0.01, reward-to-go, run 2",
@@ -107,7 +107,7 @@ def test_the_lecture_scenario_labels_every_run_truthfully(qtbot, window, step):
     assert window.history == [] and len(window.workspace.kept) == 3  # a new run; the last one is kept
     step(window)
     assert window.history[0].epoch == 1 and window.history[0].lr == window.workspace.preset.config.lr
-    labels = window.plots.legend_labels()
+    labels = window.run_list.labels()
     assert len(labels) == 4 and len(set(labels)) == 4
     window.controls.lr.setValue(0.2)
     assert preset.currentText().endswith("(modified)")
@@ -157,7 +157,7 @@ def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step):
         assert other.windowTitle().startswith("lecture.vpgsession - ")
         assert other.history == window.history[:2]
         assert [r.history for r in other.workspace.kept] == [r.history for r in window.workspace.kept]
-        assert other.plots.legend_labels() == window.plots.legend_labels()
+        assert other.run_list.labels() == window.run_list.labels()
         assert 3 in [line.value() for line in vertical_lines(other.plots.return_plot)]  # the kept run's marker
         step(other)
         got = other.history[-1]
@@ -202,12 +202,10 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path, step):
     assert read_csv(tmp_path / "m.csv") == window.history
     with open(tmp_path / "m.csv", newline="") as f:
         assert "change" in next(csv.reader(f))
-    window.files.export_plots(tmp_path / "p.png")  # 1920 px wide by default, the plots only
-    image = QImage(str(tmp_path / "p.png"))
-    plots = [p.getPlotItem().sceneBoundingRect() for p in (window.plots.return_plot, window.plots.length_plot)]
-    assert image.width() == 1920 and image.height() > sum(1920 * r.height() / r.width() for r in plots)
+    window.files.export_plots(tmp_path / "p.png")  # a 1920x1080 slide by default, the plots only
+    assert QImage(str(tmp_path / "p.png")).size().toTuple() == (1920, 1080)
     window.files.export_plots(tmp_path / "small.png", width=800)
-    assert QImage(str(tmp_path / "small.png")).width() == 800
+    assert QImage(str(tmp_path / "small.png")).size().toTuple() == (800, 450)
     window.files.export_plots(tmp_path / "p.svg")
     svg = ET.parse(tmp_path / "p.svg").getroot()
     assert svg.tag.endswith("svg") and svg.get("viewBox").split()[2] == "1920"
@@ -261,7 +259,7 @@ def test_presentation_mode_keeps_only_the_lecture_controls(qtbot, window):
     window.presentation_action.trigger()
     for widget in (window.train_button, window.reset_button, window.render_panel.play_button, window.controls.lr):
         assert widget.isVisible()
-    hidden = (window.step_button, window.smoothing, window.controls.seed, window.controls.batch_steps)
+    hidden = (window.step_button, window.smoothing, window.controls.sections["network"], window.controls.batch_steps)
     qtbot.waitUntil(lambda: not any(w.isVisible() for w in (*hidden, window.render_panel.speed)))
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: all(w.isVisible() for w in hidden))
@@ -291,7 +289,7 @@ def test_compare_seeds_draws_a_band_while_the_live_run_goes_on(qtbot, window):
     assert list(x) == [1, 2, 3] and group.seeds == (1, 2, 3, 4, 5)
     per_epoch = [[group.histories[s][i].return_mean for s in group.seeds] for i in range(3)]
     assert np.allclose(mean, [np.mean(v) for v in per_epoch])
-    assert window.plots.legend_labels()[-1] == "seeds 1-5 (mean ± std)"
+    assert window.run_list.labels()[-1] == "seeds 1-5 (mean ± std)"
     qtbot.waitUntil(lambda: len(window.history) == 3, timeout=60000)  # the live run was not held up
 
 
@@ -454,7 +452,7 @@ def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QMenu
 
     step(window, 2)
-    window.reset_button.click()  # a kept run: the legend has two entries
+    window.reset_button.click()  # a kept run: the run list has two rows
     step(window)
     window.controls.lr.setValue(0.05)
     step(window)  # a labelled change marker on the live run
@@ -474,12 +472,11 @@ def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
             sizes[f"{plot.objectName()} {name} label"] = QFontInfo(axis.label.font()).pixelSize()
         if plot.getPlotItem().titleLabel.text:
             sizes[f"{plot.objectName()} title"] = css_px(plot.getPlotItem().titleLabel.opts["size"])
-    for i, (_, label) in enumerate(plots.legend.items):
-        sizes[f"legend {i}"] = css_px(label.opts["size"])
+    sizes["runList"] = QFontInfo(window.run_list.font()).pixelSize()
     for i, label in enumerate([*plots.marker_labels(), plots.threshold.label]):
         sizes[f"marker label {i}"] = QFontInfo(label.textItem.font()).pixelSize()
-    assert len(plots.legend.items) == 2 and plots.marker_labels()
-    small = {name: px for name, px in sizes.items() if px < 20}
+    assert window.run_list.count() == 2 and window.run_list.isVisible() and plots.marker_labels()
+    small = {name: px for name, px in sizes.items() if px < 22}
     assert small == {}
     window.presentation_action.trigger()
     assert QFontInfo(window.controls.seed.font()).pixelSize() < 20  # back to the desktop's size

@@ -20,8 +20,8 @@ def runs(tmp_path_factory):
 def test_two_runs_are_drawn_to_a_png_and_labelled_apart(runs, capsys):
     out = runs / "plots.png"
     assert vpg_plot([str(runs / "a"), str(runs / "b"), "--out", str(out), "--width", "1000"]) == 0
-    assert QImage(str(out)).width() == 1000
-    assert capsys.readouterr().out.strip() == f"vpg-plot: 2 runs drawn to {out} (1000 px wide)"
+    assert QImage(str(out)).size().toTuple() == (1000, 562)  # 16:9, a slide
+    assert capsys.readouterr().out.strip() == f"vpg-plot: 2 runs drawn to {out} (1000x562)"
     workspace = read_runs([runs / "a", runs / "b"])
     assert workspace.labels() == ["episode-return", "reward-to-go"]
     assert [len(r.history) for r in workspace.runs()] == [2, 2]

@@ -116,7 +116,7 @@ def test_autosave_survives_a_killed_process_and_is_offered_back(qtbot, qapp, tmp
                 offered.button(QMessageBox.StandardButton.Yes).click()
                 (run,) = again.workspace.kept
                 assert run.history[: len(rows)] == rows and run.config.batch_steps == 300
-                assert again.plots.legend_labels()[1] == "batch steps 300, seed 0"  # what sets it apart
+                assert again.run_list.labels()[1] == "batch steps 300, seed 0"  # what sets it apart
         finally:
             again.close()
 

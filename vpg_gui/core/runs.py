@@ -151,7 +151,8 @@ Listener = Callable[[str], None]
 class Workspace:
     """What the window shows. Listeners hear one of: ``"live"`` (a new live run), ``"epoch"``
     (the live run grew), ``"settings"`` (the live run's settings changed), ``"runs"`` (the kept
-    runs or seed groups changed), ``"seeds"`` (a seed group grew), ``"preset"``."""
+    runs or seed groups changed, or which of them are shown), ``"seeds"`` (a seed group grew),
+    ``"preset"``."""
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -160,6 +161,7 @@ class Workspace:
         self.seed_groups: list[SeedGroup] = []
         self.preset = None  # the Preset the live settings came from, if any
         self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
+        self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
@@ -243,6 +245,21 @@ class Workspace:
         self.kept, self.seed_groups = [], []
         self._emit("runs")
 
+    def set_shown(self, number: int, shown: bool) -> None:
+        """Draw (or hide) the run or seed group ``number``; hidden ones stay listed and kept."""
+        hidden = self.hidden - {number} if shown else self.hidden | {number}
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self._emit("runs")
+
+    def remove(self, number: int) -> None:
+        """Take the kept run or seed group ``number`` off the screen (the live run stays)."""
+        kept = [r for r in self.kept if r.number != number]
+        groups = [g for g in self.seed_groups if g.number != number]
+        if (len(kept), len(groups)) != (len(self.kept), len(self.seed_groups)):
+            self.kept, self.seed_groups, self.hidden = kept, groups, self.hidden - {number}
+            self._emit("runs")
+
     def add_seed_group(self, config: TrainConfig, seeds) -> SeedGroup:
         group = SeedGroup(next(self._numbers), config, tuple(seeds))
         self.seed_groups = [*self.seed_groups, group][-MAX_SEED_GROUPS:]
@@ -271,6 +288,24 @@ class Workspace:
     def labels(self) -> list[str]:
         """Legend labels of ``runs()`` then ``seed_groups``, computed over all of them."""
         return run_labels([item.labelled() for item in (*self.runs(), *self.seed_groups)])
+
+    def listed(self) -> list[tuple[Run | SeedGroup, str]]:
+        """The runs the run list shows, with their labels: the live run once it has epochs or
+        beside kept runs (it is the next one to compare), then the kept runs, then seed groups.
+
+        >>> ws = Workspace(TrainConfig())
+        >>> ws.listed()
+        []
+        >>> ws.add_seed_group(TrainConfig(), (1, 2)).number
+        2
+        >>> [(item.name, label) for item, label in ws.listed()]
+        [('seeds 1-2', 'seeds 1-2 (mean ± std)')]
+        """
+        listed = list(zip([*self.runs(), *self.seed_groups], self.labels(), strict=True))
+        return listed if self.live.history or self.kept else listed[1:]
+
+    def shown(self, item: Run | SeedGroup) -> bool:
+        return item.number not in self.hidden
 
     def preset_text(self, config: TrainConfig) -> str | None:
         """The active preset's title, marked when ``config`` has departed from it; None without one."""

@@ -1,7 +1,10 @@
 """The hyperparameter form <-> TrainConfig, both directions.
 
 Ranges and tooltips come from TrainConfig's field metadata, so the form, the CLI and the
-validator agree. ``edited`` fires on any user change; ``config()`` reads the form (raising
+validator agree. The essentials come first (environment, learning rate, batch steps, epochs,
+weighting); the estimator, the network and the physics are sections that fold away, so the
+form is short and narrow enough to leave the plots their room on a 1024x600 screen.
+``edited`` fires on any user change; ``config()`` reads the form (raising
 ConfigError naming the field when the text in it is not valid) and ``set_config`` fills it.
 
     panel = ControlsPanel(TrainConfig(lr=0.05))
@@ -27,6 +30,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSlider,
     QSpinBox,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -54,19 +59,65 @@ BOX2D_HINT = "needs Box2D: pip install swig 'gymnasium[box2d]'"
 _LR_TICKS_PER_DECADE = 100  # the slider moves lr on a log scale, 1/100 of a decade per tick
 
 
+class Section(QWidget):
+    """Form rows under a header button that folds them away (objectName ``<name>Section``).
+
+    >>> section = Section("Estimator", "estimator"); section.form.addRow("γ", QLabel("1.0"))
+    >>> section.set_expanded(True); section.body.isHidden()
+    False
+    """
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None):
+        super().__init__(parent, objectName=f"{name}Section")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.header = QToolButton(text=title, checkable=True, objectName=f"{name}Header", autoRaise=True)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setToolTip(f"Show or hide the {title.lower()} settings")
+        self.header.toggled.connect(self.set_expanded)
+        layout.addWidget(self.header)
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.form.setContentsMargins(12, 0, 0, 0)
+        layout.addWidget(self.body)
+        self.set_expanded(False)
+
+    def set_expanded(self, on: bool) -> None:
+        self.header.setChecked(on)
+        self.header.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.body.setVisible(on)
+
+
 class ControlsPanel(QWidget):
     edited = Signal()
 
     def __init__(self, config: TrainConfig, parent: QWidget | None = None):
         super().__init__(parent)
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        essentials = QWidget()
+        form = QFormLayout(essentials)
+        form.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(essentials)
+        self.sections = {
+            name: Section(title, name)
+            for name, title in (("estimator", "Estimator"), ("network", "Network and seed"), ("physics", "Physics"))
+        }
+        for section in self.sections.values():
+            layout.addWidget(section)
+        self._form_of: dict[QWidget, QFormLayout] = {}  # each row's field widget -> the form holding it
         self.rows: dict[str, QWidget] = {}
         self.pending_hints: dict[str, QLabel] = {}
         self._pending: list[str] = []
+        self._presenting = False
 
         # Picked from a list, not typed: a key pressed there is never text (R resets, it does not
         # turn CartPole-v1 into CartPole-v1r).
         self.env = QComboBox(objectName="envCombo")
+        # As narrow as a short id (long ones show in full in its list): the form leaves the plots their room.
+        self.env.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.env.setMinimumContentsLength(12)
         self.env.addItems(ENVIRONMENTS)
         box2d = importlib.util.find_spec("Box2D") is not None
         for env_id in BOX2D_ENVIRONMENTS:  # listed either way, saying how to get them if missing
@@ -76,6 +127,7 @@ class ControlsPanel(QWidget):
                 item.setEnabled(False)
                 item.setToolTip(f"{env_id} {BOX2D_HINT}, then restart vpg-gui")
         self.env.addItem(OTHER)
+        self.env.view().setMinimumWidth(self.env.view().sizeHintForColumn(0) + 20)
         self._add(form, "env_id", "Environment", self.env)
 
         self.lr = QDoubleSpinBox(objectName="lrSpin", decimals=6)
@@ -100,6 +152,8 @@ class ControlsPanel(QWidget):
         self.weighting = QComboBox(objectName="weightingCombo")
         self.weighting.addItems(WEIGHTINGS)
         self._add(form, "weighting", "Weighting", self.weighting)
+
+        form = self.sections["estimator"].form
         self.gamma = QDoubleSpinBox(objectName="gammaSpin", decimals=3, singleStep=0.01)
         self.gamma.setRange(*field_range("gamma"))
         self._add(form, "gamma", "Discount γ", self.gamma)
@@ -121,6 +175,7 @@ class ControlsPanel(QWidget):
         self.entropy_coef.setRange(*field_range("entropy_coef"))
         self._add(form, "entropy_coef", "Entropy bonus", self.entropy_coef)
 
+        form = self.sections["network"].form
         self.hidden_sizes = QLineEdit(objectName="hiddenSizesEdit", placeholderText="e.g. 32 or 64,64")
         self._add(form, "hidden_sizes", "Hidden sizes", self.hidden_sizes)
         self.activation = QComboBox(objectName="activationCombo")
@@ -134,21 +189,24 @@ class ControlsPanel(QWidget):
 
         # Physics knobs (physics.py): one spin box per knob of every env that has some; only the
         # current env's are shown. Hot: they apply from the next epoch.
+        form = self.sections["physics"].form
         self.physics: dict[str, QDoubleSpinBox] = {}
         for knob_set in KNOBS.values():
             for name, (lo, hi, help_text) in knob_set.items():
                 spin = QDoubleSpinBox(objectName=f"physics_{name}", decimals=3, singleStep=0.1)
                 spin.setRange(lo, hi)
                 spin.setToolTip(f"{help_text} Changes apply from the next epoch, to every env copy and the replay.")
-                form.addRow(f"Physics: {name}", spin)
+                form.addRow(name, spin)
                 form.labelForField(spin).setToolTip(spin.toolTip())
+                self._form_of[spin] = form
                 self.physics[name] = spin
         self._knob_env = None
 
         self.error = QLabel(objectName="controlsError", wordWrap=True)
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()
-        form.addRow(self.error)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
 
         self.set_config(config)
         self._shown_env = self.env.currentText()  # what "Other..." falls back to when cancelled
@@ -192,12 +250,23 @@ class ControlsPanel(QWidget):
         if label:
             form.labelForField(widget).setToolTip(field_help(field))
         self.rows[field] = widget
+        self._form_of[widget] = form
         if field in COLD_FIELDS:  # says so when an edit waits for Reset
             hint = QLabel("applies on Reset", objectName=f"pending_{field}")
             hint.setStyleSheet("color: #c62828; font-style: italic;")
             form.addRow("", hint)
             form.setRowVisible(hint, False)
+            self._form_of[hint] = form
             self.pending_hints[field] = hint
+
+    def _show_row(self, widget: QWidget, on: bool) -> None:
+        self._form_of[widget].setRowVisible(widget, on)
+
+    def _unfold(self, widget: QWidget) -> None:
+        """Open the section holding ``widget``: a field at fault or waiting for Reset is never folded away."""
+        for section in self.sections.values():
+            if section.form is self._form_of.get(widget):
+                section.set_expanded(True)
 
     # --- form <-> config ---------------------------------------------------------------------
 
@@ -244,9 +313,9 @@ class ControlsPanel(QWidget):
     def _show_knobs(self, env_id: str, physics: tuple = ()) -> None:
         """Show ``env_id``'s knobs, set to ``physics`` over the env's defaults."""
         base = _knob_defaults(env_id)
-        form = self.layout()
+        self.sections["physics"].setVisible(bool(base) and not self._presenting)
         for name, spin in self.physics.items():
-            form.setRowVisible(spin, name in base)
+            self._show_row(spin, name in base)
             if name in base:
                 spin.blockSignals(True)
                 spin.setValue(dict(physics).get(name, base[name]))
@@ -286,16 +355,18 @@ class ControlsPanel(QWidget):
         """Mark the cold settings edited during a run: they apply on Reset."""
         self._pending = list(fields)
         for field, hint in self.pending_hints.items():
-            self.layout().setRowVisible(hint, field in fields)
+            self._show_row(hint, field in fields)
+            if field in fields:
+                self._unfold(hint)
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode keeps only the learning rate in view."""
-        form = self.layout()
+        self._presenting = on
         for field, widget in self.rows.items():
-            if field != "lr":
-                form.setRowVisible(widget, not on)
-        for name, spin in self.physics.items():
-            form.setRowVisible(spin, not on and name in _knob_defaults(self.env.currentText().strip()))
+            if field != "lr" and self._form_of[widget] not in (s.form for s in self.sections.values()):
+                self._show_row(widget, not on)
+        for name, section in self.sections.items():
+            section.setVisible(not on and (name != "physics" or bool(_knob_defaults(self.env.currentText().strip()))))
         self.show_pending([] if on else self._pending)
 
     def show_error(self, error: ConfigError | None) -> None:
@@ -309,6 +380,7 @@ class ControlsPanel(QWidget):
         self.error.show()
         if error.field in self.rows:
             self.rows[error.field].setStyleSheet("border: 1px solid #c62828;")
+            self._unfold(self.rows[error.field])
 
     def choose_env(self, env_id: str) -> None:
         """Show ``env_id`` in the environment list (added to it when it is not there yet)."""

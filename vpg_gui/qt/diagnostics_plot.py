@@ -3,7 +3,7 @@ TrainingPlots owns it and draws into it the live run and the kept runs, in their
 
     view = DiagnosticsPlot()
     view.field                                      # "grad_var": the series picked
-    view.draw((x, y), [(x1, y1, color1)], width=1)  # the live run, then the kept runs
+    view.draw((x, y, 1.0), [(x1, y1, color1, 1.0)])  # the live run, then the kept runs (with line widths)
     view.changed.connect(redraw)                    # the series or the scale was changed
 
 A log scale (the check box beside the list) shows runs whose values differ a thousandfold, e.g.
@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vpg_gui.qt.plot_ranges import grow_range
+from vpg_gui.qt.run_colors import LIVE_COLOR
 
 # EpochStats field -> (name in the list, what it tells, in a tooltip)
 SERIES = {
@@ -51,7 +52,7 @@ SERIES = {
         "Length of the loss gradient. With Adam the step size does not follow it, but its jumps show noisy epochs.",
     ),
 }
-PEN = pg.mkPen("#6a1b9a", width=2)
+PEN = pg.mkPen(LIVE_COLOR, width=2)  # the live run's colour, as on the return plot and in the run list
 
 
 class DiagnosticsPlot(QWidget):
@@ -81,8 +82,8 @@ class DiagnosticsPlot(QWidget):
         self.plot.setLabel("bottom", "epoch")
         # Values span 1e-4..1e3 across series: plain tick labels, not an SI factor in the axis title.
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
+        self.fitting = True  # the y range follows the data (the owner turns it off when the user zooms)
         self.plot.disableAutoRange()
         self.curve = self.plot.plot([], [], pen=PEN)  # the plot's first data item: the live run
         self.kept_curves: list[pg.PlotDataItem] = []  # the kept runs', in the order drawn
@@ -104,18 +105,24 @@ class DiagnosticsPlot(QWidget):
             self.series.setCurrentIndex(index)
         return index >= 0
 
-    def draw(self, live: tuple[np.ndarray, np.ndarray], kept: list[tuple[np.ndarray, np.ndarray, object]], width=1.0):
-        """The live run's series and each kept run's (x, y, colour)."""
+    def draw(
+        self, live: tuple[np.ndarray, np.ndarray, float], kept: list[tuple[np.ndarray, np.ndarray, object, float]]
+    ):
+        """The live run's series (x, y, line width scale) and each kept run's (x, y, colour, scale),
+        the colour the run list shows it in."""
         while len(self.kept_curves) > len(kept):
             self.plot.removeItem(self.kept_curves.pop())
         while len(self.kept_curves) < len(kept):
             self.kept_curves.append(self.plot.plot([], []))
+        x, y, width = live
         self.curve.setPen(pg.mkPen(PEN.color(), width=2 * width))
-        self.curve.setData(*live)
-        for curve, (x, y, color) in zip(self.kept_curves, kept, strict=True):
+        self.curve.setData(x, y)
+        for curve, (x, y, color, width) in zip(self.kept_curves, kept, strict=True):
             curve.setPen(pg.mkPen(color, width=1.5 * width))
             curve.setData(x, y)
-        ys = [y for y in (live[1], *(y for _, y, _ in kept)) if len(y)]
+        ys = [y for y in (live[1], *(k[1] for k in kept)) if len(y)]
+        if not self.fitting:
+            return
         if self.log_check.isChecked():
             positive = np.concatenate([y[y > 0] for y in ys]) if ys else np.empty(0)
             if len(positive):  # the view's y is log10 of the values here

@@ -28,7 +28,7 @@ from vpg_gui.core.physics import parse_physics
 from vpg_gui.core.runs import Workspace
 from vpg_gui.core.user_settings import UserSettings
 from vpg_gui.presets import PRESETS, Preset, load_preset, save_preset
-from vpg_gui.qt.export import DEFAULT_WIDTH, write_plots
+from vpg_gui.qt.export import DEFAULT_WIDTH, EXPORT_CHOICES, PLOTS, slide_size, write_plots
 
 SESSION_FILTER = "vpg-gui sessions (*.vpgsession)"
 
@@ -166,16 +166,23 @@ class FileActions(QObject):
         if not path:
             return
         width, ok = QInputDialog.getInt(
-            self.window, "Export plots", "Width in pixels (a slide: 1920):", DEFAULT_WIDTH, 320, 7680, 10
+            self.window, "Export plots", "Width in pixels (16:9; a slide: 1920):", DEFAULT_WIDTH, 320, 7680, 10
         )
+        if not ok:
+            return
+        choice, ok = QInputDialog.getItem(self.window, "Export plots", "Plots:", list(EXPORT_CHOICES), 0, False)
         if ok:
-            self.export_plots(path, width)
+            self.export_plots(path, width, EXPORT_CHOICES[choice])
 
-    def export_plots(self, path: str | Path, width: int = DEFAULT_WIDTH) -> None:
-        """The three plots, with legend and markers and no widgets, ``width`` pixels wide: PNG or
-        SVG by the file's suffix (qt/export.py)."""
+    def export_plots(self, path: str | Path, width: int = DEFAULT_WIDTH, which: tuple[str, ...] = PLOTS) -> None:
+        """A 16:9 slide of the plots (all three, or ``which``), with the runs as a legend and the
+        markers, ``width`` pixels wide: PNG or SVG by the file's suffix (qt/export.py)."""
         plots = self.window.plots
-        self._write(lambda: write_plots(plots, path, width), f"Plots saved to {path} ({width} px wide)")
+        size = slide_size(width)
+        self._write(
+            lambda: write_plots(plots, path, width, which),
+            f"Plots saved to {path} ({size.width()}x{size.height()})",
+        )
 
     def export_episode_gif(self) -> None:
         if self.window.render_panel.current_episode() is None:

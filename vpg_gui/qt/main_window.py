@@ -46,6 +46,7 @@ from vpg_gui.qt.file_actions import FileActions
 from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX
 from vpg_gui.qt.plots import TrainingPlots
 from vpg_gui.qt.render import RenderPanel
+from vpg_gui.qt.run_list import RunList
 from vpg_gui.qt.sweep_actions import SweepActions
 from vpg_gui.qt.worker import RunState, TrainingWorker
 
@@ -53,6 +54,7 @@ SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks for
+PLOTS_MIN_WIDTH = 380  # the return plot's data area stays >= 300 px wide beside its axis
 TITLE = "vpg-gui: the simplest policy gradient"
 QT_GEOMETRY = "01d9d0cb"  # saveGeometry()'s magic number (restoreGeometry refuses some on another screen)
 NO_PRESET = "Presets..."
@@ -64,6 +66,8 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("N", "Step: run one epoch"),
     ("R", "Reset"),
     ("P", "Play / stop playing episodes"),
+    ("A", "Plots: show every run whole again (after zooming or panning)"),
+    ("Del", "Run list: remove the selected kept run"),
     ("+", "Pace: epochs come faster"),
     ("-", "Pace: epochs come slower"),
     ("Ctrl+K", "Compare seeds of the current settings"),
@@ -119,15 +123,23 @@ class MainWindow(QMainWindow):
 
         self.controls = ControlsPanel(config)
         self.plots = TrainingPlots(self.workspace)
+        self.plots.setMinimumWidth(PLOTS_MIN_WIDTH)  # the splitter never squeezes them below it
+        self.run_list = RunList(self.workspace)
+        self.run_list.highlighted.connect(self.plots.set_highlight)
         self.render_panel = RenderPanel()
         self.render_panel.set_env(config.env_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         # The form scrolls when the window is too small for it (a 1024x600 screen), so the plots
-        # keep their size.
+        # keep their size; the run list sits under it, beside the plots it names.
         self.controls_scroll = QScrollArea(objectName="controlsScroll", widgetResizable=True)
         self.controls_scroll.setWidget(self.controls)
         self.controls_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        splitter.addWidget(self.controls_scroll)
+        self.side = QSplitter(Qt.Orientation.Vertical, objectName="sideSplitter", childrenCollapsible=False)
+        self.side.addWidget(self.controls_scroll)
+        self.side.addWidget(self.run_list)
+        self.side.setStretchFactor(0, 3)
+        self.side.setStretchFactor(1, 1)
+        splitter.addWidget(self.side)
         splitter.addWidget(self.plots)
         splitter.addWidget(self.render_panel)
         splitter.setStretchFactor(1, 3)
@@ -266,6 +278,8 @@ class MainWindow(QMainWindow):
         self.presentation_action.setCheckable(True)
         self.clear_runs_action = self._action(view, "Clear old runs", self.workspace.clear, None, "clearRunsAction")
         self.clear_runs_action.setToolTip("Take the kept runs and seed comparisons off the plots")
+        self.fit_action = self._action(view, "Show every run whole", self.plots.fit_all, "A", "fitAllAction")
+        self.fit_action.setToolTip("After zooming or panning a plot: every plot shows every run whole again")
         self.restore_defaults_action = self._action(
             view, "Restore defaults", self.restore_defaults, None, "restoreDefaultsAction"
         )
@@ -286,8 +300,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.autosave_warning)
         self.status_labels = {}
         for key in ("epoch", "steps", "speed", "elapsed", "state"):
+            # As wide as their text: a narrow window leaves room for the status message.
             label = QLabel(objectName=f"status_{key}")
-            label.setMinimumWidth(110)
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
 

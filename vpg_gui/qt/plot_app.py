@@ -1,7 +1,8 @@
 """`vpg-plot`: the window's plots drawn from run directories, for the vpg-train user and for slides.
 
 vpg-plot runs/lr-0.01 runs/lr-0.1                  # a window with both runs, labelled apart
-vpg-plot runs/seeds --out seeds.png --width 1920   # a directory of seeds: mean +- std, to a file
+vpg-plot runs/seeds --out seeds.png --width 1920   # a directory of seeds: mean +- std, a 1920x1080 slide
+vpg-plot runs/lr-0.01 --only return --out r.png    # the return plot alone
 vpg-plot ~/.local/share/vpg-gui/vpg-gui --diagnostic entropy --smooth 0.8 --out runs.svg
 vpg-plot runs/lr-sweep                             # a vpg-sweep: each swept value's seeds, mean +- std
 vpg-plot --sensitivity runs/lr-sweep --out s.png   # its final return against the swept values
@@ -23,7 +24,7 @@ WINDOW_SIZE = (1200, 1100)  # the layout drawn, before scaling to --width
 
 
 def build_parser() -> OneLineParser:
-    from vpg_gui.qt.export import DEFAULT_WIDTH
+    from vpg_gui.qt.export import DEFAULT_WIDTH, PLOTS
 
     parser = OneLineParser(prog=PROG, description="Draw vpg-gui's plots from run directories.")
     parser.add_argument(
@@ -40,7 +41,12 @@ def build_parser() -> OneLineParser:
         help="draw a vpg-sweep directory's final return against each swept value instead",
     )
     parser.add_argument("--out", type=Path, help="write FILE.png or FILE.svg instead of opening a window")
-    parser.add_argument("--width", type=int, default=DEFAULT_WIDTH, help="width of --out in pixels (default 1920)")
+    parser.add_argument(
+        "--width", type=int, default=DEFAULT_WIDTH, help="width of --out in pixels, 16:9 (default 1920: 1920x1080)"
+    )
+    parser.add_argument(
+        "--only", choices=PLOTS, help="draw this plot alone (default: return, length and diagnostic, stacked)"
+    )
     parser.add_argument("--diagnostic", default="grad_var", help="the third plot's series (default grad_var)")
     parser.add_argument("--smooth", type=float, default=0.0, help="EMA of the mean curves, 0 to 0.99 (default 0)")
     return parser
@@ -111,37 +117,56 @@ def _draw_sensitivity(results, args) -> int:
         return app.exec()
     from vpg_gui.qt.export import write_items
 
-    code = _write(lambda: write_items(list(plot.panels.values()), args.out, args.width), args, f"{results.done} trials")
+    code = _write(
+        lambda: write_items(list(plot.panels.values()), args.out, args.width),
+        args,
+        f"{results.done} trials",
+        f"{args.width} px wide",
+    )
     plot.deleteLater()  # before the QApplication goes: pyqtgraph's items crash Python's exit otherwise
     app.processEvents()
     return code
 
 
 def _draw(workspace, args) -> int:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QSplitter
 
     from vpg_gui.core.envs import env_info
     from vpg_gui.qt.plots import TrainingPlots
+    from vpg_gui.qt.run_list import RunList
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     plots = TrainingPlots(workspace)
-    plots.setWindowTitle(f"{PROG}: {', '.join(str(p) for p in args.runs)}")
     info = env_info(workspace.live.config.env_id)
     plots.set_env(info.reward_threshold, info.max_episode_steps)
     plots.diagnostics.series.setCurrentIndex(plots.diagnostics.series.findData(args.diagnostic))
     plots.set_smoothing(args.smooth)
-    plots.resize(*WINDOW_SIZE)
-    plots.show()
-    app.processEvents()
-    if args.out is None:
-        return app.exec()
-    from vpg_gui.qt.export import write_plots
+    if args.out is not None:
+        from vpg_gui.qt.export import PLOTS, slide_size, write_plots
 
-    drawn = f"{len([r for r in workspace.runs() if r.history]) + len(workspace.seed_groups)} runs"
-    return _write(lambda: write_plots(plots, args.out, args.width), args, drawn)
+        drawn = f"{len([r for r in workspace.runs() if r.history]) + len(workspace.seed_groups)} runs"
+        which = (args.only,) if args.only else PLOTS
+        size = slide_size(args.width)
+        code = _write(
+            lambda: write_plots(plots, args.out, args.width, which), args, drawn, f"{size.width()}x{size.height()}"
+        )
+        plots.deleteLater()
+        return code
+    window = QSplitter(Qt.Orientation.Horizontal)  # the plots, and the runs named beside them
+    window.setWindowTitle(f"{PROG}: {', '.join(str(p) for p in args.runs)}")
+    window.addWidget(plots)
+    runs = RunList(workspace)
+    runs.highlighted.connect(plots.set_highlight)
+    workspace.subscribe(lambda what: what == "runs" and plots.redraw())
+    window.addWidget(runs)
+    window.setSizes([WINDOW_SIZE[0] - 300, 300])
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    return app.exec()
 
 
-def _write(write, args, what: str) -> int:
+def _write(write, args, what: str, size: str) -> int:
     from vpg_gui.core.files import os_reason
 
     try:
@@ -149,7 +174,7 @@ def _write(write, args, what: str) -> int:
     except OSError as exc:
         print(f"{PROG}: error: {os_reason(exc)}", file=sys.stderr)
         return 2
-    print(f"{PROG}: {what} drawn to {args.out} ({args.width} px wide)")
+    print(f"{PROG}: {what} drawn to {args.out} ({size})")
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Plot ranges that rarely change: every axis change makes pyqtgraph redraw that axis, which
-costs the GUI thread several milliseconds (benchmarks/bench_gui.py).
+"""Plot ranges. y ranges rarely change: every axis change makes pyqtgraph redraw that axis, which
+costs the GUI thread several milliseconds (benchmarks/bench_gui.py). x shows every run whole, so
+it follows the longest run's last epoch (at most one axis redraw per plot redraw, <= 10 a second).
 
 >>> nice_ceiling(437), nice_ceiling(51), nice_ceiling(0.03)
 (500.0, 100.0, 0.05)
@@ -17,6 +18,20 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     exp = 10 ** np.floor(np.log10(value))
     return float(next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= value - 1e-9))
+
+
+X_PADDING = 0.02  # of the x range on each side: the first and last points are not cut by the axes
+
+
+def whole_x(plot: pg.PlotWidget, last_epoch: int) -> None:
+    """x from epoch 1 to ``last_epoch`` (0: no epochs yet, 0 to 10), set only when it moved.
+
+    >>> plot = pg.PlotWidget(); whole_x(plot, 150); [round(v) for v in plot.viewRange()[0]]
+    [-2, 153]
+    """
+    lo, hi = (1.0, float(max(last_epoch, 2))) if last_epoch else (0.0, 10.0)
+    if plot.getViewBox().state["targetRange"][0] != [lo - X_PADDING * (hi - lo), hi + X_PADDING * (hi - lo)]:
+        plot.setXRange(lo, hi, padding=X_PADDING)
 
 
 def grow_range(plot: pg.PlotWidget, x_max: float | None, y_lo: float, y_hi: float) -> None:

@@ -2,13 +2,18 @@
 min-max band and the solved line, mean episode length per epoch, and a diagnostic of the update
 (diagnostics_plot.py). The live run is drawn solid; kept runs faded, each in its colour with its
 change markers; seed groups as a mean +- std band. The plots hold no history: they keep only the
-graphics items they made.
+graphics items they made. They carry no legend: the run list (run_list.py) names the runs beside
+them, so no label can widen a plot; an export draws its own legend (export.py).
+
+Each plot shows every run the workspace shows, whole (x from the first epoch to the longest
+run's last), until the user zooms or pans; ``fit_all`` (the "auto" button, key A) returns.
 
     plots = TrainingPlots(workspace)
     plots.set_env(475.0, 500)   # solved line and y ranges from the env's spec (None: none)
     plots.redraw_live()         # after each epoch: the live run's curves and markers
-    plots.redraw()              # after the set of runs on screen changed: everything, labels too
+    plots.redraw()              # after the set of runs on screen changed: everything
     plots.set_smoothing(0.8)    # EMA of the mean curves; the band stays raw
+    plots.set_highlight(3)      # run 3's curves drawn thick (a row of the run list is hovered)
 """
 
 from __future__ import annotations
@@ -17,27 +22,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from vpg_gui.core.runs import Run, SeedGroup, Workspace
 from vpg_gui.qt.diagnostics_plot import DiagnosticsPlot
 from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, set_plot_fonts
-from vpg_gui.qt.plot_ranges import grow_range
+from vpg_gui.qt.plot_ranges import grow_range, whole_x
+from vpg_gui.qt.run_colors import LIVE_COLOR, run_color
 
 # Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
 # and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
 # band and no grid repaint in ~1 ms.
-LIVE_COLOR = "#1565c0"
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_COLOR = "#2e7d32"
 MARKER_COLOR = "#8e24aa"
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
-RUN_COLORS = ("#ef6c00", "#00897b", "#5e35b1", "#d81b60", "#7cb342", "#546e7a", "#ffb300", "#039be5")
-FADED = 150  # alpha of kept runs and their markers
-LEGEND_SIZE = "10pt"
+HIGHLIGHT = 2.5  # line width factor of the run whose row in the run list is hovered or selected
 TITLES = {  # plot -> (title, in presentation mode)
     "returnPlot": ("Mean return per epoch (band: min to max)", "Mean return"),
     "lengthPlot": ("Mean episode length per epoch", "Episode length"),
@@ -47,21 +50,39 @@ TITLES = {  # plot -> (title, in presentation mode)
 LABEL_SLOTS = (0.96, 0.86, 0.76, 0.66, 0.56, 0.46)
 
 
-def run_color(number: int, alpha: int = FADED) -> QColor:
-    """A kept run's (or seed group's) colour: fixed by its number, so it never changes while shown."""
-    color = QColor(RUN_COLORS[number % len(RUN_COLORS)])
-    color.setAlpha(alpha)
-    return color
+class TitleLabel(pg.LabelItem):
+    """A plot title that never sets its plot's minimum width: pyqtgraph's title asks for its
+    text's width, so a long title (or large text) widened the plot past its column. Text wider
+    than the plot is clipped at the plot's edges."""
+
+    def __init__(self):
+        super().__init__()
+        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
+
+    def updateMin(self):  # noqa: N802 (pyqtgraph's name)
+        super().updateMin()
+        self.setMinimumWidth(0)
+
+    def sizeHint(self, which, constraint=None):  # noqa: N802 (Qt's name)
+        hint = super().sizeHint(which, QSizeF() if constraint is None else constraint)
+        if which == Qt.SizeHint.MinimumSize:
+            hint.setWidth(0)
+        return hint
 
 
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
     plot.setObjectName(name)  # PlotWidget hands its keyword arguments to its PlotItem, not to Qt
+    item = plot.getPlotItem()
+    item.layout.removeItem(item.titleLabel)
+    item.scene().removeItem(item.titleLabel)
+    item.titleLabel = TitleLabel()  # setTitle draws into it
+    item.titleLabel.setParentItem(item)
+    item.layout.addItem(item.titleLabel, 0, 1)
     plot.setTitle(title, color="#222", size="12pt")
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
+    plot.hideButtons()  # pyqtgraph's "A" would autoscale to its own idea of the range: fit_all does ours
     plot.disableAutoRange()
     plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
     return plot
@@ -131,6 +152,8 @@ class _GroupItems:
 
 
 class TrainingPlots(QWidget):
+    fitted = Signal(bool)  # True: every plot shows every run whole; False: the user zoomed or panned
+
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
@@ -145,15 +168,18 @@ class TrainingPlots(QWidget):
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
         layout.addWidget(self.diagnostics, 2)
-        # The legend sits under the return plot's x axis, outside the data area: it never covers
-        # a curve, and long labels get the plot's whole width.
-        self.legend = pg.LegendItem(colCount=1, labelTextColor="#222", labelTextSize=LEGEND_SIZE)
-        # Its labels may be long: it takes the width the plot has and never widens the plot.
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.return_plot.getPlotItem().layout.addItem(self.legend, 5, 1)
-        self.legend.setVisible(False)
+        # Shown over the return plot's corner once the user zoomed or panned (not in the layout:
+        # appearing, it moves nothing).
+        self.auto_button = QPushButton("auto", self.return_plot, objectName="autoRangeButton", visible=False)
+        self.auto_button.setToolTip("Show every run whole again (A)")
+        self.auto_button.clicked.connect(self.fit_all)
+        self.auto_button.move(4, 4)
+        self.fitting = True  # False once the user zoomed or panned, until fit_all
+        for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
+            plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
 
         self._width = 1.0  # line width scale (presentation mode)
+        self._highlight: int | None = None  # the run (or seed group) number drawn thick
         self._text_px = NORMAL_PX  # marker and solved labels (presentation mode: larger)
         # The live run's mean curve is the plot's first data item (tests and scripts read it).
         self.mean_curve = _curve(self.return_plot, pg.mkPen(LIVE_COLOR, width=2))
@@ -171,13 +197,12 @@ class TrainingPlots(QWidget):
         self.threshold.hide()
         self.length_curve = _curve(self.length_plot, pg.mkPen(LENGTH_COLOR, width=2))
         self._return_floor = self._length_floor = 10.0  # y ranges always reach these (set_env)
+        self._env: tuple[float | None, int | None] = (None, None)  # set_env's arguments
         self.smoothing = 0.0
         self._live: Run | None = None  # the run the live items show
         self._live_markers = _Markers()
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
-        self._legend_entries: list = []
-        self._legend_key = None  # what the live run's label was computed from
         self.return_plot.getViewBox().sigRangeChanged.connect(self._place_marker_labels)
         self.redraw()
 
@@ -200,7 +225,7 @@ class TrainingPlots(QWidget):
     # --- rendering ---------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        """Everything: kept runs and seed groups as the workspace has them, labels, the live run."""
+        """Everything: kept runs and seed groups as the workspace has them, shown or hidden, the live run."""
         ws = self.workspace
         for number in [n for n, items in self._kept.items() if items.run not in ws.kept]:
             self._drop_kept(number)
@@ -214,7 +239,7 @@ class TrainingPlots(QWidget):
             if group.number not in self._groups:
                 self._add_group(group)
         self.redraw_seeds()
-        self._render_legend()
+        self._restyle()
         self.redraw_live()
 
     def redraw_live(self) -> None:
@@ -231,12 +256,8 @@ class TrainingPlots(QWidget):
         self._band_hi.setData(band_x, band_hi)
         self.length_curve.setData(x, ema(lengths, self.smoothing))
         if self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR)):
+            self._show_items(self._live_markers, self.workspace.shown(run))
             self._place_marker_labels()
-        # The live run's label follows its settings and hot changes: recomputed only when they moved.
-        key = (run.number, len(self._live_markers.lines), bool(run.history), run.settings)
-        if key != self._legend_key:
-            self._legend_key = key
-            self._render_legend()
         self._render_diagnostics()
         self._fit()
 
@@ -261,30 +282,58 @@ class TrainingPlots(QWidget):
         self.smoothing = smoothing
         self.redraw()
 
-    def _render_legend(self) -> None:
-        """One entry per run on screen, labelled by what sets it apart (core/run_labels.py)."""
-        ws = self.workspace
-        items = [self.mean_curve, *self.kept_curves(), *(self._groups[g.number].mean for g in ws.seed_groups)]
-        # The live run is listed once it has epochs or beside kept runs (it is the next one to compare).
-        entries = list(zip(items, ws.labels(), strict=True))[0 if ws.live.history or ws.kept else 1 :]
-        if entries == self._legend_entries:  # most epochs change no label: keep the legend as drawn
-            return
-        self._legend_entries = entries
-        self.legend.clear()
-        self.legend.setColumnCount(2 if len(entries) > 3 else 1)  # keep the return plot's height
-        for item, label in entries:
-            self.legend.addItem(item, label)
-        self.legend.setVisible(len(entries) > 1)
+    def set_highlight(self, number: int | None) -> None:
+        """Draw the run (or seed group) ``number`` thick and above the others; None: none."""
+        if number != self._highlight:
+            self._highlight = number
+            self._restyle()
+            self._render_diagnostics()
 
-    def legend_labels(self) -> list[str]:
-        """The legend's entries as shown, top to bottom."""
-        return [label.text for _, label in self.legend.items]
+    def _scale(self, number: int) -> float:
+        return self._width * (HIGHLIGHT if number == self._highlight else 1.0)
+
+    def _restyle(self) -> None:
+        """Pens and visibility of every item, from the workspace's shown runs and the highlight."""
+        ws = self.workspace
+        live = ws.live
+        shown = ws.shown(live)
+        self.mean_curve.setPen(pg.mkPen(LIVE_COLOR, width=2 * self._scale(live.number)))
+        self.mean_curve.setZValue(5 if live.number == self._highlight else 0)
+        self.length_curve.setPen(pg.mkPen(LENGTH_COLOR, width=2 * self._scale(live.number)))
+        for item in (self.mean_curve, self.band, self.length_curve):
+            item.setVisible(shown)
+        self._show_items(self._live_markers, shown)
+        for number, items in self._kept.items():
+            pen = pg.mkPen(run_color(number), width=1.5 * self._scale(number))
+            for curve in items.curves:
+                curve.setPen(pen)
+                curve.setVisible(ws.shown(items.run))
+                curve.setZValue(5 if number == self._highlight else 0)
+            self._show_items(items.markers, ws.shown(items.run))
+        for number, items in self._groups.items():
+            pen = pg.mkPen(run_color(number, 255), width=2 * self._scale(number), style=Qt.PenStyle.DashLine)
+            items.mean.setPen(pen)
+            for item in (items.mean, items.band, *items.seeds.values()):
+                item.setVisible(ws.shown(items.group))
+        self._fit()
+
+    @staticmethod
+    def _show_items(markers: _Markers, shown: bool) -> None:
+        for pair in markers.lines.values():
+            for line in pair:
+                line.setVisible(shown)
 
     def _render_diagnostics(self) -> None:
         name = self.diagnostics.field
-        live = self.workspace.live
-        kept = [(run.column("epoch"), run.column(name), run_color(run.number)) for run in self.workspace.kept]
-        self.diagnostics.draw((live.column("epoch"), live.column(name)), kept, self._width)
+        ws = self.workspace
+        live = ws.live
+        kept = [
+            (run.column("epoch"), run.column(name), run_color(run.number), self._scale(run.number))
+            for run in ws.kept
+            if ws.shown(run)
+        ]
+        x, y = (live.column("epoch"), live.column(name)) if ws.shown(live) else (np.zeros(0), np.zeros(0))
+        self.diagnostics.draw((x, y, self._scale(live.number)), kept)
 
     # --- kept runs ---------------------------------------------------------------------------
 
@@ -300,7 +349,6 @@ class TrainingPlots(QWidget):
         x = run.column("epoch")
         for curve, name in zip(items.curves, ("return_mean", "length_mean"), strict=True):
             curve.setData(x, ema(run.column(name), self.smoothing))
-            curve.setPen(pg.mkPen(run_color(run.number), width=1.5 * self._width))
 
     def _drop_kept(self, number: int) -> None:
         items = self._kept.pop(number)
@@ -333,6 +381,9 @@ class TrainingPlots(QWidget):
         return [self._live_markers.lines[epoch][0].label for epoch in sorted(self._live_markers.lines)]
 
     def _place_marker_labels(self, *_) -> None:
+        # Called as the range changes: the view's transform (and so the labels' places) is
+        # otherwise brought up to date only at the next paint.
+        self.return_plot.getViewBox().updateMatrix()
         placed = [self.threshold.label.sceneBoundingRect()] if self.threshold.isVisible() else []
         for label in self.marker_labels():
             for slot in LABEL_SLOTS:
@@ -374,25 +425,46 @@ class TrainingPlots(QWidget):
 
     # --- ranges, env, presentation -----------------------------------------------------------
 
+    def fit_all(self) -> None:
+        """Every plot shows every shown run whole again, and keeps doing so as runs grow."""
+        self.fitting = True
+        self.auto_button.hide()
+        self.diagnostics.fitting = True
+        self._fit()
+        self._render_diagnostics()
+        self.fitted.emit(True)
+
+    def _on_manual_range(self, *_) -> None:
+        if self.fitting:
+            self.fitting = False
+            self.diagnostics.fitting = False
+            self.auto_button.show()
+            self.auto_button.raise_()
+            self.fitted.emit(False)
+
     def _fit(self) -> None:
+        if not self.fitting:
+            return
         ws = self.workspace
-        runs = [r for r in ws.runs() if r.history]
+        runs = [r for r in ws.runs() if r.history and ws.shown(r)]
         x_max = max((r.history[-1].epoch for r in runs), default=0)
         lo = min((float(r.column("return_min").min()) for r in runs), default=0.0)
         hi = max((float(r.column("return_max").max()) for r in runs), default=0.0)
         length_hi = max((float(r.column("length_mean").max()) for r in runs), default=0.0)
         for items in self._groups.values():
             x, y = items.hi.getData()
-            if x is not None and len(x):
+            if ws.shown(items.group) and x is not None and len(x):
                 x_max, hi, lo = max(x_max, x[-1]), max(hi, float(y.max())), min(lo, float(items.lo.getData()[1].min()))
-        grow_range(self.return_plot, max(x_max, 10), lo, max(hi, self._return_floor))
         # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
         # made them fight over a range that differs by a hair, redrawing the axes every time.
+        whole_x(self.return_plot, x_max)
+        grow_range(self.return_plot, None, lo, max(hi, self._return_floor))
         grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
 
     def set_env(self, reward_threshold: float | None, max_episode_steps: int | None) -> None:
         """Show the env's solved line, and open the y axes on the range a good run will reach,
         so they rarely have to change (each change redraws the axis: see grow_range)."""
+        self._env = (reward_threshold, max_episode_steps)
         self.threshold.setVisible(reward_threshold is not None)
         if reward_threshold is not None:
             self.threshold.setValue(reward_threshold)
@@ -401,23 +473,35 @@ class TrainingPlots(QWidget):
         self._length_floor = max_episode_steps or 10.0
         self._fit()
 
+    def twin(self) -> TrainingPlots:
+        """New plots of the same runs drawn the same way (env, smoothing, diagnostic and its
+        scale), showing every run whole: an export's figure, never on screen."""
+        twin = TrainingPlots(self.workspace)
+        twin.set_env(*self._env)
+        twin.diagnostics.choose(self.diagnostics.field)
+        twin.diagnostics.log_check.setChecked(self.diagnostics.log_check.isChecked())
+        twin.set_smoothing(self.smoothing)
+        return twin
+
     def set_presentation(self, on: bool) -> None:
         """Thick lines and large fonts for a projector."""
-        self._width = 2.5 if on else 1.0
-        self.mean_curve.setPen(pg.mkPen(LIVE_COLOR, width=2 * self._width))
-        self.length_curve.setPen(pg.mkPen(LENGTH_COLOR, width=2 * self._width))
+        self.set_style(PRESENTATION_PX if on else NORMAL_PX, 2.5 if on else 1.0, short_titles=on)
+
+    def set_style(self, text_px: int, line_scale: float, short_titles: bool) -> None:
+        """Every text of the three plots at ``text_px`` pixels (titles a little larger), lines
+        ``line_scale`` times their normal width; ``short_titles`` fit large text in a narrow column."""
+        self._width = line_scale
         for markers in (self._live_markers, *(items.markers for items in self._kept.values())):
             for pair in markers.lines.values():
                 for line in pair:
                     line.setPen(self._marker_pen(line.pen.color()))
         self.redraw()
-        self._text_px = PRESENTATION_PX if on else NORMAL_PX
-        for plot in (self.return_plot, self.length_plot):  # short titles fit large text from 1280x720 up
-            plot.setTitle(TITLES[plot.objectName()][1 if on else 0])
-        self.diagnostics.set_compact(on)
+        self._text_px = text_px
+        for plot in (self.return_plot, self.length_plot):
+            plot.setTitle(TITLES[plot.objectName()][1 if short_titles else 0])
+        self.diagnostics.set_compact(short_titles)
         for plot in (self.return_plot, self.length_plot, self.diagnostics.plot):
             set_plot_fonts(plot, self._text_px)
-        self.legend.setLabelTextSize(f"{self._text_px}px" if on else LEGEND_SIZE)
         self.threshold.label.setFont(pixel_font(self._text_px))
         for label in self.marker_labels():
             label.setFont(pixel_font(self._text_px))

@@ -20,7 +20,7 @@ from PySide6.QtCore import Signal
 from vpg_gui.core.sweep_results import SweepResults
 from vpg_gui.core.sweep_spec import LOG_FIELDS, value_text
 from vpg_gui.qt.plot_fonts import NORMAL_PX, pixel_font
-from vpg_gui.qt.plots import RUN_COLORS
+from vpg_gui.qt.run_colors import RUN_COLORS
 
 POINT_SIZE = 12
 BEAM = 0.03  # error bars' caps, as a share of the x axis's span
