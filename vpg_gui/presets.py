@@ -2,6 +2,7 @@
 
     title = "1. The post's plain policy gradient"
     description = "Every action weighted by its whole episode's return."
+    pace = 5          # optional: epochs a second the window shows (0: as fast as they come)
     [config]
     lr = 0.01
     weighting = "episode-return"
@@ -26,7 +27,8 @@ from vpg_gui.core.files import atomic_write_bytes, read_text
 
 # Inside the package, so that a wheel carries them (assets/presets at the top is a link here).
 PRESETS = importlib.resources.files("vpg_gui") / "assets" / "presets"
-TOP_KEYS = ("title", "description", "config")
+TOP_KEYS = ("title", "description", "pace", "config")
+PACES = (1.0, 2.0, 5.0, 0.0)  # the window's paces, slowest first: epochs a second, 0 for as fast as they come
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Preset:
     title: str
     description: str
     config: TrainConfig
+    pace: float | None = None  # the window's pace for this step of the lecture (PACES); None: leave it
 
 
 def builtin_presets() -> list[Path]:
@@ -66,18 +69,23 @@ def preset_from_dict(data: dict, name: str, title: str = "") -> Preset:
     for key in ("title", "description"):
         if not isinstance(data.get(key, ""), str):
             raise ConfigError(f"{name}: {key} must be text")
+    pace = data.get("pace")
+    if pace is not None and (isinstance(pace, bool) or pace not in PACES):
+        allowed = ", ".join(f"{p:g}" for p in PACES)
+        raise ConfigError(f"{name}: pace {pace!r}: must be one of {allowed} (epochs a second; 0: as fast as they come)")
     if not isinstance(data.get("config"), dict):
         raise ConfigError(f"{name}: a preset needs a [config] table of settings (it may be empty)")
     try:
         config = TrainConfig.from_dict(data["config"])
     except ConfigError as exc:
         raise ConfigError(f"{name}: {exc}", exc.field) from None
-    return Preset(data.get("title", title), data.get("description", ""), config)
+    return Preset(data.get("title", title), data.get("description", ""), config, None if pace is None else float(pace))
 
 
 def preset_dict(preset: Preset) -> dict:
     """The table save_preset writes and preset_from_dict reads."""
-    return {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
+    table = {"title": preset.title, "description": preset.description, "config": preset.config.to_dict()}
+    return table if preset.pace is None else {**table, "pace": preset.pace}
 
 
 def save_preset(path: Path | str, preset: Preset) -> None:

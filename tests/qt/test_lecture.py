@@ -473,6 +473,9 @@ def test_presentation_mode_text_is_at_least_20_px(qtbot, window, step):
         if plot.getPlotItem().titleLabel.text:
             sizes[f"{plot.objectName()} title"] = css_px(plot.getPlotItem().titleLabel.opts["size"])
     sizes["runList"] = QFontInfo(window.run_list.font()).pixelSize()
+    bar = window.render_panel.heatmap.color_bar
+    sizes["colour bar ticks"] = QFontInfo(bar.axis.style["tickFont"]).pixelSize()
+    sizes["colour bar label"] = QFontInfo(bar.getAxis("left").label.font()).pixelSize()
     for i, label in enumerate([*plots.marker_labels(), plots.threshold.label]):
         sizes[f"marker label {i}"] = QFontInfo(label.textItem.font()).pixelSize()
     assert window.run_list.count() == 2 and window.run_list.isVisible() and plots.marker_labels()

@@ -110,6 +110,7 @@ def _write(path: Path | str, size: QSize, paint) -> None:
             generator.setSize(size)
             generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
             generator.setTitle("vpg-gui plots")
+            generator.setResolution(96)  # the screen's: at its default 72 dpi the scene was drawn at 3/4 size
             _with_painter(generator, paint)
             tmp.replace(path)
         finally:

@@ -88,6 +88,8 @@ class FileActions(QObject):
 
     def start_preset(self, preset: Preset) -> None:
         self.workspace.start_preset(preset)
+        if preset.pace is not None:  # the lecture step's pace, e.g. slow enough to watch lr 0.3 collapse
+            self.window.set_pace(preset.pace)
         self._say(f"Preset: {preset.title}. {preset.description} Train starts it.", 15000)
 
     def save_preset(self) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QStandardPaths, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +40,7 @@ from vpg_gui.core.metrics import EpochStats
 from vpg_gui.core.physics import format_physics
 from vpg_gui.core.runs import Workspace
 from vpg_gui.core.user_settings import UserSettings
-from vpg_gui.presets import builtin_presets, load_preset
+from vpg_gui.presets import PACES, builtin_presets, load_preset
 from vpg_gui.qt.controls import ControlsPanel
 from vpg_gui.qt.file_actions import FileActions
 from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX
@@ -58,7 +58,7 @@ PLOTS_MIN_WIDTH = 380  # the return plot's data area stays >= 300 px wide beside
 TITLE = "vpg-gui: the simplest policy gradient"
 QT_GEOMETRY = "01d9d0cb"  # saveGeometry()'s magic number (restoreGeometry refuses some on another screen)
 NO_PRESET = "Presets..."
-PACES = (("pace 1 epoch/s", 1.0), ("pace 2 epochs/s", 2.0), ("pace 5 epochs/s", 5.0), ("pace: fastest", 0.0))
+PRESENTATION_PACE = 2.0  # presentation mode's pace until the lecturer picks another (it is remembered)
 
 
 SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions' shortcuts
@@ -89,6 +89,15 @@ def user_settings() -> UserSettings:
     return UserSettings(folder / f"{name}.toml", legacy=folder / f"{name}.conf")
 
 
+def _pace_text(epochs_per_s: float) -> str:
+    """>>> _pace_text(1.0), _pace_text(5.0), _pace_text(0.0)
+    ('pace 1 epoch/s', 'pace 5 epochs/s', 'pace: fastest')
+    """
+    if not epochs_per_s:
+        return "pace: fastest"
+    return f"pace {epochs_per_s:g} epoch{'s' if epochs_per_s != 1 else ''}/s"
+
+
 def _is_hex(text: str) -> bool:
     try:
         bytes.fromhex(text)
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
         self._run_id = 0  # the worker's id of the run shown
         self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
+        self._panels_due = False  # leaving presentation mode: the panel sizes wait for the window's size
         self.settings = user_settings()
         # remembered settings that were not valid, said once the window is up
         self._dropped: list[str] = list(self.settings.dropped)
@@ -219,8 +229,8 @@ class MainWindow(QMainWindow):
             "How fast the epochs come, so a class can follow the curves (+ / - keys): training waits "
             "between epochs; 'fastest' waits for nothing"
         )
-        for text, per_s in PACES:
-            self.pace.addItem(text, per_s)
+        for per_s in PACES:
+            self.pace.addItem(_pace_text(per_s), per_s)
         self.pace.setCurrentIndex(len(PACES) - 1)
         self.pace.currentIndexChanged.connect(lambda: self.worker.set_pace(self.pace.currentData()))
         bar.addWidget(self.pace)
@@ -339,6 +349,7 @@ class MainWindow(QMainWindow):
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
         for action in (*self._lecture_hidden, *steps, self.clear_runs_action):
             action.setVisible(not on)
+        self._refresh()  # a toolbar widget's action, changed, enables its widget again (Stop while idle)
         # Every widget that sets no font of its own follows the window's: the controls, buttons,
         # labels, status bar, episode text and action probabilities.
         font = QApplication.font()
@@ -348,18 +359,51 @@ class MainWindow(QMainWindow):
         for menu in self.menuBar().findChildren(QMenu):  # pop-ups are windows of their own
             menu.setFont(font)
         if on:
-            self._normal_layout = (self.saveGeometry(), self.splitter.saveState())
+            self._normal_layout = (self.geometry(), self.splitter.saveState(), self.side.saveState())
+            self._normal_pace = self.pace.currentData()
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also where no window manager does it
-            # The form keeps a few controls: give its width to the plots.
+            # The form keeps a few controls: give its width to the plots, and its height to the run list.
             form = self.controls.sizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
             rest = max(self.width() - form, 0)
             self.splitter.setSizes([form, rest * 3 // 5, rest * 2 // 5])
+            form_h = self.controls.sizeHint().height()
+            self.side.setSizes([form_h, max(self.side.height() - form_h, 0)])
+            # Presentation keeps its own pace (slow enough to narrate, until the lecturer picks another).
+            pace = self.settings.get("presentation_pace", float)
+            self.set_pace(pace if pace in PACES else PRESENTATION_PACE)
         else:
+            self.settings.set("presentation_pace", float(self.pace.currentData()))
+            self.set_pace(self._normal_pace)
             self.showNormal()
-            geometry, splitter = self._normal_layout
-            self.restoreGeometry(geometry)
+            # Exactly where and how large it was (restoreGeometry moved it by its frame). The panel
+            # sizes are put back once the window has its size again, or the resize would rescale them.
+            self._panels_due = True
+            # The normal fonts' smaller minimum size first, or the window keeps presentation's
+            # (e.g. 612 px tall on a 600 px screen) and never gets its old size back.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.setGeometry(self._normal_layout[0])
+            self._restore_panels()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._restore_panels()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == event.Type.WindowStateChange:  # out of full screen at the same size: no resize comes
+            self._restore_panels()
+
+    def _restore_panels(self) -> None:
+        """After presentation mode, once the window has its size again (the window system may
+        resize it later): the panel sizes as they were."""
+        if not self._panels_due:
+            return
+        geometry, splitter, side = self._normal_layout
+        if self.size() == geometry.size() and not self.isFullScreen():
+            self._panels_due = False
             self.splitter.restoreState(splitter)
+            self.side.restoreState(side)
 
     def _default_sizes(self) -> list[int]:
         form = self.controls.minimumSizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
@@ -393,6 +437,11 @@ class MainWindow(QMainWindow):
         self.preset_combo.setCurrentIndex(index)
 
     # --- toolbar -----------------------------------------------------------------------------
+
+    def set_pace(self, epochs_per_s: float) -> None:
+        """Show epochs at this pace (one of presets.PACES; 0: as fast as they come)."""
+        self.pace.setCurrentIndex(self.pace.findData(epochs_per_s))
+        self.statusBar().showMessage(f"Pace: {self.pace.currentText()}", 3000)
 
     def _step_pace(self, by: int) -> None:
         self.pace.setCurrentIndex(min(max(self.pace.currentIndex() + by, 0), self.pace.count() - 1))

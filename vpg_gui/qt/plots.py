@@ -40,6 +40,9 @@ LENGTH_COLOR = "#2e7d32"
 MARKER_COLOR = "#8e24aa"
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
+# The return plot's least height: its data area stays >= 120 px whatever takes the window's height
+# (a 600 px screen, the Sweep dock).
+RETURN_MIN_HEIGHT = 200
 HIGHLIGHT = 2.5  # line width factor of the run whose row in the run list is hovered or selected
 TITLES = {  # plot -> (title, in presentation mode)
     "returnPlot": ("Mean return per epoch (band: min to max)", "Mean return"),
@@ -160,6 +163,7 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.return_plot = _plot("returnPlot", TITLES["returnPlot"][0], "return")
+        self.return_plot.setMinimumHeight(RETURN_MIN_HEIGHT)
         self.length_plot = _plot("lengthPlot", TITLES["lengthPlot"][0], "steps")
         self.length_plot.setXLink(self.return_plot)
         self.diagnostics = DiagnosticsPlot()
@@ -204,7 +208,7 @@ class TrainingPlots(QWidget):
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
         self.return_plot.getViewBox().sigRangeChanged.connect(self._place_marker_labels)
-        self.redraw()
+        self.set_presentation(False)  # draws everything, at the sizes leaving presentation mode comes back to
 
     # --- what is drawn -----------------------------------------------------------------------
 

@@ -140,12 +140,14 @@ class PolicyHeatmap(pg.PlotWidget):
         self.addItem(self.image)
         self.setRange(xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0)
         self.grid: np.ndarray | None = None  # the probabilities drawn
+        self.set_presentation(False)  # the sizes leaving presentation mode comes back to
         self._policy = None
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._draw)
 
     def set_presentation(self, on: bool) -> None:
         set_plot_fonts(self, PRESENTATION_PX if on else NORMAL_PX)
-        set_axis_fonts(self.color_bar.axis, PRESENTATION_PX if on else NORMAL_PX)
+        for axis in (self.color_bar.axis, self.color_bar.getAxis("left")):  # its ticks, and its label's side
+            set_axis_fonts(axis, PRESENTATION_PX if on else NORMAL_PX)
 
     def set_policy(self, policy) -> None:
         self._policy = policy

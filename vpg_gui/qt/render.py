@@ -33,7 +33,7 @@ class FrameView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, objectName="renderView")
-        self.setMinimumSize(240, 160)
+        self.setMinimumSize(240, 120)  # with the heatmap's, the panel fits a 600 px screen with the Sweep dock open
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
         self._text = "Press Play to watch the current policy"
@@ -103,7 +103,7 @@ class RenderPanel(QWidget):
         bar.addStretch(1)
         self.action_probs = ActionProbsView()
         self.heatmap = PolicyHeatmap()
-        self.heatmap.setMinimumHeight(200)
+        self.heatmap.setMinimumHeight(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 3)
