@@ -153,3 +153,29 @@ def test_an_older_session_is_refused_with_a_message(tmp_path):
     )
     with pytest.raises(CheckpointError, match="earlier vpg-gui"):
         read_session(tmp_path / "old.vpgsession")
+
+
+def test_runs_are_shown_hidden_and_removed_through_the_model():
+    ws = Workspace(TrainConfig())
+    heard = []
+    ws.subscribe(heard.append)
+    train(ws, 3)
+    assert heard.count("labels") == 1  # the first epoch only: the other two changed nothing a label says
+    train(ws, 1, lr=0.3)
+    assert heard.count("labels") == 2  # a hot change
+    ws.reset(TrainConfig(weighting="reward-to-go"))
+    train(ws, 2)
+    group = ws.add_seed_group(TrainConfig(), (1, 2))
+    kept, live = ws.kept[0], ws.live
+    assert [item for item, _ in ws.listed()] == [live, kept, group]
+    heard.clear()
+    ws.set_shown(kept.number, False)
+    assert not ws.shown(kept) and heard == ["runs"]
+    ws.set_shown(kept.number, False)  # no change, no news
+    assert heard == ["runs"]
+    assert [item for item, _ in ws.listed()] == [live, kept, group]  # hidden runs stay listed
+    ws.remove(live.number)  # the live run is never removed
+    ws.remove(group.number)
+    assert ws.seed_groups == [] and ws.live is live and heard == ["runs", "runs"]
+    ws.remove(kept.number)
+    assert ws.kept == [] and ws.hidden == frozenset()  # its hidden mark goes with it

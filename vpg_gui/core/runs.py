@@ -152,7 +152,8 @@ class Workspace:
     """What the window shows. Listeners hear one of: ``"live"`` (a new live run), ``"epoch"``
     (the live run grew), ``"settings"`` (the live run's settings changed), ``"runs"`` (the kept
     runs or seed groups changed, or which of them are shown), ``"seeds"`` (a seed group grew),
-    ``"preset"``."""
+    ``"preset"``, ``"labels"`` (after ``"epoch"``, when the live run's label may read otherwise:
+    its first epoch, or a hot change)."""
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -199,11 +200,14 @@ class Workspace:
         return True
 
     def add_epoch(self, stats: EpochStats, snapshot) -> None:
+        before = self.live.history[-1] if self.live.history else None
         self.live.history.append(stats)
         self.live.snapshots[stats.epoch] = snapshot
         if self.autosave is not None:
             self.autosave.append(self.live.history)
         self._emit("epoch")
+        if before is None or any(getattr(before, name) != getattr(stats, name) for name in HOT_STATS):
+            self._emit("labels")
 
     def reset(self, config: TrainConfig, origin: str = "settings", preset=KEEP) -> None:
         """A new live run that waits for Train; the one before is kept if it has epochs. The

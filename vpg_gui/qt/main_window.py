@@ -615,6 +615,8 @@ class MainWindow(QMainWindow):
     def _on_state(self, _state: str) -> None:
         # A queued notice may arrive after a newer command changed the state: show the current one.
         self.state = self.worker.state
+        if self.state != RunState.TRAINING:  # the run stopped growing: x ends at its last epoch
+            self.plots.redraw_live()
         self._refresh()
 
     def _on_diverged(self, message: str) -> None:
@@ -633,7 +635,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _redraw_live_run(self) -> None:
-        self.plots.redraw_live()
+        self.plots.redraw_live(growing=self.state == RunState.TRAINING)
         self._refresh()
 
     def _totals(self) -> tuple[int, float]:

@@ -246,8 +246,9 @@ class TrainingPlots(QWidget):
         self._restyle()
         self.redraw_live()
 
-    def redraw_live(self) -> None:
-        """The live run's curves, band and markers (cheap: each epoch is converted once, in the model)."""
+    def redraw_live(self, growing: bool = False) -> None:
+        """The live run's curves, band and markers (cheap: each epoch is converted once, in the
+        model). ``growing``: it is training, so x keeps room ahead (plot_ranges.whole_x)."""
         run = self.workspace.live
         if run is not self._live:  # a new live run: its markers start over
             self._remove_markers(self._live_markers)
@@ -263,7 +264,7 @@ class TrainingPlots(QWidget):
             self._show_items(self._live_markers, self.workspace.shown(run))
             self._place_marker_labels()
         self._render_diagnostics()
-        self._fit()
+        self._fit(growing)
 
     def redraw_seeds(self) -> None:
         """Each seed group as its epochs arrive: every seed's own curve, thin, and the mean +- std
@@ -446,7 +447,7 @@ class TrainingPlots(QWidget):
             self.auto_button.raise_()
             self.fitted.emit(False)
 
-    def _fit(self) -> None:
+    def _fit(self, growing: bool = False) -> None:
         if not self.fitting:
             return
         ws = self.workspace
@@ -461,7 +462,7 @@ class TrainingPlots(QWidget):
                 x_max, hi, lo = max(x_max, x[-1]), max(hi, float(y.max())), min(lo, float(items.lo.getData()[1].min()))
         # Only the return plot sets x: the length plot follows it (setXLink), and setting x on both
         # made them fight over a range that differs by a hair, redrawing the axes every time.
-        whole_x(self.return_plot, x_max)
+        whole_x(self.return_plot, x_max, growing)
         grow_range(self.return_plot, None, lo, max(hi, self._return_floor))
         grow_range(self.length_plot, None, 0.0, max(length_hi, self._length_floor))
 

@@ -54,7 +54,6 @@ class RunList(QListWidget):
         self.itemEntered.connect(lambda item: self.highlighted.emit(item.data(NUMBER)))
         self.currentItemChanged.connect(self._on_current)
         self._shown_rows: list = []  # what the rows were built from
-        self._live_key = None  # what of the live run its label depends on, at the last render
         workspace.subscribe(self._on_model)
         self.render()
 
@@ -95,13 +94,7 @@ class RunList(QListWidget):
             self.workspace.remove(row.data(NUMBER))
 
     def _on_model(self, what: str) -> None:
-        if what == "epoch":  # most epochs change no label: only its first and a hot change can
-            live = self.workspace.live
-            key = (live.number, bool(live.history), len(live.markers()))
-            if key == self._live_key:
-                return
-            self._live_key = key
-        if what in ("live", "runs", "settings", "epoch"):
+        if what in ("live", "runs", "settings", "labels"):  # not "epoch": most change no label
             self.render()
 
     def _on_checked(self, row: QListWidgetItem) -> None:
