@@ -160,8 +160,9 @@ def _draw(workspace, args) -> int:
     runs.highlighted.connect(plots.set_highlight)
     workspace.subscribe(lambda what: what == "runs" and plots.redraw())
     window.addWidget(runs)
-    window.setSizes([WINDOW_SIZE[0] - 300, 300])
-    window.resize(*WINDOW_SIZE)
+    screen = app.primaryScreen().availableGeometry()  # a small screen gets all of it
+    window.resize(min(WINDOW_SIZE[0], screen.width()), min(WINDOW_SIZE[1], screen.height()))
+    window.setSizes([window.width() - 300, 300])
     window.show()
     return app.exec()
 
