@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontInfo, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
@@ -436,10 +436,16 @@ def test_marker_labels_never_cover_each_other_or_the_solved_line(qtbot, window, 
         step(window)
     labels = window.plots.marker_labels()
     assert [label.toPlainText() for label in labels][0] == "lr 0.01 -> 0.02" and len(labels) == 4
-    rects = [label.sceneBoundingRect() for label in labels] + [window.plots.threshold.label.sceneBoundingRect()]
-    assert all(r.width() > 0 for r in rects)
-    overlapping = [(i, j) for i in range(len(rects)) for j in range(i) if rects[i].intersects(rects[j])]
-    assert overlapping == []
+    for presenting in (False, True):  # and in presentation mode's 22 px text
+        if presenting:
+            window.presentation_action.trigger()
+            qtbot.waitUntil(lambda: QFontInfo(labels[0].textItem.font()).pixelSize() >= 22)
+        shown = [label for label in labels if label.isVisible()]  # one with no room left shows no text
+        assert labels[0] in shown and (presenting or shown == labels)
+        rects = [label.sceneBoundingRect() for label in shown] + [window.plots.threshold.label.sceneBoundingRect()]
+        assert all(r.width() > 0 for r in rects)
+        overlapping = [(i, j) for i in range(len(rects)) for j in range(i) if rects[i].intersects(rects[j])]
+        assert overlapping == []
 
 
 def css_px(size: str) -> float:

@@ -48,9 +48,10 @@ TITLES = {  # plot -> (title, in presentation mode)
     "returnPlot": ("Mean return per epoch (band: min to max)", "Mean return"),
     "lengthPlot": ("Mean episode length per epoch", "Episode length"),
 }
-# Heights (fractions of the plot, from the bottom) a change marker's label may take: each goes to
-# the highest one where it covers no other label (nor "solved"), so close changes stack downwards.
-LABEL_SLOTS = (0.96, 0.86, 0.76, 0.66, 0.56, 0.46)
+# A change marker's label goes to the highest height (a fraction of the plot, from the bottom)
+# between these where it covers no other label (nor "solved"), one label's height apart, so close
+# changes stack downwards; one with no room left there shows no text.
+LABEL_TOP, LABEL_LOWEST = 0.96, 0.3
 
 
 class TitleLabel(pg.LabelItem):
@@ -391,11 +392,21 @@ class TrainingPlots(QWidget):
         self.return_plot.getViewBox().updateMatrix()
         placed = [self.threshold.label.sceneBoundingRect()] if self.threshold.isVisible() else []
         for label in self.marker_labels():
-            for slot in LABEL_SLOTS:
+            label.setVisible(True)
+            for slot in self._label_slots(label):
                 label.setPosition(slot)
                 if not any(label.sceneBoundingRect().intersects(other) for other in placed):
+                    placed.append(label.sceneBoundingRect())
                     break
-            placed.append(label.sceneBoundingRect())
+            else:  # no room left beside the others: the line stays, its text is in the run list's label
+                label.setVisible(False)
+
+    def _label_slots(self, label: pg.InfLineLabel) -> list[float]:
+        """Heights (fractions of the plot, from the bottom) ``label`` may take, a label's height
+        apart from the top down to the plot's middle: close changes stack downwards."""
+        view = self.return_plot.getViewBox().height()
+        step = (label.boundingRect().height() + 2) / max(view, 1.0)
+        return [LABEL_TOP - i * step for i in range(int((LABEL_TOP - LABEL_LOWEST) / step) + 1)]
 
     def _sync_markers(self, markers: _Markers, run: Run, label: bool, color: QColor) -> bool:
         """Add a line pair for each of the run's changes not drawn yet (histories only grow);
@@ -409,9 +420,7 @@ class TrainingPlots(QWidget):
             for plot, shown in ((self.return_plot, label), (self.length_plot, False)):
                 line = pg.InfiniteLine(pos=epoch, angle=90, pen=self._marker_pen(color), movable=False)
                 if shown:
-                    line.label = pg.InfLineLabel(
-                        line, text=text, position=LABEL_SLOTS[0], anchor=(0, 0), color=MARKER_COLOR
-                    )
+                    line.label = pg.InfLineLabel(line, text=text, position=LABEL_TOP, anchor=(0, 0), color=MARKER_COLOR)
                     line.label.setFont(pixel_font(self._text_px))
                 plot.addItem(line)
                 pair.append(line)
