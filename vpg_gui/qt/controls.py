@@ -62,9 +62,9 @@ _LR_TICKS_PER_DECADE = 100  # the slider moves lr on a log scale, 1/100 of a dec
 class Section(QWidget):
     """Form rows under a header button that folds them away (objectName ``<name>Section``).
 
-    >>> section = Section("Estimator", "estimator"); section.form.addRow("γ", QLabel("1.0"))
-    >>> section.set_expanded(True); section.body.isHidden()
-    False
+        section = Section("Estimator", "estimator")
+        section.form.addRow("Discount γ", gamma_spin)
+        section.set_expanded(True)   # its rows show; the header's arrow points down
     """
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None):

@@ -90,7 +90,9 @@ def user_settings() -> UserSettings:
 
 
 def _pace_text(epochs_per_s: float) -> str:
-    """>>> _pace_text(1.0), _pace_text(5.0), _pace_text(0.0)
+    """The pace box's text for ``epochs_per_s``.
+
+    >>> _pace_text(1.0), _pace_text(5.0), _pace_text(0.0)
     ('pace 1 epoch/s', 'pace 5 epochs/s', 'pace: fastest')
     """
     if not epochs_per_s:
