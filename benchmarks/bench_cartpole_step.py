@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv  # noqa: E402
 
-from vpg_gui.core.cartpole import LeanCartPoleVectorEnv  # noqa: E402
+from vpg_gui.envs.cartpole import LeanCartPoleVectorEnv  # noqa: E402
 
 COPIES, STEPS = 64, 20_000
 

@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.plain_loop import PlainLoop  # noqa: E402
+from vpg_gui.algo.trainer import Trainer  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
-from vpg_gui.core.trainer import Trainer  # noqa: E402
 
 SOLVED = 475.0
 

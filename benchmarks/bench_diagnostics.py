@@ -24,11 +24,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from vpg_gui.algo import trainer as trainer_module  # noqa: E402
+from vpg_gui.algo.diagnostics import mean_kl  # noqa: E402
+from vpg_gui.algo.distributions import Distributions  # noqa: E402
+from vpg_gui.algo.trainer import Trainer  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
-from vpg_gui.core import trainer as trainer_module  # noqa: E402
-from vpg_gui.core.diagnostics import mean_kl  # noqa: E402
-from vpg_gui.core.distributions import Distributions  # noqa: E402
-from vpg_gui.core.trainer import Trainer  # noqa: E402
 
 TIMED = {
     "gradient_blocks": "gradient variance",

@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vpg_gui.presets import load_preset  # noqa: E402
+from vpg_gui.storage.presets import load_preset  # noqa: E402
 
 ACROBOT_TARGET = -100.0
 
 
 def returns(config, epochs: int, stop_at: float | None) -> list[float]:
-    from vpg_gui.core.trainer import Trainer
+    from vpg_gui.algo.trainer import Trainer
 
     trainer = Trainer(config)
     out = []

@@ -39,8 +39,8 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from vpg_gui.algo.trainer import Trainer  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
-from vpg_gui.core.trainer import Trainer  # noqa: E402
 from vpg_gui.qt.app import prepare_process  # noqa: E402
 from vpg_gui.qt.main_window import MainWindow  # noqa: E402
 
@@ -139,8 +139,8 @@ def headless_seconds(epochs):
 
 
 def frame_cost(app: QApplication, n: int = 300):
-    from vpg_gui.core.episode import EpisodePlayer
-    from vpg_gui.qt.render import FrameView
+    from vpg_gui.algo.episode import EpisodePlayer
+    from vpg_gui.qt.views.render import FrameView
 
     player = EpisodePlayer("CartPole-v1")
     player.start(None)

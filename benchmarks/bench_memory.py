@@ -35,7 +35,7 @@ BIG = {
 def peak_mb(cmd: list[str]) -> tuple[float, float]:
     """(peak resident MB, seconds) of one command run to its end in a fresh process."""
     if cmd[0] != sys.executable:
-        cmd = [sys.executable, "-m", "vpg_gui.cli", *cmd]
+        cmd = [sys.executable, "-m", "vpg_gui.cli.train", *cmd]
     # A wrapper process, so that RUSAGE_CHILDREN holds this case's peak alone.
     probe = (
         "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL);"

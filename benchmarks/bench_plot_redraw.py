@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from vpg_gui.algo.metrics import EpochStats  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
-from vpg_gui.core.metrics import EpochStats  # noqa: E402
-from vpg_gui.core.runs import Workspace  # noqa: E402
-from vpg_gui.qt.plots import TrainingPlots  # noqa: E402
+from vpg_gui.model.runs import Workspace  # noqa: E402
+from vpg_gui.qt.views.plots import TrainingPlots  # noqa: E402
 
 EPOCHS = 200
 

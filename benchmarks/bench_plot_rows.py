@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from vpg_gui.algo.metrics import CSV_COLUMNS, EpochStats, read_csv
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.checked_text import CHECK, read_rows, row_check, toml_with_checksum
-from vpg_gui.core.metrics import CSV_COLUMNS, EpochStats, read_csv
+from vpg_gui.formats.checked_text import CHECK, read_rows, row_check, toml_with_checksum
 
 ROW = EpochStats(1, 20.0, 5.0, 9.0, 40.0, 20.0, 250, 5012, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
 
@@ -57,7 +57,7 @@ def main() -> None:
         assert columnar == by_row
 
         started = time.perf_counter()
-        command = [sys.executable, "-m", "vpg_gui.qt.plot_app", str(folder), "--out", str(Path(tmp) / "p.png")]
+        command = [sys.executable, "-m", "vpg_gui.cli.plot", str(folder), "--out", str(Path(tmp) / "p.png")]
         subprocess.run(command, check=True, capture_output=True)
         plot = time.perf_counter() - started
     print(f"{args.rows:,} rows ({size:.0f} MB): read_csv {fast:.1f} s, row by row {slow:.1f} s ({slow / fast:.1f}x)")

@@ -17,7 +17,7 @@ import sys
 import time
 
 IMPORTS = [sys.executable, "-c", "import torch, gymnasium"]
-TRAIN = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "1", "--batch-steps", "500", "--json"]
+TRAIN = [sys.executable, "-m", "vpg_gui.cli.train", "--epochs", "1", "--batch-steps", "500", "--json"]
 
 
 def timed(command: list[str]) -> tuple[float, str]:

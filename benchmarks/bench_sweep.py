@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vpg_gui.core.metrics import STATS_COLUMNS, read_csv  # noqa: E402
+from vpg_gui.algo.metrics import STATS_COLUMNS, read_csv  # noqa: E402
 
 TIMING = {"seconds", "steps_per_s"}
 PY = sys.executable
@@ -63,11 +63,11 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
 
     one_by_one = sum(
-        timed([PY, "-m", "vpg_gui.cli", *common, "--seed", str(s), "--out", str(root / f"alone-{s}")])
+        timed([PY, "-m", "vpg_gui.cli.train", *common, "--seed", str(s), "--out", str(root / f"alone-{s}")])
         for s in range(args.trials)
     )
     seeds = f"0-{args.trials - 1}"
-    swept = timed([PY, "-m", "vpg_gui.sweep_cli", *common, "--seeds", seeds, "--out", str(root / "local")])
+    swept = timed([PY, "-m", "vpg_gui.cli.sweep", *common, "--seeds", seeds, "--out", str(root / "local")])
     python = timed([PY, "-c", "pass"])
     ray_up = timed(
         [PY, "-c", "import ray; ray.init(num_cpus=2, include_dashboard=False, logging_level='ERROR'); ray.shutdown()"]
@@ -102,7 +102,7 @@ def main() -> None:
             [
                 PY,
                 "-m",
-                "vpg_gui.sweep_cli",
+                "vpg_gui.cli.sweep",
                 *common,
                 "--seeds",
                 seeds,

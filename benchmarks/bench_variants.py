@@ -7,7 +7,7 @@
    reaches 475, the environment steps and the training seconds (the sum of the epochs' own
    timings) up to it, and the variance of the gradient estimate at epoch 1 (EpochStats.grad_var).
    A seed that has not solved after --max-epochs counts as not solved.
-2. At one fixed policy (vpg_gui/core/variance.py): the gradient variance of whole-episode
+2. At one fixed policy (vpg_gui/algo/variance.py): the gradient variance of whole-episode
    weighting, reward-to-go and reward-to-go minus a fitted value baseline, with the ratios.
 """
 
@@ -44,7 +44,7 @@ SOLVED = 475.0
 
 def solve(config: TrainConfig, max_epochs: int) -> tuple[int | None, int, float, float]:
     """(solving epoch or None, steps and seconds up to it, grad_var at epoch 1)."""
-    from vpg_gui.core.trainer import Trainer
+    from vpg_gui.algo.trainer import Trainer
 
     trainer = Trainer(config)
     steps, seconds, first_var = 0, 0.0, None
@@ -86,7 +86,7 @@ def main() -> None:
                 f"| {statistics.median(r[3] for r in results):.3g} |",
                 flush=True,
             )
-    from vpg_gui.core.variance import estimator_variances
+    from vpg_gui.algo.variance import estimator_variances
 
     print("2. gradient variance at one fixed policy (20 reward-to-go epochs, seed 0; a 20000-step batch):")
     v = estimator_variances(TrainConfig(seed=0))

@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
+from vpg_gui.algo import trainer as trainer_module  # noqa: E402
+from vpg_gui.algo.diagnostics import mean_kl  # noqa: E402
+from vpg_gui.algo.distributions import Categorical  # noqa: E402
+from vpg_gui.algo.policy import PolicyNet  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
-from vpg_gui.core import trainer as trainer_module  # noqa: E402
-from vpg_gui.core.diagnostics import mean_kl  # noqa: E402
-from vpg_gui.core.distributions import Categorical  # noqa: E402
-from vpg_gui.core.policy import PolicyNet  # noqa: E402
 
 
 def kl64(before: torch.Tensor, after: torch.Tensor) -> float:

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from shot import placed, shoot_when
 
-from vpg_gui.presets import load_preset
 from vpg_gui.qt.main_window import MainWindow
+from vpg_gui.storage.presets import load_preset
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "window.png"

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from shot import placed, shoot_when
 
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.sweep_spec import SweepSpec, default_values
 from vpg_gui.qt.main_window import MainWindow
+from vpg_gui.sweeps.spec import SweepSpec, default_values
 
 OUT = Path(__file__).resolve().parent / "sweep.png"
 

@@ -10,17 +10,17 @@ import pytest  # noqa: E402 (after the environment above)
 # A module that fails on import on purpose (an env module with a bug): only the tests import it.
 collect_ignore = ["core/raising_env.py"]
 
-from vpg_gui.core.metrics import EpochStats  # noqa: E402
-from vpg_gui.core.runs import Workspace  # noqa: E402
-from vpg_gui.core.session import save_session  # noqa: E402
+from vpg_gui.algo.metrics import EpochStats  # noqa: E402
+from vpg_gui.model.runs import Workspace  # noqa: E402
+from vpg_gui.storage.session import save_session  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def saved_run(tmp_path_factory, write_session):
     """{"checkpoint": path, "session": path} of one real epoch (a value baseline, so both
     networks and optimizers; the session keeps the run once more as a kept run)."""
+    from vpg_gui.algo.trainer import Trainer
     from vpg_gui.config import TrainConfig
-    from vpg_gui.core.trainer import Trainer
 
     folder = tmp_path_factory.mktemp("saved")
     trainer = Trainer(TrainConfig(batch_steps=200, hidden_sizes=(8,), baseline="value"))

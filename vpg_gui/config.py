@@ -10,7 +10,7 @@ both read it, so the explanation lives in one place), its allowed range and whet
 >>> TrainConfig(lr=-1).validate()
 Traceback (most recent call last):
 ...
-vpg_gui.config.ConfigError: lr = -1: must be between 1e-06 and 10
+vpg_gui.errors.ConfigError: lr = -1: must be between 1e-06 and 10
 """
 
 from __future__ import annotations
@@ -19,32 +19,15 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpg_gui.envs.ids import check_env_id
+from vpg_gui.envs.physics import format_physics, knobs
+from vpg_gui.errors import ConfigError, shown
+
 WEIGHTINGS = ("episode-return", "reward-to-go")
 BASELINES = ("none", "value")
 ACTIVATIONS = ("tanh", "relu")
 MAX_HIDDEN_LAYERS = 4
 MAX_LAYER_WIDTH = 1024
-
-
-class ConfigError(ValueError):
-    """A setting with a value outside what is allowed; the message names field, value and range.
-
-    ``field`` is the setting's name when one setting is to blame (the CLI turns it into a flag).
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """repr(value), cut to ``limit`` characters: a message quoting a file's value stays one short line.
-
-    >>> shown("x" * 100)
-    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
-    """
-    text = " ".join(repr(value).split())  # one line, even for an array's repr
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _num(x: float) -> str:
@@ -235,7 +218,7 @@ class TrainConfig:
                 f"{MAX_HIDDEN_LAYERS} layer widths between 1 and {MAX_LAYER_WIDTH}, e.g. 32 or 64,64",
                 "hidden_sizes",
             )
-        _check_env_id(self.env_id)
+        check_env_id(self.env_id)
         _check_physics(self.env_id, self.physics)
         return self
 
@@ -324,8 +307,6 @@ def format_sizes(sizes: tuple[int, ...]) -> str:
 
 
 def _check_physics(env_id: str, physics: tuple) -> None:
-    from vpg_gui.core.physics import format_physics, knobs
-
     have = knobs(env_id)
     names = [name for name, _ in physics]
     if len(set(names)) != len(names):
@@ -338,9 +319,3 @@ def _check_physics(env_id: str, physics: tuple) -> None:
         lo, hi, _ = have[name]
         if not lo <= value <= hi:  # also rejects NaN
             raise ConfigError(f"{label}: {name} must be between {_num(lo)} and {_num(hi)}", "physics")
-
-
-def _check_env_id(env_id: str) -> None:
-    from vpg_gui.core.env_ids import check_env_id  # imports nothing named in a file (see env_ids.py)
-
-    check_env_id(env_id)

@@ -18,11 +18,11 @@ import sys
 
 
 def train() -> int:
-    return _quietly("vpg-train", "vpg_gui.cli")
+    return _quietly("vpg-train", "vpg_gui.cli.train")
 
 
 def sweep() -> int:
-    return _quietly("vpg-sweep", "vpg_gui.sweep_cli")
+    return _quietly("vpg-sweep", "vpg_gui.cli.sweep")
 
 
 def gui() -> int:
@@ -30,7 +30,7 @@ def gui() -> int:
 
 
 def plot() -> int:
-    return _quietly("vpg-plot", "vpg_gui.qt.plot_app")
+    return _quietly("vpg-plot", "vpg_gui.cli.plot")
 
 
 class Terminated(KeyboardInterrupt):

@@ -2,7 +2,7 @@
 
 import torch
 
-from vpg_gui.core.adam import Adam
+from vpg_gui.algo.adam import Adam
 
 
 def nets():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
 
-from vpg_gui.core.cartpole import LeanCartPoleVectorEnv
-from vpg_gui.core.envs import env_info, make_vector_env
+from vpg_gui.envs.cartpole import LeanCartPoleVectorEnv
+from vpg_gui.envs.make import env_info, make_vector_env
 
 
 @pytest.mark.parametrize("physics", [{}, {"gravity": 12.0, "length": 0.8, "masspole": 0.3, "force_mag": 20.0}])

@@ -12,9 +12,10 @@ except ModuleNotFoundError:  # Python 3.10
 
 import pytest
 
-from vpg_gui.cli import FLAGS, main
-from vpg_gui.core.checkpoint import load_checkpoint
-from vpg_gui.core.metrics import CSV_COLUMNS
+from vpg_gui.algo.checkpoint import load_checkpoint
+from vpg_gui.algo.metrics import CSV_COLUMNS
+from vpg_gui.cli.train import main
+from vpg_gui.flags import FLAGS
 
 CONTRACT_COLUMNS = [
     "epoch",
@@ -143,14 +144,14 @@ def test_out_dir_holding_a_run_is_not_overwritten(tmp_path, capsys):
 
 
 def test_console_script_in_a_subprocess_has_no_traceback():
-    proc = subprocess.run([sys.executable, "-m", "vpg_gui.cli", "--gamma", "2"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "vpg_gui.cli.train", "--gamma", "2"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "vpg-train: error: --gamma 2.0: must be between 0 and 1\n"
 
 
 def test_core_and_cli_import_no_qt():
     code = (
-        "import sys, vpg_gui.cli, vpg_gui.config, vpg_gui.core.trainer, vpg_gui.core.checkpoint;"
+        "import sys, vpg_gui.cli.train, vpg_gui.config, vpg_gui.algo.trainer, vpg_gui.algo.checkpoint;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'PyQt5', 'PyQt6')];"
         "sys.exit(repr(bad) if bad else 0)"
     )
@@ -161,7 +162,18 @@ def test_core_and_cli_import_no_qt():
 def test_interrupted_run_keeps_every_finished_epoch(tmp_path):
     """Ctrl-C (or SIGTERM) mid-run: exit 130, metrics.csv and checkpoint.pt hold the finished epochs."""
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "0", "--batch-steps", "300", "--out", str(out), "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vpg_gui.cli.train",
+        "--epochs",
+        "0",
+        "--batch-steps",
+        "300",
+        "--out",
+        str(out),
+        "--json",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for _ in range(3):
         proc.stdout.readline()
@@ -176,7 +188,7 @@ def test_interrupted_run_keeps_every_finished_epoch(tmp_path):
 
 
 def test_a_seed_sweep_writes_per_seed_summary_and_aggregate_csv(tmp_path, capsys):
-    from vpg_gui.core.metrics import read_csv
+    from vpg_gui.algo.metrics import read_csv
 
     out = tmp_path / "sweep"
     assert main(["--seeds", "0-2", "--epochs", "2", "--batch-steps", "300", "--out", str(out)]) == 0

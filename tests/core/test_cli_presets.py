@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from vpg_gui.cli import main
-from vpg_gui.core.checked_text import checked_toml
-from vpg_gui.core.metrics import read_csv
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.cli.train import main
+from vpg_gui.formats.checked_text import checked_toml
 
 TINY = ["--batch-steps", "300", "--hidden-sizes", "8"]
 
@@ -52,7 +52,7 @@ def test_a_presets_module_env_is_never_imported(tmp_path):
     bad.write_text('# vpg-gui sha256: none\n[config]\nenv_id = "plantedenv:Planted-v0"\n')
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "vpg_gui.cli", "--preset", str(bad), "--epochs", "1"],
+        [sys.executable, "-m", "vpg_gui.cli.train", "--preset", str(bad), "--epochs", "1"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -80,7 +80,7 @@ def test_parse_sizes():
 def test_an_env_needing_a_missing_package_says_which():
     import gymnasium as gym
 
-    from vpg_gui.core.envs import env_info
+    from vpg_gui.envs.make import env_info
 
     def needs_box2d(**kwargs):
         raise gym.error.DependencyNotInstalled('Box2D is not installed, run `pip install "gymnasium[box2d]"`')
@@ -96,7 +96,7 @@ def test_image_observations_are_refused_with_a_message():
     import gymnasium as gym
     import numpy as np
 
-    from vpg_gui.core.envs import env_info
+    from vpg_gui.envs.make import env_info
 
     class Pixels(gym.Env):
         observation_space = gym.spaces.Box(0, 255, (8, 8, 3), np.uint8)

@@ -6,11 +6,11 @@ import pytest
 import torch
 from torch.distributions import Independent, Normal
 
+from vpg_gui.algo.policy import build_policy, numpy_copy
+from vpg_gui.algo.rollout import Sampler
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.envs import env_info
-from vpg_gui.core.policy import build_policy, numpy_copy
-from vpg_gui.core.rollout import Sampler
-from vpg_gui.core.trainer import Trainer
+from vpg_gui.envs.make import env_info
 
 ENVS = ("CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0")
 

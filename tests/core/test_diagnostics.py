@@ -9,11 +9,11 @@ import pytest
 import torch
 from torch.func import functional_call, grad, vmap
 
+from vpg_gui.algo import budget
+from vpg_gui.algo.diagnostics import gradient_variance, mean_kl, policy_gradient_blocks
+from vpg_gui.algo.returns import advantages
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
-from vpg_gui.core import budget
-from vpg_gui.core.diagnostics import gradient_variance, mean_kl, policy_gradient_blocks
-from vpg_gui.core.returns import advantages
-from vpg_gui.core.trainer import Trainer
 
 
 def reference(policy, obs, act, weights, lengths):

@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 import torch
 
-from vpg_gui.cli import main
+from vpg_gui.algo import trainer as trainer_module
+from vpg_gui.algo.adam import Adam
+from vpg_gui.algo.trainer import Trainer, TrainingDiverged
+from vpg_gui.cli.train import main
 from vpg_gui.config import TrainConfig
-from vpg_gui.core import trainer as trainer_module
-from vpg_gui.core.adam import Adam
-from vpg_gui.core.trainer import Trainer, TrainingDiverged
 
 SMALL = TrainConfig(batch_steps=500, seed=3)
 
@@ -61,7 +61,7 @@ def test_cli_stops_with_one_line_and_keeps_the_last_good_epoch(monkeypatch, tmp_
     assert main(["--epochs", "5", "--batch-steps", "300", "--out", str(tmp_path / "run")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("vpg-train: error: Epoch 3: the loss became nan")
-    from vpg_gui.core.checkpoint import load_checkpoint
+    from vpg_gui.algo.checkpoint import load_checkpoint
 
     assert len(load_checkpoint(tmp_path / "run" / "checkpoint.pt")["history"]) == 2
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from vpg_gui.algo.checkpoint import CheckpointError, load_checkpoint
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint
-from vpg_gui.core.session import read_session
-from vpg_gui.core.trainer import Trainer
-from vpg_gui.presets import Preset, load_preset, save_preset
+from vpg_gui.storage.presets import Preset, load_preset, save_preset
+from vpg_gui.storage.session import read_session
 
 EXAMPLES = 900  # over the three kinds
 
@@ -132,7 +132,7 @@ def hostile_values():
 @pytest.fixture(scope="module")
 def trees(originals, tmp_path_factory):
     """Each kind's document as the loader sees it (its plain tree), to change one value of."""
-    from vpg_gui.core.container import read_checked
+    from vpg_gui.formats.container import read_checked
 
     folder = tmp_path_factory.mktemp("trees")
     out = {}
@@ -146,7 +146,7 @@ def trees(originals, tmp_path_factory):
 @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(["checkpoint", "session"]), draw=st.data())
 def test_checksummed_hostile_contents_are_refused_in_one_line_or_continue_a_run(kind, draw, trees, scratch):
-    from vpg_gui.core.checkpoint import save_checkpoint
+    from vpg_gui.algo.checkpoint import save_checkpoint
 
     tree, paths = trees[kind]
     path = draw.draw(st.sampled_from(paths))
@@ -164,4 +164,4 @@ def test_checksummed_hostile_contents_are_refused_in_one_line_or_continue_a_run(
         event(f"{kind}: refused")
     else:
         event(f"{kind}: loaded")
-    assert set(sys.modules) - modules <= {"vpg_gui.core.trainer"}  # nothing named in a file
+    assert set(sys.modules) - modules <= {"vpg_gui.algo.trainer"}  # nothing named in a file

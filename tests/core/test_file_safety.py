@@ -12,15 +12,15 @@ import textwrap
 import numpy as np
 import pytest
 
-from vpg_gui.cli import main
+from vpg_gui.algo.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.algo.trainer import Trainer
+from vpg_gui.cli.train import main
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.checked_text import HAND_WRITTEN
-from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from vpg_gui.core.metrics import read_csv
-from vpg_gui.core.run_dir import MARKER
-from vpg_gui.core.session import read_session
-from vpg_gui.core.trainer import Trainer
-from vpg_gui.presets import load_preset
+from vpg_gui.formats.checked_text import HAND_WRITTEN
+from vpg_gui.storage.presets import load_preset
+from vpg_gui.storage.run_dir import MARKER
+from vpg_gui.storage.session import read_session
 
 PLANTED = "pwnmod"
 EVIL_ENV = f"{PLANTED}:CartPole-v1"
@@ -65,7 +65,7 @@ def one_line(stderr, prog="vpg-train"):
 
 def test_no_file_kind_imports_the_module_its_env_id_names(tmp_path, planted, state, monkeypatch, write_session):
     checkpoint, session, preset = evil_files(tmp_path, state, write_session)
-    for args in (["vpg_gui.cli", "--resume", str(checkpoint)], ["vpg_gui.qt.app", str(session)]):
+    for args in (["vpg_gui.cli.train", "--resume", str(checkpoint)], ["vpg_gui.qt.app", str(session)]):
         proc = run(args, tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
         prog = "vpg-gui" if "app" in args[0] else "vpg-train"
         assert proc.returncode == 2 and one_line(proc.stderr, prog), proc.stderr
@@ -83,10 +83,10 @@ def test_no_file_kind_imports_the_module_its_env_id_names(tmp_path, planted, sta
 
 def test_a_module_typed_on_the_command_line_is_imported_and_its_checkpoint_resumes_with_it(tmp_path, planted):
     out = tmp_path / "run"
-    proc = run(["vpg_gui.cli", "--env", EVIL_ENV, "--epochs", "1", *TINY, "--out", str(out)], tmp_path)
+    proc = run(["vpg_gui.cli.train", "--env", EVIL_ENV, "--epochs", "1", *TINY, "--out", str(out)], tmp_path)
     assert proc.returncode == 0 and planted.exists(), proc.stderr
     planted.unlink()
-    again = ["vpg_gui.cli", "--resume", str(out / "checkpoint.pt"), "--epochs", "2", "--out", str(out)]
+    again = ["vpg_gui.cli.train", "--resume", str(out / "checkpoint.pt"), "--epochs", "2", "--out", str(out)]
     assert run(again, tmp_path).returncode == 2 and not planted.exists()
     proc = run([*again, "--env", EVIL_ENV], tmp_path)
     assert proc.returncode == 0 and planted.exists(), proc.stderr
@@ -98,7 +98,7 @@ def test_a_module_typed_on_the_command_line_is_imported_and_its_checkpoint_resum
 
 def test_a_second_writer_of_a_run_directory_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "0", *TINY, "--out", str(out), "--json"]
+    cmd = [sys.executable, "-m", "vpg_gui.cli.train", "--epochs", "0", *TINY, "--out", str(out), "--json"]
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first.stdout.readline()  # an epoch is done: the run holds its directory
@@ -179,7 +179,7 @@ def full_disk_after(size):
 @pytest.mark.parametrize(("size", "code"), [(300, 2), (3000, 1), (12000, 1)])  # at start: 2, as a bad --out
 def test_a_full_disk_at_start_mid_run_and_on_resume_is_one_line_and_keeps_finished_epochs(tmp_path, size, code):
     out = tmp_path / "run"
-    args = ["vpg_gui.cli", "--epochs", "30", *TINY, "--out", str(out)]
+    args = ["vpg_gui.cli.train", "--epochs", "30", *TINY, "--out", str(out)]
     proc = run(args, tmp_path, preexec_fn=full_disk_after(size))
     assert proc.returncode == code, proc.stderr
     last = proc.stderr.splitlines()[-1]
@@ -189,7 +189,7 @@ def test_a_full_disk_at_start_mid_run_and_on_resume_is_one_line_and_keeps_finish
     # every row whole and checked
     assert epochs == list(range(1, len(epochs) + 1))
     if epochs:  # and --resume continues from the checkpoint on the same full disk
-        resume = ["vpg_gui.cli", "--resume", str(out / "checkpoint.pt"), "--epochs", "30", "--out", str(out)]
+        resume = ["vpg_gui.cli.train", "--resume", str(out / "checkpoint.pt"), "--epochs", "30", "--out", str(out)]
         proc = run(resume, tmp_path, preexec_fn=full_disk_after(size))
         assert proc.returncode == 1 and "File too large" in proc.stderr.splitlines()[-1]
         assert len(read_csv(out / "metrics.csv")) >= len(epochs) - 1
@@ -287,7 +287,7 @@ def test_written_files_get_the_users_umask(tmp_path):
 
 def test_refusals_print_no_torch_warning(tmp_path, state):
     save_checkpoint(tmp_path / "c.pt", {**state, "config": {**state["config"], "lr": -1}})
-    proc = run(["vpg_gui.cli", "--resume", str(tmp_path / "c.pt")], tmp_path)
+    proc = run(["vpg_gui.cli.train", "--resume", str(tmp_path / "c.pt")], tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr) and "lr = -1" in proc.stderr
 
 
@@ -302,7 +302,7 @@ PLANTED_ENV = textwrap.dedent(
 
 def test_seed_sweep_children_may_import_the_module_the_user_typed(tmp_path):
     (tmp_path / "plantedenv.py").write_text(PLANTED_ENV)
-    args = ["vpg_gui.cli", "--env", "plantedenv:Planted-v0", "--seeds", "0-1", "--epochs", "1", *TINY]
+    args = ["vpg_gui.cli.train", "--env", "plantedenv:Planted-v0", "--seeds", "0-1", "--epochs", "1", *TINY]
     proc = run([*args, "--out", str(tmp_path / "sweep")], tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert len(read_csv(tmp_path / "sweep" / "trials" / "seed=1" / "metrics.csv")) == 1
@@ -323,7 +323,7 @@ def test_updates_in_budget_sized_chunks_match_the_whole_batch(monkeypatch, entro
             trainer.close()
 
     whole = two_epochs()
-    monkeypatch.setattr("vpg_gui.core.budget.BUDGET_BYTES", 20_000)  # dozens of chunks, each a few steps
+    monkeypatch.setattr("vpg_gui.algo.budget.BUDGET_BYTES", 20_000)  # dozens of chunks, each a few steps
     chunked = two_epochs()
     for a, b in zip(whole, chunked, strict=True):
         for name in ("loss", "entropy", "kl", "value_loss", "grad_var", "grad_norm", "return_mean"):

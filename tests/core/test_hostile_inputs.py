@@ -10,14 +10,14 @@ import sys
 import numpy as np
 import pytest
 
-from vpg_gui.cli import main
+from vpg_gui.algo.checkpoint import CheckpointError, load_checkpoint
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.cli.train import main
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.autosave import LOCK, Autosave
-from vpg_gui.core.checked_text import HAND_WRITTEN, row_check, toml_with_checksum
-from vpg_gui.core.checkpoint import CheckpointError, load_checkpoint
-from vpg_gui.core.metrics import read_csv
-from vpg_gui.core.run_dir import MARKER
-from vpg_gui.presets import load_preset
+from vpg_gui.formats.checked_text import HAND_WRITTEN, row_check, toml_with_checksum
+from vpg_gui.storage.autosave import LOCK, Autosave
+from vpg_gui.storage.presets import load_preset
+from vpg_gui.storage.run_dir import MARKER
 
 TINY = ["--batch-steps", "200", "--hidden-sizes", "8"]
 
@@ -146,7 +146,7 @@ def test_a_fifo_or_a_device_is_refused_at_once(tmp_path, flag):
     fifo = tmp_path / ("fifo.toml" if flag == "--preset" else "fifo.pt")
     os.mkfifo(fifo)
     for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a device")):
-        proc = run("vpg_gui.cli", flag, path, "--epochs", "1", cwd=tmp_path)
+        proc = run("vpg_gui.cli.train", flag, path, "--epochs", "1", cwd=tmp_path)
         assert proc.returncode == 2 and one_line(proc.stderr), proc.stderr
         assert os.path.basename(path) in proc.stderr and f"{kind}, not a regular file" in proc.stderr
 
@@ -158,7 +158,7 @@ def test_a_fifo_as_a_session_or_a_runs_config_is_refused_at_once(tmp_path, runs)
     shutil.copytree(runs / "run", tmp_path / "run")
     (tmp_path / "run" / "config.toml").unlink()
     os.mkfifo(tmp_path / "run" / "config.toml")
-    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    proc = run("vpg_gui.cli.plot", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and "a FIFO, not a regular file" in proc.stderr
 
 
@@ -182,7 +182,7 @@ def test_deeply_nested_presets_and_run_configs_are_one_line(tmp_path, runs, dept
         load_preset(tmp_path / "deep.toml")
     shutil.copytree(runs / "run", tmp_path / "run")
     (tmp_path / "run" / "config.toml").write_text(body)
-    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    proc = run("vpg_gui.cli.plot", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and "nested more than 32" in proc.stderr
 
 
@@ -220,8 +220,8 @@ def test_a_preset_with_a_byte_order_mark_reads(tmp_path):
     ],
 )
 def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, field, value, message):
-    from vpg_gui.core.checked_text import csv_line
-    from vpg_gui.core.metrics import CSV_COLUMNS, csv_rows
+    from vpg_gui.algo.metrics import CSV_COLUMNS, csv_rows
+    from vpg_gui.formats.checked_text import csv_line
 
     history = read_csv(runs / "run" / "metrics.csv")
     row = {**csv_rows(history)[0], field: value}
@@ -231,7 +231,7 @@ def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, 
     (tmp_path / "run" / "metrics.csv").write_text("".join(text))
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("+", r"\+")):
         read_csv(tmp_path / "run" / "metrics.csv")
-    proc = run("vpg_gui.qt.plot_app", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
+    proc = run("vpg_gui.cli.plot", tmp_path / "run", "--out", tmp_path / "p.png", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot"), proc.stderr
     assert not (tmp_path / "p.png").exists()
 
@@ -253,7 +253,7 @@ def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, 
 @pytest.fixture(scope="module")
 def documents(saved_run):
     """The plain trees of a real checkpoint and session (with a kept run)."""
-    from vpg_gui.core.container import read_checked
+    from vpg_gui.formats.container import read_checked
 
     return {
         "checkpoint": read_checked(saved_run["checkpoint"], "vpg-gui-checkpoint", 2),
@@ -298,8 +298,8 @@ def test_checksummed_but_hostile_contents_are_refused_naming_the_field(
 ):
     import copy
 
-    from vpg_gui.core.checkpoint import save_checkpoint
-    from vpg_gui.core.session import read_session
+    from vpg_gui.algo.checkpoint import save_checkpoint
+    from vpg_gui.storage.session import read_session
 
     tree = copy.deepcopy(documents[kind])
     _set(tree, where, value)
@@ -318,8 +318,8 @@ def test_checksummed_but_hostile_contents_are_refused_naming_the_field(
 def test_a_seed_group_numbered_x_is_refused(tmp_path, documents):
     import copy
 
-    from vpg_gui.core.checkpoint import save_checkpoint
-    from vpg_gui.core.session import read_session
+    from vpg_gui.algo.checkpoint import save_checkpoint
+    from vpg_gui.storage.session import read_session
 
     tree = copy.deepcopy(documents["session"])
     history = tree["kept_runs"][0]["history"]
@@ -345,7 +345,7 @@ def _file_size_limit(limit):
 
 
 def test_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path):
-    command = [sys.executable, "-m", "vpg_gui.cli", "--epochs", "5", *TINY, "--tensorboard", str(tmp_path / "tb")]
+    command = [sys.executable, "-m", "vpg_gui.cli.train", "--epochs", "5", *TINY, "--tensorboard", str(tmp_path / "tb")]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(2000))
     assert proc.returncode == 1, proc.stderr
     last = proc.stderr.splitlines()[-1]
@@ -365,7 +365,7 @@ def small_disk(tmp_path):
 
 
 def test_a_sweeps_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path, small_disk):
-    command = [sys.executable, "-m", "vpg_gui.sweep_cli", "--grid", "lr=0.01,0.02", "--epochs", "40", *TINY]
+    command = [sys.executable, "-m", "vpg_gui.cli.sweep", "--grid", "lr=0.01,0.02", "--epochs", "40", *TINY]
     proc = subprocess.run([*command, "--tensorboard", str(small_disk / "tb")], capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "vpg-sweep: error: " in proc.stderr and "No space left on device" in proc.stderr
@@ -422,9 +422,9 @@ def test_vpg_plot_damaged_inputs_are_one_line_and_exit_2(tmp_path, runs):
         (sweep, "summary.csv: lacks the column 'seconds'"),
     ]
     for path, says in cases:
-        proc = run("vpg_gui.qt.plot_app", path, "--out", tmp_path / "p.png", cwd=tmp_path)
+        proc = run("vpg_gui.cli.plot", path, "--out", tmp_path / "p.png", cwd=tmp_path)
         assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and says in proc.stderr, proc.stderr
-    proc = run("vpg_gui.qt.plot_app", runs / "run", "--out", tmp_path / "none" / "p.png", cwd=tmp_path)
+    proc = run("vpg_gui.cli.plot", runs / "run", "--out", tmp_path / "none" / "p.png", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot"), proc.stderr
     assert f"{tmp_path / 'none' / 'p.png'}: No such file or directory" in proc.stderr  # not its hidden temp file
 

@@ -4,11 +4,11 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from vpg_gui.cli import main
+from vpg_gui.algo.trainer import Trainer
+from vpg_gui.cli.train import main
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.envs import env_info, make_vector_env
-from vpg_gui.core.physics import apply_physics
-from vpg_gui.core.trainer import Trainer
+from vpg_gui.envs.make import env_info, make_vector_env
+from vpg_gui.envs.physics import apply_physics
 
 ACTIONS = [1, 0, 1, 1, 0, 0, 1, 0]
 
@@ -68,7 +68,7 @@ def test_bad_knobs_are_refused_naming_the_knob():
 
 
 def test_cli_physics_flag(tmp_path, capsys):
-    from vpg_gui.core.metrics import read_csv
+    from vpg_gui.algo.metrics import read_csv
 
     out = tmp_path / "run"
     args = ["--epochs", "1", "--batch-steps", "300", "--physics", "gravity=12,length=0.8", "--out", str(out)]

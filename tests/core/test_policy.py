@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 import torch
 
+from vpg_gui.algo.policy import build_policy, numpy_copy
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.errors import EpochCancelled
-from vpg_gui.core.policy import build_policy, numpy_copy
-from vpg_gui.core.trainer import Trainer
+from vpg_gui.errors import EpochCancelled
 
 
 @pytest.mark.parametrize(("sizes", "activation"), [((32,), "tanh"), ((16, 8), "relu"), ((), "tanh")])

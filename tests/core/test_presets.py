@@ -1,6 +1,6 @@
 """The built-in presets: every one loads, validates and names a distinct step of the story."""
 
-from vpg_gui.presets import builtin_presets, load_preset
+from vpg_gui.storage.presets import builtin_presets, load_preset
 
 
 def test_every_builtin_preset_loads_and_validates():

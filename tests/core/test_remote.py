@@ -5,10 +5,10 @@ import signal
 
 import pytest
 
+from vpg_gui.algo.remote import RemoteError, TrainerProcess
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.errors import EpochCancelled
-from vpg_gui.core.remote import RemoteError, TrainerProcess
-from vpg_gui.core.trainer import Trainer
+from vpg_gui.errors import EpochCancelled
 
 FAST = TrainConfig(batch_steps=300, seed=3, epochs=0)
 

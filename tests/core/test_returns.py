@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vpg_gui.core.returns import policy_weights, reward_to_go
+from vpg_gui.algo.returns import policy_weights, reward_to_go
 
 
 def test_reward_to_go_undiscounted_by_hand():

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from tests.core import counter_env
-from vpg_gui.core.envs import env_info
-from vpg_gui.core.numpy_policy import NumpyPolicy
-from vpg_gui.core.rollout import Sampler, epoch_rngs
+from vpg_gui.algo.numpy_policy import NumpyPolicy
+from vpg_gui.algo.rollout import Sampler, epoch_rngs
+from vpg_gui.envs.make import env_info
 
 
 def uniform_policy(obs_dim: int, n_actions: int = 2) -> NumpyPolicy:

@@ -5,12 +5,12 @@ import dataclasses
 import numpy as np
 import pytest
 
+from vpg_gui.algo.metrics import EpochStats
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.autosave import Autosave
-from vpg_gui.core.metrics import EpochStats
-from vpg_gui.core.runs import MAX_KEPT, Workspace
-from vpg_gui.core.session import read_session, save_session
-from vpg_gui.presets import builtin_presets, load_preset
+from vpg_gui.model.runs import MAX_KEPT, Workspace
+from vpg_gui.storage.autosave import Autosave
+from vpg_gui.storage.presets import builtin_presets, load_preset
+from vpg_gui.storage.session import read_session, save_session
 
 BASE = EpochStats(1, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
 
@@ -146,7 +146,7 @@ def test_a_session_is_the_model_saved(tmp_path):
 
 
 def test_an_older_session_is_refused_with_a_message(tmp_path):
-    from vpg_gui.core.checkpoint import CheckpointError, save_checkpoint
+    from vpg_gui.algo.checkpoint import CheckpointError, save_checkpoint
 
     save_checkpoint(
         tmp_path / "old.vpgsession", {"config": TrainConfig().to_dict(), "history": [], "kept_runs": []}, "session"

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 import torch
 
+from vpg_gui.algo import budget
+from vpg_gui.algo.checkpoint import load_checkpoint
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
-from vpg_gui.core import budget
-from vpg_gui.core.checkpoint import load_checkpoint
-from vpg_gui.core.errors import EpochCancelled
-from vpg_gui.core.metrics import read_csv
-from vpg_gui.core.trainer import Trainer
+from vpg_gui.errors import EpochCancelled
 
 
 def test_sigterm_during_start_up_is_one_line_and_exit_143(tmp_path, probed_start):
@@ -84,7 +84,7 @@ def test_a_long_update_notices_a_cancel_between_chunks_and_keeps_nothing(monkeyp
 def test_sigterm_stops_a_sweep_and_its_local_ray_with_nothing_left_behind(tmp_path):
     temp = tempfile.gettempdir()
     before = set(glob.glob(f"{temp}/vpg-ray-*"))
-    cmd = [sys.executable, "-m", "vpg_gui.sweep_cli", "--grid", "lr=0.01,0.02", "--epochs", "500"]
+    cmd = [sys.executable, "-m", "vpg_gui.cli.sweep", "--grid", "lr=0.01,0.02", "--epochs", "500"]
     proc = subprocess.Popen(
         [*cmd, "--batch-steps", "300", "--out", str(tmp_path / "sweep"), "--json"],
         stdout=subprocess.PIPE,

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from vpg_gui.cli import main as train_main
-from vpg_gui.core.metrics import STATS_COLUMNS, read_csv
-from vpg_gui.sweep_cli import main
+from vpg_gui.algo.metrics import STATS_COLUMNS, read_csv
+from vpg_gui.cli.sweep import main
+from vpg_gui.cli.train import main as train_main
 
 TINY = ["--batch-steps", "300", "--hidden-sizes", "8"]
 TIMING = {"seconds", "steps_per_s"}  # wall-clock columns: the only ones that may differ between runs
@@ -80,7 +80,7 @@ def ray_head():
 
 def test_a_sweep_runs_on_the_ray_head_given_by_address(ray_head):
     args = ["--grid", "lr=0.01,0.1", "--epochs", "2", *TINY, "--address", ray_head]
-    done = subprocess.run([sys.executable, "-m", "vpg_gui.sweep_cli", *args], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "vpg_gui.cli.sweep", *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "2 trials in" in done.stderr and "on 1 node(s), 1 CPUs" in done.stderr  # the head's one CPU, not ours
 
@@ -122,7 +122,7 @@ def test_ctrl_c_stops_the_trials_keeps_what_finished_and_exits_130(tmp_path):
     out = tmp_path / "sweep"
     args = ["--grid", "lr=0.001,0.002,0.003,0.004", "--epochs", "400", "--batch-steps", "200", "--max-concurrent", "1"]
     sweep = subprocess.Popen(
-        [sys.executable, "-m", "vpg_gui.sweep_cli", *args, "--hidden-sizes", "8", "--out", str(out), "--json"],
+        [sys.executable, "-m", "vpg_gui.cli.sweep", *args, "--hidden-sizes", "8", "--out", str(out), "--json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -149,7 +149,7 @@ def test_stop_early_ends_hopeless_trials_before_their_last_epoch(tmp_path):
 
 
 def test_processes_left_after_a_sweep_are_waited_for_then_killed():
-    from vpg_gui.core.sweep_process import end_processes
+    from vpg_gui.sweeps.process import end_processes
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -225,7 +225,7 @@ def test_a_ray_head_with_token_authentication_says_what_to_set_and_works_with_th
         start_new_session=True,  # its processes share its session: they are what the test stops
     )
     try:
-        args = [sys.executable, "-m", "vpg_gui.sweep_cli", "--grid", "lr=0.01,0.1", "--epochs", "1", *TINY]
+        args = [sys.executable, "-m", "vpg_gui.cli.sweep", "--grid", "lr=0.01,0.1", "--epochs", "1", *TINY]
         args += ["--address", f"127.0.0.1:{port}"]
         deadline = time.monotonic() + 60
         while subprocess.run(["ray", "status", "--address", f"127.0.0.1:{port}"], env=with_token,

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
+from vpg_gui.algo.policy import numpy_copy
+from vpg_gui.algo.returns import advantages
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.policy import numpy_copy
-from vpg_gui.core.returns import advantages
-from vpg_gui.core.trainer import Trainer
 
 SMALL = TrainConfig(batch_steps=1000, epochs=4, seed=7)
 

@@ -3,10 +3,10 @@
 import numpy as np
 import torch
 
+from vpg_gui.algo.returns import advantages, gae, reward_to_go
+from vpg_gui.algo.trainer import Trainer
+from vpg_gui.algo.variance import estimator_variances
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.returns import advantages, gae, reward_to_go
-from vpg_gui.core.trainer import Trainer
-from vpg_gui.core.variance import estimator_variances
 
 REW = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
 LENGTHS = np.array([3, 2])

@@ -9,7 +9,7 @@ import pytest
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.app import main
-from vpg_gui.qt.controls import ControlsPanel
+from vpg_gui.qt.views.controls import ControlsPanel
 
 
 def test_controls_bind_both_ways(qtbot):
@@ -94,7 +94,7 @@ def test_a_bad_session_argument_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_launch_with_a_session_file_opens_it(tmp_path, write_session):
-    from vpg_gui.core.trainer import Trainer
+    from vpg_gui.algo.trainer import Trainer
 
     trainer = Trainer(TrainConfig(lr=0.03, batch_steps=300))
     trainer.train_epoch()

@@ -25,7 +25,7 @@ def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window, step)
 
 
 def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path, fast):
-    from vpg_gui.presets import Preset, save_preset
+    from vpg_gui.storage.presets import Preset, save_preset
 
     path = tmp_path / "moon.toml"
     save_preset(path, Preset("Moon", "low gravity", fast.replace(physics=(("gravity", 1.6),))))
@@ -54,7 +54,7 @@ def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, wi
 def test_an_episode_gif_replays_with_the_physics_it_was_played_under(qtbot, window, step, tmp_path):
     import imageio.v2 as imageio
 
-    from vpg_gui.core.episode import replay_frames
+    from vpg_gui.algo.episode import replay_frames
 
     knob(window, "length").setValue(1.5)  # a pole three times as long
     step(window)

@@ -10,9 +10,9 @@ import pytest
 import tomli_w
 
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.autosave import LAST
-from vpg_gui.core.checked_text import HAND_WRITTEN
+from vpg_gui.formats.checked_text import HAND_WRITTEN
 from vpg_gui.qt.main_window import MainWindow
+from vpg_gui.storage.autosave import LAST
 
 FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
 
@@ -135,7 +135,7 @@ def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtb
         def full(fd, data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr("vpg_gui.core.metrics.os.write", full)  # the disk fills up
+        monkeypatch.setattr("vpg_gui.algo.metrics.os.write", full)  # the disk fills up
         qtbot.waitUntil(lambda: window.autosave_warning.isVisible(), timeout=30000)
         expected = f"Autosave paused: {window.workspace.autosave.directory / LAST}: No space left on device"
         assert window.autosave_warning.text().startswith(expected)
@@ -161,8 +161,8 @@ def test_an_unusable_data_directory_is_a_warning_not_a_crash(qtbot, tmp_path, mo
 
 
 def test_a_session_opened_and_saved_again_before_train_keeps_its_runs(qtbot, tmp_path, write_session):
-    from vpg_gui.core.session import read_session
-    from vpg_gui.core.trainer import Trainer
+    from vpg_gui.algo.trainer import Trainer
+    from vpg_gui.storage.session import read_session
 
     trainer = Trainer(FAST.replace(batch_steps=300))
     trainer.train_epoch()

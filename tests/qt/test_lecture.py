@@ -16,14 +16,14 @@ from PySide6.QtGui import QFontInfo, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.checked_text import HAND_WRITTEN
-from vpg_gui.core.metrics import read_csv
-from vpg_gui.core.trainer import Trainer
-from vpg_gui.presets import Preset, builtin_presets, save_preset
+from vpg_gui.formats.checked_text import HAND_WRITTEN
+from vpg_gui.qt.jobs.training import RunState
 from vpg_gui.qt.main_window import SHORTCUTS, MainWindow
-from vpg_gui.qt.plot_fonts import PRESENTATION_PX
-from vpg_gui.qt.worker import RunState
+from vpg_gui.qt.views.plot_fonts import PRESENTATION_PX
+from vpg_gui.storage.presets import Preset, builtin_presets, save_preset
 
 
 def markers(window):
@@ -307,7 +307,7 @@ def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path, fa
 
 
 def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window):
-    from vpg_gui.core.policy_view import cartpole_heatmap
+    from vpg_gui.algo.policy_view import cartpole_heatmap
 
     probs_view = window.findChild(QWidget, "actionProbsView")
     heatmap = window.findChild(pg.PlotWidget, "policyHeatmap")
@@ -340,8 +340,8 @@ def test_the_diagnostics_plot_shows_the_picked_series(qtbot, window, step):
 
 
 def test_the_heatmap_draws_the_probabilities_across_its_axes(qtbot):
-    from vpg_gui.core.numpy_policy import NumpyPolicy
-    from vpg_gui.qt.policy_views import PolicyHeatmap
+    from vpg_gui.algo.numpy_policy import NumpyPolicy
+    from vpg_gui.qt.views.policy_views import PolicyHeatmap
 
     w = np.zeros((4, 2), np.float32)
     w[2, 1] = 40.0  # P(push right) rises with the pole angle: blue on the left, red on the right
@@ -548,9 +548,9 @@ def test_a_reopened_session_restores_its_physics_preset_and_diagnostic(qtbot, wi
 def test_the_diagnostics_log_scale_shows_runs_a_thousandfold_apart(qtbot):
     import dataclasses
 
-    from vpg_gui.core.metrics import EpochStats
-    from vpg_gui.core.runs import Workspace
-    from vpg_gui.qt.plots import TrainingPlots
+    from vpg_gui.algo.metrics import EpochStats
+    from vpg_gui.model.runs import Workspace
+    from vpg_gui.qt.views.plots import TrainingPlots
 
     base = EpochStats(1, 20.0, 5.0, 9.0, 40.0, 20.0, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
     workspace = Workspace(TrainConfig())

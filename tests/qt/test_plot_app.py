@@ -3,9 +3,9 @@
 import pytest
 from PySide6.QtGui import QImage
 
-from vpg_gui.cli import main as vpg_train
-from vpg_gui.core.run_files import RunFilesError, read_runs
-from vpg_gui.qt.plot_app import main as vpg_plot
+from vpg_gui.cli.plot import main as vpg_plot
+from vpg_gui.cli.train import main as vpg_train
+from vpg_gui.storage.run_files import RunFilesError, read_runs
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_a_damaged_metrics_file_is_refused_by_name(runs, tmp_path):
 
 
 def epoch(n, ret):
-    from vpg_gui.core.metrics import EpochStats
+    from vpg_gui.algo.metrics import EpochStats
 
     return EpochStats(n, ret, 1.0, ret - 1, ret + 1, ret, 10, 300, 0.0, 0.6, 0.01, 300, 1.0, "episode-return", 0.1, 3e3)
 
@@ -66,9 +66,9 @@ def epoch(n, ret):
 def sweep_dir(tmp_path):
     """A sweep's directory as vpg-sweep writes it (lr 0.01 and 0.1, seeds 0 and 1), without Ray."""
     from vpg_gui.config import TrainConfig
-    from vpg_gui.core.sweep_files import SweepFiles
-    from vpg_gui.core.sweep_results import SweepResults
-    from vpg_gui.core.sweep_spec import SweepSpec
+    from vpg_gui.sweeps.files import SweepFiles
+    from vpg_gui.sweeps.results import SweepResults
+    from vpg_gui.sweeps.spec import SweepSpec
 
     results = SweepResults(SweepSpec(TrainConfig(epochs=2), {"lr": (0.01, 0.1)}, (0, 1)))
     files = SweepFiles(tmp_path, results)
@@ -92,7 +92,7 @@ def test_a_sweep_directory_is_read_as_one_seed_group_per_value_and_drawn(sweep_d
 
 
 def test_the_sensitivity_plot_of_a_sweep_is_drawn_from_its_directory(sweep_dir, capsys):
-    from vpg_gui.core.sweep_files import read_sweep
+    from vpg_gui.sweeps.files import read_sweep
 
     results = read_sweep(sweep_dir)
     # Final return = the last epoch (10% of 2 epochs rounds up to one); trials are numbered in grid order.

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.qt import fault_envs
 from tests.qt.gui_actions import random_action
-from vpg_gui.core.autosave import LAST
-from vpg_gui.core.metrics import read_csv
+from vpg_gui.algo.metrics import read_csv
+from vpg_gui.qt.jobs.training import RunState
 from vpg_gui.qt.main_window import MainWindow
-from vpg_gui.qt.worker import RunState
+from vpg_gui.storage.autosave import LAST
 
 
 def box(window, name):
@@ -135,7 +135,7 @@ def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_pat
         win.close()
         assert win.thread_.isFinished()
         assert all(not job.thread.is_alive() for job in win.files.jobs)
-        assert list(tmp_path.glob(".evo.gif.*.tmp")) == []  # write_gif's temp file (core/files.py) is gone
+        assert list(tmp_path.glob(".evo.gif.*.tmp")) == []  # write_gif's temp file (formats/files.py) is gone
 
 
 def test_fuzz_random_actions_during_training(qtbot, window, tmp_path):

@@ -11,12 +11,12 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from vpg_gui.algo.metrics import EpochStats
 from vpg_gui.config import TrainConfig
-from vpg_gui.core.metrics import EpochStats
-from vpg_gui.core.runs import Workspace
-from vpg_gui.qt.export import LEGEND_SHARE, write_plots
-from vpg_gui.qt.plots import TrainingPlots
-from vpg_gui.qt.run_colors import LIVE_COLOR
+from vpg_gui.model.runs import Workspace
+from vpg_gui.qt.views.export import LEGEND_SHARE, write_plots
+from vpg_gui.qt.views.plots import TrainingPlots
+from vpg_gui.qt.views.run_colors import LIVE_COLOR
 
 LONGEST = 150
 # window size -> the least data area of the return plot (the figures; 1920x1080 as 1500x860)

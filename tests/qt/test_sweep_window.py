@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
-from vpg_gui.core.sweep_spec import SWEEPABLE
+from vpg_gui.sweeps.spec import SWEEPABLE
 
 
 def open_dialog(qtbot, window):

@@ -2,7 +2,7 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLineEdit, QPushButton, QSpinBox, QWidget
 
-from vpg_gui.qt.worker import RunState
+from vpg_gui.qt.jobs.training import RunState
 
 
 def mean_curve(window):

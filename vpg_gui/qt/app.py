@@ -13,10 +13,10 @@ import signal
 import sys
 from pathlib import Path
 
-from vpg_gui.cli import OneLineParser, add_config_flags, flag_message, given_settings
+from vpg_gui.algo.checkpoint import CheckpointError
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.checkpoint import CheckpointError
-from vpg_gui.core.env_ids import allow_module
+from vpg_gui.envs.ids import allow_module
+from vpg_gui.flags import OneLineParser, add_config_flags, flag_message, given_settings
 
 PROG = "vpg-gui"
 
@@ -40,11 +40,11 @@ def main(argv: list[str] | None = None) -> int:
             allow_module(args.env_id)
         config = TrainConfig(**settings).validate() if settings else None
         if config is not None:
-            from vpg_gui.core.envs import env_info
+            from vpg_gui.envs.make import env_info
 
             env_info(config.env_id)  # spaces the policy cannot take are refused here, as vpg-train does
         if args.session is not None:
-            from vpg_gui.core.session import read_session
+            from vpg_gui.storage.session import read_session
 
             read_session(args.session)  # checked before any window appears
     except ConfigError as exc:

@@ -33,22 +33,22 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from vpg_gui.algo.metrics import EpochStats
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.core.autosave import Autosave
-from vpg_gui.core.files import os_reason
-from vpg_gui.core.metrics import EpochStats
-from vpg_gui.core.physics import format_physics
-from vpg_gui.core.runs import Workspace
-from vpg_gui.core.user_settings import UserSettings
-from vpg_gui.presets import PACES, builtin_presets, load_preset
-from vpg_gui.qt.controls import ControlsPanel
-from vpg_gui.qt.file_actions import FileActions
-from vpg_gui.qt.plot_fonts import NORMAL_PX, PRESENTATION_PX
-from vpg_gui.qt.plots import TrainingPlots
-from vpg_gui.qt.render import RenderPanel
-from vpg_gui.qt.run_list import RunList
-from vpg_gui.qt.sweep_actions import SweepActions
-from vpg_gui.qt.worker import RunState, TrainingWorker
+from vpg_gui.envs.physics import format_physics
+from vpg_gui.formats.files import os_reason
+from vpg_gui.model.runs import Workspace
+from vpg_gui.qt.actions.files import FileActions
+from vpg_gui.qt.actions.sweeps import SweepActions
+from vpg_gui.qt.jobs.training import RunState, TrainingWorker
+from vpg_gui.qt.views.controls import ControlsPanel
+from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX
+from vpg_gui.qt.views.plots import TrainingPlots
+from vpg_gui.qt.views.render import RenderPanel
+from vpg_gui.qt.views.run_list import RunList
+from vpg_gui.storage.autosave import Autosave
+from vpg_gui.storage.presets import PACES, builtin_presets, load_preset
+from vpg_gui.storage.user_settings import UserSettings
 
 SHUTDOWN_WAIT_MS = 2000
 SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds

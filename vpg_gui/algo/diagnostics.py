@@ -1,0 +1,178 @@
+"""Per-epoch diagnostics of the update: how noisy the gradient estimate is, and the gradient's norm.
+And how far the update moved the policy: the mean KL between its outputs before and after.
+
+The variance of the policy-gradient estimate is what reward-to-go and baselines reduce. A batch's
+estimate is a mean over its episodes' independent contributions, so its variance can be
+estimated from the batch alone: the spread of those contributions divided by their number.
+
+Every parameter block's gradient at a step is an outer product, D_t^T [x_t 1] (a Linear layer's
+output gradient times its input and a 1 for the bias), so the update's own forward and backward
+pass hold all the diagnostic needs: ``traced_forward`` keeps the inputs, and asking autograd for
+the gradients of the outputs too gives the D's (``policy_gradient_blocks`` does both, on its own).
+
+>>> import torch
+>>> from vpg_gui.algo.policy import build_policy
+>>> torch.manual_seed(0) and None
+>>> net = build_policy(4, (8,), 2, "tanh", discrete=True)
+>>> obs, act = torch.randn(30, 4), torch.randint(0, 2, (30,))
+>>> lengths = np.array([10, 10, 10])
+>>> noisy = gradient_variance(policy_gradient_blocks(net, obs, act, torch.randn(30) * 10), lengths)
+>>> quiet = gradient_variance(policy_gradient_blocks(net, obs, act, torch.randn(30) * 0.1), lengths)
+>>> noisy > quiet > 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import accumulate
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from vpg_gui.algo.budget import within_budget
+from vpg_gui.algo.distributions import Distributions
+from vpg_gui.algo.policy import PolicyNet
+
+# One parameter block: inputs X (T, in) and output gradients D (T, out), float32, its gradient at
+# step t the outer product D_t^T X_t; or (None, D) for a block whose gradient is D_t itself (a
+# bias alone, or log-std).
+Block = tuple[np.ndarray | None, np.ndarray]
+
+
+def traced_forward(policy: PolicyNet, obs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+    """The policy's output, each Linear layer's input (detached), and the tensors whose gradients
+    ``gradient_blocks`` takes: each Linear layer's output, and a Gaussian policy's whole output last
+    (its second half is log-std expanded per step, so its gradient is log-std's per step)."""
+    inputs, outputs = [], []
+    h = obs
+    for layer in policy:
+        if isinstance(layer, nn.Linear):
+            inputs.append(h.detach())
+            h = layer(h)
+            outputs.append(h)
+        else:
+            h = layer(h)
+    out = policy.with_log_std(h)
+    return out, inputs, outputs if policy.discrete else [*outputs, out]
+
+
+def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> list[Block]:
+    """The parameter blocks of ``traced_forward``'s inputs and the gradients of its outputs: a
+    Linear layer's weights and bias together (its input with a column of ones), or apart where
+    that copy of the input would be wider than the output gradients the bias is summed from; and
+    log-std's for a Gaussian policy."""
+    blocks: list[Block] = []
+    for x, g in zip(inputs, grads, strict=False):
+        if x.shape[1] < g.shape[1]:  # pad: 2x faster than filling a numpy copy, 4x than np.hstack
+            blocks.append((F.pad(x, (0, 1), value=1.0).numpy(), g.numpy()))
+        else:
+            g = g.numpy()
+            blocks += [(x.numpy(), g), (None, g)]
+    if len(grads) > len(inputs):  # Gaussian: the output's gradient, whose second half is log-std's
+        blocks.append((None, grads[-1][:, grads[-1].shape[1] // 2 :].numpy()))
+    return blocks
+
+
+def policy_gradient_blocks(
+    policy: PolicyNet, obs: torch.Tensor, act: torch.Tensor, weights: torch.Tensor
+) -> list[Block]:
+    """``gradient_blocks`` of sum_t logp_t w_t from a forward and backward pass of its own."""
+    out, inputs, targets = traced_forward(policy, obs)
+    grads = torch.autograd.grad((policy.distribution(out).log_prob(act) * weights).sum(), targets)
+    return gradient_blocks(inputs, list(grads))
+
+
+class VarianceSums:
+    """The sums the gradient variance is made of, over batches of whole episodes added in turn
+    (the chunks of an update), so that no chunk's blocks outlive it.
+
+    >>> sums = VarianceSums()
+    >>> d, x = np.array([[1.0], [3.0], [2.0]], np.float32), np.ones((3, 1), np.float32)
+    >>> sums.add([(x, d)], np.array([2]))   # episode 1: gradient 1 + 3
+    >>> sums.add([(x, d[2:])], np.array([1]))  # episode 2: gradient 2
+    >>> sums.variance() == gradient_variance([(x, d)], np.array([2, 1]))
+    True
+    >>> sums.mean_gradient_norm()  # (1 + 3 + 2) / 3 steps
+    2.0
+    """
+
+    def __init__(self) -> None:
+        self.episodes, self.steps = 0, 0
+        self.total_sq = 0.0  # sum over episodes of |G_i|^2 (before scaling)
+        self.total: np.ndarray | float = 0.0  # the sum of the G_i, all blocks side by side
+
+    def add(self, blocks: list[Block], lengths: np.ndarray) -> None:
+        """The parameter blocks of sum_t logp_t w_t over whole episodes of ``lengths``.
+
+        A block's gradient over an episode is D_i^T X_i, one float32 BLAS product on views of the
+        batch (no per-step gradient is ever formed). Every episode's gradients, all blocks side by
+        side in one row, are then summed in float64; a memory budget's worth of episodes at a
+        time. Measured faster than padding episodes of similar lengths to one and multiplying
+        them together, even at 20 steps an episode."""
+        # Python ints, summed in Python: the loop below slices with them, and numpy costs more on lists this short
+        bounds = [0, *accumulate(lengths.tolist())]
+        self.episodes, self.steps = self.episodes + len(lengths), self.steps + bounds[-1]
+        columns = [0, *accumulate(d.shape[1] * (1 if x is None else x.shape[1]) for x, d in blocks)]
+        per_chunk = within_budget(12 * columns[-1])  # each episode's row in float32 and float64
+        for first in range(0, len(lengths), per_chunk):
+            edges = bounds[first : first + per_chunk + 1]
+            g = np.empty((len(edges) - 1, columns[-1]), np.float32)
+            for (x, d), left, right in zip(blocks, columns, columns[1:], strict=False):
+                if x is None:
+                    np.add.reduceat(d[: edges[-1]], edges[:-1], axis=0, out=g[:, left:right])
+                    continue
+                dt = d.T
+                per_episode = g[:, left:right].reshape(len(g), d.shape[1], x.shape[1])  # views of g's rows
+                for out, start, stop in zip(per_episode, edges, edges[1:], strict=False):
+                    np.dot(dt[:, start:stop], x[start:stop], out=out)
+            g = g.astype(np.float64)
+            self.total = self.total + g.sum(0)
+            self.total_sq += float(np.vdot(g, g))
+
+    def variance(self) -> float:
+        """Trace of the covariance of the batch's gradient estimate of mean(logp * weight).
+
+        With T steps in N episodes, the estimate (1/T) sum_t grad(logp_t) w_t is the mean of the N
+        episodes' contributions G_i = (N/T) sum_{t in i} grad(logp_t) w_t, which are independent,
+        so its variance is estimated by var(G_i) / N, summed over all parameters. 0 for a batch of
+        one episode, which has no spread to measure."""
+        n = self.episodes
+        if n < 2:
+            return 0.0
+        return (n / self.steps) ** 2 * (self.total_sq - self._sq_of_total() / n) / (n - 1) / n
+
+    def mean_gradient_norm(self) -> float:
+        """The norm of the estimate (1/T) sum_t grad(logp_t) w_t itself, from the same sums: the
+        update's gradient norm when no entropy bonus adds to it (``grad_norm`` otherwise)."""
+        return math.sqrt(self._sq_of_total()) / self.steps
+
+    def _sq_of_total(self) -> float:
+        return float(np.vdot(self.total, self.total))
+
+
+def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
+    """``VarianceSums.variance`` of one batch of whole episodes of ``lengths``.
+
+    Equal to a float64 computation within about 3e-8 relative on the tested batches.
+    """
+    sums = VarianceSums()
+    sums.add(blocks, lengths)
+    return sums.variance()
+
+
+def mean_kl(policy: PolicyNet, before: list[Distributions], obs: torch.Tensor, parts: list[slice]) -> float:
+    """Mean KL(before || after) over the batch, where ``before`` holds the policy's distributions
+    on each chunk ``parts`` of ``obs`` before the update and the policy is the updated one."""
+    total = 0.0
+    for b, p in zip(before, parts, strict=True):
+        total += float(b.kl(policy.distribution(policy.evaluate(obs[p]))).sum())
+    return total / len(obs)
+
+
+def grad_norm(parameters) -> float:
+    """L2 norm of all the gradients together."""
+    flat = np.concatenate([p.grad.numpy().ravel() for p in parameters if p.grad is not None]).astype(np.float64)
+    return math.sqrt(flat @ flat)

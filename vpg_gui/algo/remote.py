@@ -1,0 +1,204 @@
+"""TrainerProcess: a Trainer in a child process, driven with the same calls over a pipe.
+
+The window trains through this so that training and the GUI never share a GIL. Measured
+(benchmarks/soak_gui.py): with the Trainer on a thread, its torch calls release and retake the
+GIL every few microseconds, and a GUI thread waiting for it can starve for tens of milliseconds
+whatever ``sys.setswitchinterval`` says. The child loads torch, so the calling process need not.
+The pipe carries pickles only between this process and its own child, never from a file.
+
+>>> from vpg_gui.config import TrainConfig
+>>> with TrainerProcess() as remote:
+...     info = remote.new_run(TrainConfig(batch_steps=500, seed=1, epochs=1))
+...     stats = remote.train_epoch()
+...     finished = remote.finished
+>>> info.n_actions, stats.epoch, finished, remote.snapshot.layers[0][0].shape
+(2, 1, True, (4, 32))
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import signal
+import traceback
+from collections.abc import Callable
+
+from vpg_gui.algo.metrics import EpochStats
+from vpg_gui.config import TrainConfig
+from vpg_gui.envs.ids import allow_modules, modules_for
+from vpg_gui.envs.make import EnvInfo
+from vpg_gui.errors import EpochCancelled, TrainingDiverged
+
+Cancel = Callable[[], bool] | None  # polled while waiting; True cuts the call short (EpochCancelled)
+POLL_S = 0.05  # how often a wait for the child looks at ``cancel``
+CANCEL_GRACE_S = 1.0  # how long a cancelled call waits for the child before killing it
+
+
+class RemoteError(Exception):
+    """An exception raised in the child; ``details`` is its traceback there."""
+
+    def __init__(self, message: str, details: str):
+        super().__init__(message)
+        self.details = details
+
+
+class TrainerProcess:
+    """One child process for many runs: ``new_run`` replaces the child's Trainer (torch is loaded
+    once). Calls block until the child answers; a ``cancel`` callback can cut the wait short."""
+
+    def __init__(self):
+        ctx = process_context()
+        self._conn, child_end = ctx.Pipe()
+        self._cancel = ctx.RawValue("b", 0)  # read by the child every vector step: no lock
+        self._process = ctx.Process(target=_serve, args=(child_end, self._cancel), name="vpg-trainer", daemon=True)
+        self._process.start()
+        child_end.close()
+        self.config: TrainConfig | None = None  # settings of the run, None before new_run()
+        self.epoch = 0
+        self.snapshot = None  # NumpyPolicy of the latest weights (after new_run or an epoch)
+
+    def __enter__(self) -> TrainerProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def has_run(self) -> bool:
+        return self.config is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.config is not None and 0 < self.config.epochs <= self.epoch
+
+    def new_run(self, config: TrainConfig, state: dict | None = None, cancel: Cancel = None) -> EnvInfo:
+        """Start a run from ``config`` or continue ``state`` (Trainer.state()); returns its EnvInfo."""
+        info, self.snapshot = self._call(("new", config, state, modules_for(config.env_id)), cancel)
+        self.config, self.epoch = config, len(state["history"]) if state else 0
+        return info
+
+    def drop_run(self) -> None:
+        """Forget the run here; the child's Trainer is replaced by the next new_run()."""
+        self.config, self.snapshot = None, None
+
+    def train_epoch(self, cancel: Cancel = None) -> EpochStats:
+        """Like Trainer.train_epoch: raises EpochCancelled or TrainingDiverged as it does."""
+        stats, self.snapshot = self._call(("epoch",), cancel)
+        self.epoch = stats.epoch
+        return stats
+
+    def apply(self, config: TrainConfig, cancel: Cancel = None) -> None:
+        self._call(("apply", config), cancel)
+        self.config = config
+
+    def state(self, cancel: Cancel = None) -> dict:
+        return self._call(("state",), cancel)
+
+    @property
+    def pid(self) -> int:
+        """The child process's id."""
+        return self._process.pid
+
+    def close(self) -> None:
+        """End the child: politely, then by force after a second."""
+        if self._process.is_alive():
+            try:
+                self._conn.send(("close",))
+            except OSError:
+                pass
+            self._process.join(CANCEL_GRACE_S)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._conn.close()
+
+    def _call(self, message: tuple, cancel: Cancel):
+        self._cancel.value = 0
+        try:
+            self._conn.send(message)
+            waited = None  # seconds since the call was cancelled
+            while not self._conn.poll(POLL_S):
+                if not self._process.is_alive():
+                    raise EOFError
+                if waited is None and cancel is not None and cancel():
+                    self._cancel.value = 1
+                    waited = 0.0
+                elif waited is not None:
+                    waited += POLL_S
+                    if waited >= CANCEL_GRACE_S:  # busy in something it cannot cut short
+                        self._process.kill()
+                        raise EpochCancelled
+            kind, payload = self._conn.recv()
+        except (EOFError, OSError):
+            self._process.join(CANCEL_GRACE_S)  # the pipe can close before the exit is seen
+            raise RuntimeError(
+                f"the training process ended unexpectedly (exit code {self._process.exitcode})"
+            ) from None
+        if kind == "ok":
+            return payload
+        if kind == "cancelled":
+            raise EpochCancelled
+        if kind == "diverged":
+            raise TrainingDiverged(payload)
+        raise RemoteError(*payload)
+
+
+def start_server() -> None:
+    """Start the fork server now, so that it has loaded torch (~2 s, in its own process) by the
+    time the first TrainerProcess asks for a child. Returns at once."""
+    if process_context().get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()
+
+
+def process_context():
+    """Fork would copy the GUI's threads' locks mid-use; spawn would load torch anew in every child
+    (2 s). A fork server loads it once, and forks each child from that clean process."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["vpg_gui.algo.trainer"])
+    return ctx
+
+
+def _serve(conn, cancel) -> None:
+    """The child's loop: one reply per request, until "close" or the parent goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the parent's to handle
+    from vpg_gui.algo.trainer import Trainer  # torch loads here
+
+    trainer = None
+    while True:
+        try:
+            op, *args = conn.recv()
+        except (EOFError, OSError):
+            break
+        if op == "close":
+            break
+        try:
+            if op == "new":
+                config, state, modules = args
+                allow_modules(modules)  # env modules the user named in the parent
+                if trainer is not None:
+                    trainer.close()
+                    trainer = None
+                trainer = Trainer.from_state("session", state) if state else Trainer(config)
+                reply = ("ok", (trainer.info, trainer.sampling_policy()))
+            elif op == "epoch":
+                stats = trainer.train_epoch(cancel=lambda: bool(cancel.value))
+                reply = ("ok", (stats, trainer.sampling_policy()))
+            elif op == "apply":
+                trainer.apply(args[0])
+                reply = ("ok", None)
+            else:  # "state"
+                reply = ("ok", trainer.state())
+        except EpochCancelled:
+            reply = ("cancelled", None)
+        except TrainingDiverged as exc:
+            reply = ("diverged", str(exc))
+        except Exception as exc:
+            reply = ("error", (str(exc) or type(exc).__name__, traceback.format_exc()))
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            break
+    if trainer is not None:
+        trainer.close()

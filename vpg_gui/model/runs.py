@@ -1,0 +1,322 @@
+"""The window's run model, without Qt: one owner for every run on screen.
+
+A ``Run`` owns its settings (what it started with, what is in force now), its history, its
+policy snapshots and where it came from. A ``Workspace`` owns the live run, the runs kept to
+compare with, the seed groups of Compare seeds, the active preset and the autosave; it changes
+only through its named transitions and tells its listeners what changed. The window, the plots
+and the file actions render and command it; sessions are it, saved.
+
+>>> from vpg_gui.config import TrainConfig
+>>> from vpg_gui.algo.metrics import EpochStats
+>>> ws = Workspace(TrainConfig(lr=0.01))
+>>> ws.begin(ws.live.settings)                   # Train: the live run starts from the form
+True
+>>> def epoch(n, lr): return EpochStats(n, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, lr, 5000, 1.0,
+...                                     "episode-return", 0.05, 1e5)
+>>> ws.add_epoch(epoch(1, 0.01), None)
+>>> ws.edit(TrainConfig(lr=0.3))                 # a hot change: no cold setting is pending
+[]
+>>> ws.add_epoch(epoch(2, 0.3), None)
+>>> ws.reset(TrainConfig(weighting="reward-to-go"))   # the run is kept, a new one waits for Train
+>>> [run.number for run in ws.kept], ws.live.number, ws.live.started
+([1], 2, False)
+>>> ws.labels()
+['lr 0.01, reward-to-go', 'lr 0.01 -> 0.3 @ 2, episode-return']
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vpg_gui.algo.metrics import HOT_STATS, EpochStats, changes, hot_changes
+from vpg_gui.config import HOT_FIELDS, TrainConfig, cold_changes
+from vpg_gui.envs.physics import parse_physics
+from vpg_gui.model.labels import Labelled, run_labels
+
+MAX_KEPT = 8  # runs kept for comparison; the oldest goes first
+MAX_SEED_GROUPS = 4
+KEEP = object()  # reset(): leave the active preset as it is
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A hot setting as an epoch records it, in TrainConfig's type."""
+    return parse_physics(value) if name == "physics" else value
+
+
+@dataclass(eq=False)
+class Run:
+    """One training run: ``config`` it started with, ``settings`` in force now (hot changes
+    applied), ``history`` (each epoch records the hot settings it used), ``snapshots``
+    (epoch -> NumpyPolicy, for replays and GIFs) and ``origin`` (settings, a preset, a session)."""
+
+    number: int
+    config: TrainConfig
+    origin: str = "settings"
+    history: list[EpochStats] = field(default_factory=list)
+    snapshots: dict[int, Any] = field(default_factory=dict, repr=False)
+    settings: TrainConfig | None = None
+    started: bool = False  # the worker has (or will have at the next epoch) this run's policy
+    resume_state: dict | None = field(default=None, repr=False)  # Trainer.state() a session continues
+
+    def __post_init__(self):
+        if self.settings is None:
+            self.settings = self.config
+        # Derived from the history as it grows (it is only ever appended to): each epoch once.
+        self._columns: dict[str, list[float]] = {}
+        self._changes: dict[str, list] = {}
+        self._compared = 0
+        self._markers: list[tuple[int, str]] = []
+        self._marked = 0
+
+    @property
+    def name(self) -> str:
+        return f"run {self.number}"
+
+    def end_settings(self) -> TrainConfig:
+        """The settings its last epoch ran with (the ones in force, before any epoch)."""
+        if not self.history:
+            return self.settings
+        last = self.history[-1]
+        return self.config.replace(**{name: _typed(name, getattr(last, name)) for name in HOT_STATS})
+
+    def setting_changes(self) -> dict[str, list[tuple[int, Any, Any]]]:
+        """field -> [(epoch it took effect, before, after)]: the hot changes this run went through.
+        Each epoch is compared once (histories only grow), so labels stay cheap to recompute."""
+        for epoch, name, old, new in hot_changes(self.history[max(self._compared - 1, 0) :]):
+            self._changes.setdefault(name, []).append((epoch, _typed(name, old), _typed(name, new)))
+        self._compared = len(self.history)
+        return self._changes
+
+    def column(self, name: str) -> np.ndarray:
+        """One EpochStats field over the history, as floats; each epoch is converted once, however
+        often the plots draw it."""
+        converted = self._columns.setdefault(name, [])
+        converted.extend(map(float, map(operator.attrgetter(name), self.history[len(converted) :])))
+        return np.asarray(converted, float)
+
+    def markers(self) -> list[tuple[int, str]]:
+        """(epoch, text) of each hot change: the plots' vertical lines."""
+        self._markers.extend(changes(self.history[max(self._marked - 1, 0) :]))
+        self._marked = len(self.history)
+        return self._markers
+
+    def labelled(self) -> Labelled:
+        return Labelled(self.name, self.end_settings(), self.setting_changes())
+
+
+@dataclass(eq=False)
+class SeedGroup:
+    """Compare seeds: ``config`` trained under each of ``seeds``; ``histories`` fill in as epochs arrive."""
+
+    number: int
+    config: TrainConfig
+    seeds: tuple[int, ...]
+    histories: dict[int, list[EpochStats]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for seed in self.seeds:
+            self.histories.setdefault(seed, [])
+
+    @property
+    def name(self) -> str:
+        return f"seeds {self.seeds[0]}-{self.seeds[-1]}"
+
+    def labelled(self) -> Labelled:
+        return Labelled(self.name, self.config, {}, self.seeds)
+
+    def band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(epoch, mean, lo, hi) of the seeds' mean returns, per epoch, over the seeds that have
+        reached it (so the band grows as seeds arrive); lo / hi are mean -+ std kept inside the
+        returns observed at that epoch: a band never reaches where no seed went. E.g. seed 0 at
+        10 then 500, seed 1 at 30 so far: epochs [1, 2], mean [20, 500], lo [10, 500], hi [30, 500].
+        """
+        depth = max((len(h) for h in self.histories.values()), default=0)
+        rows = []
+        for i in range(depth):
+            means = np.array([h[i].return_mean for h in self.histories.values() if len(h) > i])
+            mean, std = means.mean(), means.std()
+            rows.append((i + 1, mean, max(mean - std, means.min()), min(mean + std, means.max())))
+        return tuple(np.array(column, float) for column in zip(*rows, strict=True)) if rows else (np.zeros(0),) * 4
+
+
+Listener = Callable[[str], None]
+
+
+class Workspace:
+    """What the window shows. Listeners hear one of: ``"live"`` (a new live run), ``"epoch"``
+    (the live run grew), ``"settings"`` (the live run's settings changed), ``"runs"`` (the kept
+    runs or seed groups changed, or which of them are shown), ``"seeds"`` (a seed group grew),
+    ``"preset"``, ``"labels"`` (after ``"epoch"``, when the live run's label may read otherwise:
+    its first epoch, or a hot change)."""
+
+    def __init__(self, config: TrainConfig, autosave=None):
+        self._numbers = itertools.count(1)
+        self.live = Run(next(self._numbers), config)
+        self.kept: list[Run] = []
+        self.seed_groups: list[SeedGroup] = []
+        self.preset = None  # the Preset the live settings came from, if any
+        self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
+        self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, what: str) -> None:
+        for listener in self._listeners:
+            listener(what)
+
+    # --- transitions -------------------------------------------------------------------------
+
+    def edit(self, config: TrainConfig) -> list[str]:
+        """The form's settings changed. Before the live run started they are its settings;
+        after, its hot ones apply from the next epoch and the cold ones wait (returned)."""
+        live = self.live
+        if not live.started:
+            live.config = live.settings = config
+            self._emit("settings")
+            return []
+        live.settings = live.settings.replace(**{name: getattr(config, name) for name in HOT_FIELDS})
+        self._emit("settings")
+        return cold_changes(live.config, config)
+
+    def begin(self, config: TrainConfig) -> bool:
+        """Train or Step: True when the live run starts now (from ``config``), so the worker
+        needs a new policy; False when it goes on."""
+        live = self.live
+        if live.started:
+            return False
+        live.config = live.settings = config
+        live.started = True
+        if self.autosave is not None:
+            self.autosave.start(live.history, live.config)
+        self._emit("settings")
+        return True
+
+    def add_epoch(self, stats: EpochStats, snapshot) -> None:
+        before = self.live.history[-1] if self.live.history else None
+        self.live.history.append(stats)
+        self.live.snapshots[stats.epoch] = snapshot
+        if self.autosave is not None:
+            self.autosave.append(self.live.history)
+        self._emit("epoch")
+        if before is None or any(getattr(before, name) != getattr(stats, name) for name in HOT_STATS):
+            self._emit("labels")
+
+    def reset(self, config: TrainConfig, origin: str = "settings", preset=KEEP) -> None:
+        """A new live run that waits for Train; the one before is kept if it has epochs. The
+        active preset stays (``preset_text`` says whether the settings still match it) unless
+        another one (or None) is given."""
+        self._keep(self.live)
+        self.live = Run(next(self._numbers), config, origin)
+        if preset is not KEEP:
+            self.preset = preset
+        self._emit("live")
+        self._emit("runs")
+        self._emit("preset")
+
+    def start_preset(self, preset) -> None:
+        """Start from a preset's settings (the current run is kept to compare)."""
+        self.reset(preset.config, f"preset {preset.title}", preset)
+
+    def keep(self, run: Run) -> None:
+        """Show ``run`` (e.g. the last run restored from autosave) beside the live one."""
+        self._keep(run)
+        self._emit("runs")
+
+    def new_run(self, history: list[EpochStats], config: TrainConfig, origin: str) -> Run:
+        """A finished run from elsewhere (autosave, a file), numbered in this workspace."""
+        return Run(next(self._numbers), config, origin, list(history))
+
+    def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup], preset=None) -> None:
+        """Take over a saved workspace (a session): its runs and active preset replace everything on screen."""
+        self._numbers = itertools.count(max([live.number] + [r.number for r in (*kept, *seed_groups)]) + 1)
+        self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), preset
+        if self.autosave is not None and live.started:
+            self.autosave.start(live.history, live.config)
+        self._emit("live")
+        self._emit("runs")
+        self._emit("preset")
+
+    def clear(self) -> None:
+        """Drop the kept runs and seed groups (the live run stays)."""
+        self.kept, self.seed_groups = [], []
+        self._emit("runs")
+
+    def set_shown(self, number: int, shown: bool) -> None:
+        """Draw (or hide) the run or seed group ``number``; hidden ones stay listed and kept."""
+        hidden = self.hidden - {number} if shown else self.hidden | {number}
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self._emit("runs")
+
+    def remove(self, number: int) -> None:
+        """Take the kept run or seed group ``number`` off the screen (the live run stays)."""
+        kept = [r for r in self.kept if r.number != number]
+        groups = [g for g in self.seed_groups if g.number != number]
+        if (len(kept), len(groups)) != (len(self.kept), len(self.seed_groups)):
+            self.kept, self.seed_groups, self.hidden = kept, groups, self.hidden - {number}
+            self._emit("runs")
+
+    def add_seed_group(self, config: TrainConfig, seeds) -> SeedGroup:
+        group = SeedGroup(next(self._numbers), config, tuple(seeds))
+        self.seed_groups = [*self.seed_groups, group][-MAX_SEED_GROUPS:]
+        self._emit("runs")
+        return group
+
+    def add_seed_epoch(self, group: SeedGroup, seed: int, stats: EpochStats) -> None:
+        group.histories[seed].append(stats)
+        self._emit("seeds")
+
+    def drop_seed_group(self, group: SeedGroup) -> None:
+        if group in self.seed_groups:
+            self.seed_groups = [g for g in self.seed_groups if g is not group]
+            self._emit("runs")
+
+    def close(self) -> None:
+        if self.autosave is not None:
+            self.autosave.close()
+
+    # --- what is on screen -------------------------------------------------------------------
+
+    def runs(self) -> list[Run]:
+        """The live run first, then the kept ones, oldest first."""
+        return [self.live, *self.kept]
+
+    def labels(self) -> list[str]:
+        """Legend labels of ``runs()`` then ``seed_groups``, computed over all of them."""
+        return run_labels([item.labelled() for item in (*self.runs(), *self.seed_groups)])
+
+    def listed(self) -> list[tuple[Run | SeedGroup, str]]:
+        """The runs the run list shows, with their labels: the live run once it has epochs or
+        beside kept runs (it is the next one to compare), then the kept runs, then seed groups.
+
+        >>> ws = Workspace(TrainConfig())
+        >>> ws.listed()
+        []
+        >>> ws.add_seed_group(TrainConfig(), (1, 2)).number
+        2
+        >>> [(item.name, label) for item, label in ws.listed()]
+        [('seeds 1-2', 'seeds 1-2 (mean ± std)')]
+        """
+        listed = list(zip([*self.runs(), *self.seed_groups], self.labels(), strict=True))
+        return listed if self.live.history or self.kept else listed[1:]
+
+    def shown(self, item: Run | SeedGroup) -> bool:
+        return item.number not in self.hidden
+
+    def preset_text(self, config: TrainConfig) -> str | None:
+        """The active preset's title, marked when ``config`` has departed from it; None without one."""
+        if self.preset is None:
+            return None
+        return self.preset.title if config == self.preset.config else f"{self.preset.title} (modified)"
+
+    def _keep(self, run: Run) -> None:
+        if run.history:
+            self.kept = [*self.kept, run][-MAX_KEPT:]

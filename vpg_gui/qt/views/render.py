@@ -1,0 +1,236 @@
+"""The render panel: plays episodes of the latest policy snapshot at the env's own frame rate.
+
+A precise QTimer ticks at ``render_fps`` (times the speed when slower than 1x); faster speeds
+take several env steps per shown frame instead of asking for more than 50 repaints a second.
+Frames are wrapped in a QImage without copying pixel by pixel, and drawn scaled to fit with
+their aspect ratio kept, the step count and return written on them.
+
+    panel = RenderPanel()
+    panel.set_env("CartPole-v1")
+    panel.set_policy(snapshot, epoch=12)   # used from the next episode on
+    panel.play_button.click()              # plays episode after episode until clicked again
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from vpg_gui.algo.policy_view import action_names, is_cartpole
+from vpg_gui.envs.physics import parse_physics
+from vpg_gui.qt.views.policy_views import ActionProbsView, PolicyHeatmap
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+HOLD_TICKS = 20  # frames the last frame of an episode stays up before the next one starts
+
+
+class FrameView(QWidget):
+    """Draws an RGB frame scaled to fit (aspect ratio kept) with an overlay line of text."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, objectName="renderView")
+        self.setMinimumSize(240, 120)  # with the heatmap's, the panel fits a 600 px screen with the Sweep dock open
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._image: QImage | None = None
+        self._text = "Press Play to watch the current policy"
+        self.frames_shown = 0
+
+    def show_frame(self, frame: np.ndarray, text: str) -> None:
+        h, w, _ = frame.shape
+        # Wrap the pixels (no copy), then convert once to the backing store's RGB32: drawing an
+        # RGB888 image converts it on every paint, ~4x the cost (benchmarks/bench_gui.py).
+        self._image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888).convertToFormat(
+            QImage.Format.Format_RGB32
+        )
+        self._text = text
+        self.frames_shown += 1
+        self.update()
+
+    def image(self) -> QImage | None:
+        return self._image
+
+    @property
+    def text(self) -> str:
+        """The line written over the frame."""
+        return self._text
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        target = QRectF(self.rect())
+        if self._image is not None:
+            scale = min(self.width() / self._image.width(), self.height() / self._image.height())
+            w, h = self._image.width() * scale, self._image.height() * scale
+            target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+            # No smooth scaling: PySide holds the GIL while it paints, and this paint was the GUI
+            # thread's largest cost to the training thread (py-spy --gil; bench_gui.py).
+            painter.drawImage(target, self._image)
+        font = QFont(self.font())  # the window's size, larger on a large frame
+        font.setPixelSize(max(QFontInfo(self.font()).pixelSize(), round(target.height() / 18)))
+        painter.setFont(font)
+        painter.setPen(QColor("#222"))
+        painter.drawText(
+            target.adjusted(8, 6, -8, -6),
+            Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+            self._text,
+        )
+        painter.end()
+
+
+class RenderPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.view = FrameView()
+        self.play_button = QPushButton("Play", objectName="playButton", checkable=True)
+        self.play_button.setToolTip("Play episodes of the latest policy while training goes on (P)")
+        self.speed = QComboBox(objectName="speedCombo")
+        self.speed.addItems([f"{s:g}x" for s in SPEEDS])
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip("Playback speed relative to the environment's own frame rate")
+        self.greedy = QCheckBox("Greedy", objectName="greedyCheck")
+        self.greedy.setToolTip("Take the most likely action instead of sampling one, as training does")
+        self.info = QLabel(objectName="renderInfo", wordWrap=True)  # "CartPole-v1 @ 50 fps", never cut
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.play_button)
+        bar.addWidget(QLabel("Speed"))
+        bar.addWidget(self.speed)
+        bar.addWidget(self.greedy)
+        bar.addStretch(1)
+        self.action_probs = ActionProbsView()
+        self.heatmap = PolicyHeatmap()
+        self.heatmap.setMinimumHeight(150)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(self.action_probs)
+        layout.addLayout(bar)
+        layout.addWidget(self.info)  # its own line: the panel's whole width
+        layout.addWidget(self.heatmap, 2)
+
+        self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.play_button.toggled.connect(self._set_playing)
+        self.speed.currentIndexChanged.connect(self._retime)
+
+        self._env_id: str | None = None
+        self._player = None
+        self._policy = None
+        self._policy_epoch = 0
+        self._episode_epoch = 0
+        self._hold = 0
+        self.frame_costs: list[float] = []  # seconds to convert and show each frame (benchmarks)
+        self._physics: dict[str, float] = {}
+
+    def set_env(self, env_id: str) -> None:
+        """Play ``env_id`` from now on (a new environment is made at the next episode)."""
+        if env_id != self._env_id:
+            self._env_id = env_id
+            self._close_player()
+        self.heatmap.setVisible(is_cartpole(env_id))
+        self.heatmap.set_policy(None)  # a policy of the old env does not fit the new one
+
+    def set_physics(self, physics: str) -> None:
+        """The knobs ("gravity=12,length=0.8") for the next episode on."""
+        self._physics = dict(parse_physics(physics))
+
+    def set_policy(self, policy, epoch: int) -> None:
+        self._policy, self._policy_epoch = policy, epoch
+        self.heatmap.set_policy(policy if is_cartpole(self._env_id or "CartPole-v1") else None)
+
+    def current_episode(self) -> tuple[str, int, list[int], int, dict[str, float]] | None:
+        """(env id, reset seed, actions, fps, physics) of the episode on screen, enough to replay it."""
+        player = self._player
+        if player is None or player.obs is None:
+            return None
+        return player.env.spec.id, player.episode_seed, list(player.actions), player.render_fps, player.physics
+
+    @property
+    def player(self):
+        """The EpisodePlayer of the episode on screen (None before Play or after an env change)."""
+        return self._player
+
+    def fps(self) -> int:
+        return self._player.render_fps if self._player else 50
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode keeps only Play (and what the policy does), in large text."""
+        self.heatmap.set_presentation(on)
+        for widget in (self.speed, self.greedy, self.info):
+            widget.setVisible(not on)
+        for label in self.findChildren(QLabel):
+            if label.text() == "Speed":
+                label.setVisible(not on)
+
+    def clear_policy(self) -> None:
+        self.set_policy(None, 0)
+
+    def stop(self) -> None:
+        self.play_button.setChecked(False)
+        self._close_player()
+
+    def _set_playing(self, playing: bool) -> None:
+        self.play_button.setText("Stop playing" if playing else "Play")
+        if playing:
+            self._start_episode()
+            self._retime()
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _retime(self) -> None:
+        fps = self.fps()
+        speed = SPEEDS[self.speed.currentIndex()]
+        self.timer.setInterval(round(1000 / (fps * min(speed, 1.0))))
+
+    def _start_episode(self) -> None:
+        if self._player is None:
+            from vpg_gui.algo.episode import EpisodePlayer  # gymnasium + pygame load on first Play
+
+            self._player = EpisodePlayer(self._env_id or "CartPole-v1")
+            self.info.setText(f"{self._player.env.spec.id} @ {self._player.render_fps} fps")
+        self._player.start(self._policy, self._physics)
+        self._episode_epoch = self._policy_epoch
+        self._hold = 0
+        self._show()
+
+    def _tick(self) -> None:
+        player = self._player
+        if player.done:
+            self._hold += 1
+            if self._hold >= HOLD_TICKS:
+                self._start_episode()
+            return
+        for _ in range(max(1, round(SPEEDS[self.speed.currentIndex()]))):
+            if player.step(self.greedy.isChecked()):
+                break
+        self._show()
+
+    def _show(self) -> None:
+        player = self._player
+        start = time.perf_counter()
+        frame = player.frame()
+        who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
+        status = "  (done)" if player.done else ""
+        self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
+        space = player.env.action_space
+        names = action_names(player.env.spec.id, space.n if player.discrete else space.shape[0], player.discrete)
+        if player.discrete:
+            self.action_probs.set_probs(names, player.probs())
+        else:
+            self.action_probs.set_gaussian(names, player.mean_std(), space.low, space.high)
+        self.frame_costs.append(time.perf_counter() - start)
+        del self.frame_costs[:-500]
+
+    def _close_player(self) -> None:
+        if self._player is not None:
+            self.timer.stop()
+            self._player.close()
+            self._player = None
+            if self.play_button.isChecked():
+                self._start_episode()
+                self.timer.start()
