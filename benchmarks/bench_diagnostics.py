@@ -2,9 +2,13 @@
 
     python benchmarks/bench_diagnostics.py          # 40 epochs of CartPole (~10 s)
 
-Each diagnostic is timed where the trainer calls it: the gradient variance (turning the update's
-traced layer inputs and output gradients into parameter blocks, the per-episode products, the
-sums), the gradient norm (from the variance's sums; from the gradients with an entropy bonus), and
+First, from outside: the same run (same seed, so the same batches and updates) with the
+diagnostics on and off (``Trainer(config, diagnostics=False)``, vpg-train's --no-diagnostics), the
+median epoch of each, and the share of each epoch the difference is (epoch i samples and updates
+alike in both). Then each diagnostic timed where
+the trainer calls it: the gradient variance (turning the layer inputs and output gradients the
+GradientRecorder's hooks kept into parameter blocks, the per-episode products, the sums), the
+gradient norm (from the variance's sums; from the gradients with an entropy bonus), and
 the KL (keeping the update's distributions, a forward pass of the updated policy and the KL of
 the two). Prints the medians per epoch, the share over the whole run, and each epoch's share
 (quartiles, and how many epochs were above 5%): early epochs hold many short episodes, one
@@ -25,13 +29,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vpg_gui.algo import trainer as trainer_module  # noqa: E402
-from vpg_gui.algo.diagnostics import mean_kl  # noqa: E402
+from vpg_gui.algo.diagnostics import GradientRecorder, VarianceSums, mean_kl  # noqa: E402
 from vpg_gui.algo.distributions import Distributions  # noqa: E402
 from vpg_gui.algo.trainer import Trainer  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
 
 TIMED = {
-    "gradient_blocks": "gradient variance",
     "grad_norm": "gradient norm",
     "mean_kl": "KL",
 }
@@ -42,6 +45,21 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch-steps", type=int, default=5000)
     args = parser.parse_args()
+    config = TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0)
+    # Epoch by epoch in turn, so that neither run has the warmer process.
+    trainers = {diagnostics: Trainer(config, diagnostics=diagnostics) for diagnostics in (True, False)}
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(args.epochs):
+        for diagnostics, trainer in trainers.items():
+            seconds[diagnostics].append(trainer.train_epoch().seconds)
+    for trainer in trainers.values():
+        trainer.close()
+    on, off = (statistics.median(seconds[d]) * 1e3 for d in (True, False))
+    print(f"batch {args.batch_steps}, {args.epochs} epochs, median epoch: diagnostics on {on:.1f}, off {off:.1f} ms")
+    # Epoch i does the same sampling and update in both runs: its difference is the diagnostics'.
+    paired = sorted((a - b) / a * 100 for a, b in zip(seconds[True], seconds[False], strict=True))
+    quartiles = " / ".join(f"{q:.1f}" for q in statistics.quantiles(paired, n=4))
+    print(f"  the diagnostics' share of an epoch, from outside, epoch by epoch: quartiles {quartiles}% (target 5%)")
     spent: dict[str, float] = {}
     last: dict[str, tuple] = {}  # function name -> its last call's arguments, for the warm timings
 
@@ -58,12 +76,13 @@ def main() -> None:
 
     for function, name in TIMED.items():
         setattr(trainer_module, function, timed(name, getattr(trainer_module, function)))
-    sums, add = trainer_module.VarianceSums, trainer_module.VarianceSums.add
+    sums, add = VarianceSums, VarianceSums.add
     sums.add = timed("gradient variance", add)
+    GradientRecorder.blocks = timed("gradient variance", GradientRecorder.blocks)
     sums.variance = timed("gradient variance", sums.variance)
     sums.mean_gradient_norm = timed("gradient norm", sums.mean_gradient_norm)  # grad_norm's stand-in
     Distributions.detach = timed("KL", Distributions.detach)  # keeps the update's distributions for it
-    trainer = Trainer(TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0))
+    trainer = Trainer(config)
     rows, episodes = [], []
     for _ in range(args.epochs):
         spent.clear()
@@ -72,7 +91,7 @@ def main() -> None:
         episodes.append(stats.episodes)
     trainer.close()
     epoch = statistics.median(r[0] for r in rows)
-    print(f"batch {args.batch_steps}, {args.epochs} epochs: epoch median {epoch * 1e3:.1f} ms")
+    print(f"timed inside, epoch median {epoch * 1e3:.1f} ms")
     for i, name in enumerate(("gradient variance", "gradient norm", "KL"), start=1):
         ms = statistics.median(r[i] for r in rows) * 1e3
         print(f"  {name}: {ms:.2f} ms ({ms / epoch / 10:.1f}% of an epoch)")

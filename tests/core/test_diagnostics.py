@@ -118,3 +118,28 @@ def test_the_variance_holds_a_budgets_worth_of_episode_gradients_at_a_time(monke
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 400_000
+
+
+@pytest.mark.parametrize("entropy_coef", [0.0, 0.01])
+def test_switching_the_diagnostics_off_changes_no_training_number(entropy_coef):
+    config = TrainConfig(batch_steps=400, seed=3, entropy_coef=entropy_coef)
+    on, off = Trainer(config), Trainer(config, diagnostics=False)
+    try:
+        for _ in range(3):
+            a, b = on.train_epoch(), off.train_epoch()
+            assert (a.return_mean, a.steps, a.loss, a.entropy) == (b.return_mean, b.steps, b.loss, b.entropy)
+            assert a.grad_var > 0 and a.kl > 0 and b.grad_var == b.kl == 0
+        for p, q in zip(on.policy.parameters(), off.policy.parameters(), strict=True):
+            assert torch.equal(p, q)  # the same updates, bit for bit
+    finally:
+        on.close()
+        off.close()
+
+
+def test_vpg_train_no_diagnostics_writes_zeros(tmp_path):
+    from vpg_gui.cli.train import main
+    from vpg_gui.storage.run_files import read_runs
+
+    assert main(["--epochs", "2", "--batch-steps", "300", "--no-diagnostics", "--out", str(tmp_path / "r")]) == 0
+    (run,) = read_runs([tmp_path / "r"]).runs()
+    assert [s.grad_var for s in run.history] == [0.0, 0.0] and [s.kl for s in run.history] == [0.0, 0.0]

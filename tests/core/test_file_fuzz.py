@@ -2,7 +2,7 @@
 
 Each case is either refused with one short line, or loads to exactly what was saved; none
 imports a module. ``pytest tests/core/test_file_fuzz.py --hypothesis-show-statistics`` prints
-how the cases ended (the events below), the figures in README's "Safety".
+how the cases ended (the events below), the figures in docs/safety.md.
 """
 
 import os

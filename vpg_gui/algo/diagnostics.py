@@ -7,8 +7,8 @@ estimated from the batch alone: the spread of those contributions divided by the
 
 Every parameter block's gradient at a step is an outer product, D_t^T [x_t 1] (a Linear layer's
 output gradient times its input and a 1 for the bias), so the update's own forward and backward
-pass hold all the diagnostic needs: ``traced_forward`` keeps the inputs, and asking autograd for
-the gradients of the outputs too gives the D's (``policy_gradient_blocks`` does both, on its own).
+pass hold all the diagnostic needs: ``GradientRecorder``'s hooks keep the inputs and the output
+gradients as the update runs (``policy_gradient_blocks`` does the same pass on its own).
 
 >>> import torch
 >>> from vpg_gui.algo.policy import build_policy
@@ -42,21 +42,61 @@ from vpg_gui.algo.policy import PolicyNet
 Block = tuple[np.ndarray | None, np.ndarray]
 
 
-def traced_forward(policy: PolicyNet, obs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
-    """The policy's output, each Linear layer's input (detached), and the tensors whose gradients
-    ``gradient_blocks`` takes: each Linear layer's output, and a Gaussian policy's whole output last
-    (its second half is log-std expanded per step, so its gradient is log-std's per step)."""
-    inputs, outputs = [], []
-    h = obs
-    for layer in policy:
-        if isinstance(layer, nn.Linear):
-            inputs.append(h.detach())
-            h = layer(h)
-            outputs.append(h)
-        else:
-            h = layer(h)
-    out = policy.with_log_std(h)
-    return out, inputs, outputs if policy.discrete else [*outputs, out]
+class GradientRecorder:
+    """Hooks on a policy that keep, from the update's own forward and backward pass, what the
+    gradient variance needs: each Linear layer's input and its output's gradient (and a Gaussian
+    policy's whole output's, for log-std). Only a chunk's first backward pass is kept: the
+    policy-gradient term's, not the entropy bonus's.
+
+        with GradientRecorder(policy) as recorder:
+            loss = -(logp * weights).mean()      # forward: inputs kept
+            loss.backward()                      # backward: output gradients kept
+            recorder.end_chunk(lengths, scale)   # into recorder.sums
+    """
+
+    def __init__(self, policy: PolicyNet):
+        self.policy = policy
+        self.sums = VarianceSums()
+        self._inputs: list[torch.Tensor] = []
+        self._grads: list[torch.Tensor | None] = []
+        self._handles: list = []
+
+    def __enter__(self) -> GradientRecorder:
+        self._handles = [
+            layer.register_forward_hook(self._on_linear) for layer in self.policy if isinstance(layer, nn.Linear)
+        ]
+        if not self.policy.discrete:  # the forward's whole output, log-std expanded beside the means
+            self._handles.append(self.policy.register_forward_hook(lambda _m, _i, out: self._watch(out)))
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for handle in self._handles:
+            handle.remove()
+
+    def _on_linear(self, _layer, inputs, output) -> None:
+        self._inputs.append(inputs[0].detach())
+        self._watch(output)
+
+    def _watch(self, tensor: torch.Tensor) -> None:
+        i = len(self._grads)
+        self._grads.append(None)
+        tensor.register_hook(lambda grad: self._keep(i, grad))
+
+    def _keep(self, i: int, grad: torch.Tensor) -> None:
+        if self._grads[i] is None:
+            self._grads[i] = grad.detach()
+
+    def end_chunk(self, lengths: np.ndarray, scale: float) -> None:
+        """Add the chunk's blocks, of whole episodes of ``lengths``, as gradients of
+        sum_t logp_t w_t: the loss's gradients times ``scale`` (-steps for -mean over the batch)."""
+        # A diverging update's gradients may be NaN; its epoch is refused (Trainer._guarded_step).
+        with np.errstate(invalid="ignore", over="ignore"):
+            self.sums.add(self.blocks(scale), lengths)
+        self._inputs, self._grads = [], []
+
+    def blocks(self, scale: float = 1.0) -> list[Block]:
+        """``gradient_blocks`` of what was kept, the gradients times ``scale``."""
+        return gradient_blocks(self._inputs, [g * scale if scale != 1.0 else g for g in self._grads])
 
 
 def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> list[Block]:
@@ -79,10 +119,12 @@ def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> li
 def policy_gradient_blocks(
     policy: PolicyNet, obs: torch.Tensor, act: torch.Tensor, weights: torch.Tensor
 ) -> list[Block]:
-    """``gradient_blocks`` of sum_t logp_t w_t from a forward and backward pass of its own."""
-    out, inputs, targets = traced_forward(policy, obs)
-    grads = torch.autograd.grad((policy.distribution(out).log_prob(act) * weights).sum(), targets)
-    return gradient_blocks(inputs, list(grads))
+    """``gradient_blocks`` of sum_t logp_t w_t from a forward and backward pass of its own (the
+    parameters' ``.grad`` untouched)."""
+    with GradientRecorder(policy) as recorder:
+        logp_w = (policy.distribution(policy(obs)).log_prob(act) * weights).sum()
+        torch.autograd.grad(logp_w, list(policy.parameters()))
+        return recorder.blocks()
 
 
 class VarianceSums:

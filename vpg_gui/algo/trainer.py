@@ -23,6 +23,8 @@ the value network is fitted to the batch's rewards-to-go (``value_iters`` Adam s
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -34,7 +36,7 @@ import torch
 from vpg_gui.algo.adam import Adam
 from vpg_gui.algo.budget import episode_slices, step_slices
 from vpg_gui.algo.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
-from vpg_gui.algo.diagnostics import VarianceSums, grad_norm, gradient_blocks, mean_kl, traced_forward
+from vpg_gui.algo.diagnostics import GradientRecorder, grad_norm, mean_kl
 from vpg_gui.algo.memory import keep_freed_memory
 from vpg_gui.algo.metrics import HOT_STATS, EpochStats
 from vpg_gui.algo.numpy_policy import NumpyPolicy
@@ -46,14 +48,23 @@ from vpg_gui.envs.make import auto_num_envs, env_info
 from vpg_gui.envs.physics import format_physics
 from vpg_gui.errors import EnvironmentFault, EpochCancelled, TrainingDiverged
 
-# Once per process that trains: a tiny MLP runs fastest on one thread; more only add synchronisation.
-torch.set_num_threads(1)
-keep_freed_memory()  # an epoch's big tensors reuse the last epoch's memory, not fresh pages (memory.py)
+
+@functools.cache
+def prepare_training_process() -> None:
+    """Once per process that trains, at its first Trainer (importing this module changes nothing):
+    one torch thread (a tiny MLP runs fastest on one; more only add synchronisation), and freed
+    memory kept, so an epoch's big tensors reuse the last epoch's memory, not fresh pages (memory.py)."""
+    torch.set_num_threads(1)
+    keep_freed_memory()
 
 
 class Trainer:
-    def __init__(self, config: TrainConfig):
+    def __init__(self, config: TrainConfig, diagnostics: bool = True):
+        """``diagnostics``: the gradient variance, norm and KL of each update (False: 0 in the
+        stats, the update's numbers unchanged)."""
+        prepare_training_process()
         self.config = config.validate()
+        self.diagnostics = diagnostics
         self.info = env_info(config.env_id)
         with torch.random.fork_rng(devices=[]):  # seed the init without disturbing global RNG
             torch.manual_seed(config.seed)
@@ -121,9 +132,13 @@ class Trainer:
             self._load_model_state(before)
             raise
         # Without an entropy bonus the gradient is the variance's own mean: its norm comes free.
-        norm = grad_norm(self.policy.parameters()) if cfg.entropy_coef else sums.mean_gradient_norm()
+        norm = (
+            sums.mean_gradient_norm()
+            if sums is not None and not cfg.entropy_coef
+            else grad_norm(self.policy.parameters())
+        )
         self._guarded_step(loss, value_loss, before)
-        kl = mean_kl(self.policy, dists, obs, parts)
+        kl = mean_kl(self.policy, dists, obs, parts) if sums is not None else 0.0
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -143,7 +158,7 @@ class Trainer:
             value_loss=value_loss,
             kl=kl,
             grad_norm=norm,
-            grad_var=sums.variance(),
+            grad_var=sums.variance() if sums is not None else 0.0,
             # the hot settings in force (physics as text, so it reads in a CSV cell)
             **{name: getattr(cfg, name) for name in HOT_STATS if name != "physics"},
             physics=format_physics(cfg.physics),
@@ -151,35 +166,35 @@ class Trainer:
         self.history.append(stats)
         return stats
 
-    def _policy_gradient(self, obs, act, w, parts: list[slice], lengths: np.ndarray, cancel=None):
-        """The gradient of loss = -mean(logp * w) - c * mean(entropy) into the policy's ``.grad``,
-        summed over ``parts``, chunks of whole episodes; returns the loss, the mean entropy, the
-        policy's distributions on each part (detached, for the KL) and the sums of the gradient
-        variance (diagnostics.py), whose layer output gradients come from the same backward pass."""
-        params, c, steps = list(self.policy.parameters()), self.config.entropy_coef, len(obs)
+    def _policy_gradient(self, obs, act, weights, parts: list[slice], lengths: np.ndarray, cancel=None):
+        """The policy gradient into the policy's ``.grad``, as Spinning Up writes it: the loss is
+        -(logp * weights).mean(), minus the entropy bonus; backward() fills the gradients. The batch
+        goes through in ``parts``, chunks of whole episodes (a big batch in bounded memory), each
+        weighted by its share of the batch, so the gradients add up to the whole batch's.
+
+        Returns the loss, the mean entropy, the policy's distributions on each part before the
+        update (for the KL) and the gradient variance's sums, which a GradientRecorder's hooks
+        take from the same backward pass (diagnostics.py); without diagnostics, those are empty."""
+        c, steps, ends = self.config.entropy_coef, len(obs), np.cumsum(lengths)
         self.optimizer.zero_grad()
-        loss, entropy, dists, sums = 0.0, 0.0, [], VarianceSums()
-        ends = np.cumsum(lengths)
-        for p in parts:
-            _stop_if(cancel)
-            out, layer_inputs, targets = traced_forward(self.policy, obs[p])
-            dist = self.policy.distribution(out)
-            logp_w = (dist.log_prob(act[p]) * w[p]).sum()
-            part_entropy = dist.entropy().sum() / steps
-            found = torch.autograd.grad(logp_w, [*params, *targets], retain_graph=c != 0)
-            for param, g in zip(params, found, strict=False):
-                param.grad = -g / steps if param.grad is None else param.grad - g / steps
-            if c != 0:
-                (-c * part_entropy).backward()
-            loss += -logp_w.item() / steps - c * part_entropy.item()
-            entropy += part_entropy.item()
-            dists.append(dist.detach())
-            # A diverging update's gradients may be NaN; its epoch is refused (_guarded_step).
-            with np.errstate(invalid="ignore", over="ignore"):
-                sums.add(
-                    gradient_blocks(layer_inputs, found[len(params) :]), lengths[(ends > p.start) & (ends <= p.stop)]
-                )
-        return loss, entropy, dists, sums
+        total_loss, total_entropy, dists = 0.0, 0.0, []
+        with GradientRecorder(self.policy) if self.diagnostics else contextlib.nullcontext() as recorder:
+            for p in parts:
+                _stop_if(cancel)
+                dist = self.policy.distribution(self.policy(obs[p]))
+                logp = dist.log_prob(act[p])
+                share = len(logp) / steps
+                loss = -(logp * weights[p]).mean() * share  # summed over the parts: -(logp * weights).mean()
+                loss.backward(retain_graph=c != 0)
+                entropy = dist.entropy().mean() * share
+                if c != 0:  # the entropy bonus: its own backward, so the diagnostics see the policy gradient alone
+                    (-c * entropy).backward()
+                total_loss += loss.item() - c * entropy.item()
+                total_entropy += entropy.item()
+                if recorder is not None:
+                    dists.append(dist.detach())
+                    recorder.end_chunk(lengths[(ends > p.start) & (ends <= p.stop)], -steps)
+        return total_loss, total_entropy, dists, recorder.sums if recorder is not None else None
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int, cancel=None) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--resume", type=Path, metavar="CHECKPOINT", help="continue the run saved in CHECKPOINT")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch on stdout")
+    parser.add_argument(
+        "--no-diagnostics",
+        dest="diagnostics",
+        action="store_false",
+        help="skip the update's diagnostics (gradient variance, KL; written as 0): the training is the same",
+    )
     add_tensorboard_flag(parser)
     parser.add_argument(
         "--seeds",
@@ -96,8 +102,9 @@ def _trainer(args: argparse.Namespace, settings: dict):
     from vpg_gui.algo.trainer import Trainer
 
     if args.resume is None:
-        return Trainer(TrainConfig(**settings))
+        return Trainer(TrainConfig(**settings), diagnostics=args.diagnostics)
     trainer = Trainer.from_checkpoint(args.resume, {k: v for k, v in settings.items() if k in HOT_FIELDS})
+    trainer.diagnostics = args.diagnostics
     try:
         changed = sorted(k for k, v in settings.items() if k not in HOT_FIELDS and getattr(trainer.config, k) != v)
         if changed:
