@@ -22,14 +22,27 @@ def private_settings(tmp_path, qapp, monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot, fast):
-    win = MainWindow(fast)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    # No thread may outlive its test.
-    assert win.thread_.isFinished()
+def open_window(qtbot, fast):
+    """open_window(config=fast): a shown MainWindow (None: the settings of last time), closed at
+    the test's end if the test did not close it; no window's thread may outlive its test."""
+    opened = []
+
+    def open_(config=fast):
+        win = MainWindow(config)
+        qtbot.addWidget(win)
+        win.show()
+        opened.append(win)
+        return win
+
+    yield open_
+    for win in opened:
+        win.close()
+        assert win.thread_.isFinished()
+
+
+@pytest.fixture
+def window(open_window):
+    return open_window()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window, step)
     assert [s.physics for s in window.history] == ["", "gravity=15"]
     assert 2 in window.plots.markers  # the change is marked where it took effect
     window.render_panel.play_button.click()
-    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 2)
+    qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) > 2)
     assert window.render_panel.player.env.unwrapped.gravity == 15.0
     window.render_panel.play_button.click()
     window.reset_button.click()  # Reset restores the defaults (no preset set them)
@@ -43,7 +43,7 @@ def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, wi
     assert not window.plots.threshold.isVisible()  # Pendulum's spec has no reward threshold
     assert all(np.isfinite(s.return_mean) and s.return_mean < 0 for s in window.history)
     window.render_panel.play_button.click()
-    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 2)
+    qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) > 2)
     view = window.render_panel.action_probs
     assert view.names == ("torque",) and view.gaussian is not None
     mean, std, low, high = view.gaussian
@@ -59,7 +59,7 @@ def test_an_episode_gif_replays_with_the_physics_it_was_played_under(qtbot, wind
     knob(window, "length").setValue(1.5)  # a pole three times as long
     step(window)
     window.render_panel.play_button.click()
-    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 3)
+    qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) > 3)
     window.render_panel.play_button.click()
     env_id, seed, actions, _, physics = window.render_panel.current_episode()
     assert physics == {"length": 1.5}

@@ -11,7 +11,6 @@ import tomli_w
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.formats.checked_text import HAND_WRITTEN
-from vpg_gui.qt.main_window import MainWindow
 from vpg_gui.storage.autosave import LAST
 
 FAST = TrainConfig(batch_steps=500, epochs=0, seed=1)
@@ -27,16 +26,11 @@ def planted(tmp_path, monkeypatch, request):
     sys.modules.pop(name, None)
 
 
-def make_window(qtbot, config=FAST):
-    win = MainWindow(config)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbot, tmp_path, planted, write_session):
+def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(
+    open_window, qtbot, tmp_path, planted, write_session
+):
     module, ran = planted
-    window = make_window(qtbot)
+    window = open_window(FAST)
     try:
         write_session(tmp_path / "evil.vpgsession", FAST.replace(lr=0.2, env_id=f"{module}:CartPole-v1"))
         (tmp_path / "evil.toml").write_text(f'{HAND_WRITTEN}\n[config]\nenv_id = "{module}:CartPole-v1"\n')
@@ -49,9 +43,9 @@ def test_a_session_or_preset_naming_a_module_is_refused_and_nothing_changes(qtbo
         window.close()
 
 
-def test_a_module_typed_in_the_environment_box_is_the_users_word(qtbot, planted):
+def test_a_module_typed_in_the_environment_box_is_the_users_word(open_window, qtbot, planted):
     module, ran = planted
-    window = make_window(qtbot)
+    window = open_window(FAST)
     try:
         window.controls.choose_env(f"{module}:CartPole-v1")
         assert window.controls.config().env_id == f"{module}:CartPole-v1" and ran.exists()
@@ -59,7 +53,9 @@ def test_a_module_typed_in_the_environment_box_is_the_users_word(qtbot, planted)
         window.close()
 
 
-def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot, planted, private_settings):
+def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(
+    open_window, qtbot, planted, private_settings
+):
     module, ran = planted
     private_settings.mkdir(parents=True)
     settings = {
@@ -68,7 +64,7 @@ def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot
         "config": TrainConfig().to_dict() | {"env_id": f"{module}:CartPole-v1"},
     }
     (private_settings / "vpg-gui-tests.toml").write_text(tomli_w.dumps(settings))
-    window = make_window(qtbot, config=None)
+    window = open_window(None)
     try:
         message = window.statusBar().currentMessage()
         assert message.startswith("Dropped remembered settings that were not valid: the training settings (env_id")
@@ -80,7 +76,7 @@ def test_remembered_settings_that_are_not_valid_are_dropped_with_a_message(qtbot
 
 
 @pytest.mark.parametrize("key", ["config", "saveFolder", "unused/key"])
-def test_a_pickled_object_in_the_old_settings_file_never_runs(qtbot, planted, private_settings, key):
+def test_a_pickled_object_in_the_old_settings_file_never_runs(open_window, qtbot, planted, private_settings, key):
     """The three crafted files: a value PySide6 writes for a Python object (``@Variant``, a pickle
     of a class of the planted module), in a key the window reads, one a dialog reads, one unused."""
     module, ran = planted
@@ -98,7 +94,7 @@ def test_a_pickled_object_in_the_old_settings_file_never_runs(qtbot, planted, pr
     subprocess.run([sys.executable, "-c", write], check=True, env=env)
     assert "@Variant(" in legacy.read_text() and ran.exists()  # the file is what PySide6 writes, and it imports
     ran.unlink()
-    window = make_window(qtbot, config=None)
+    window = open_window(None)
     try:
         message = window.statusBar().currentMessage()
         assert f"{key} (not plain text: vpg-gui never decodes a stored object" in message
@@ -111,8 +107,8 @@ def test_a_pickled_object_in_the_old_settings_file_never_runs(qtbot, planted, pr
     assert "@Variant" not in (private_settings / "vpg-gui-tests.toml").read_text()
 
 
-def test_a_second_window_does_not_autosave_and_says_so(qtbot):
-    first, second = make_window(qtbot), make_window(qtbot)
+def test_a_second_window_does_not_autosave_and_says_so(open_window, qtbot):
+    first, second = open_window(FAST), open_window(FAST)
     try:
         for win in (first, second):
             win.step_button.click()
@@ -126,8 +122,8 @@ def test_a_second_window_does_not_autosave_and_says_so(qtbot):
         second.close()
 
 
-def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtbot, monkeypatch):
-    window = make_window(qtbot)
+def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(open_window, qtbot, monkeypatch):
+    window = open_window(FAST)
     try:
         window.train_button.click()
         qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)
@@ -148,10 +144,10 @@ def test_autosave_failing_mid_run_pauses_with_a_warning_and_training_goes_on(qtb
         window.close()
 
 
-def test_an_unusable_data_directory_is_a_warning_not_a_crash(qtbot, tmp_path, monkeypatch):
+def test_an_unusable_data_directory_is_a_warning_not_a_crash(open_window, qtbot, tmp_path, monkeypatch):
     (tmp_path / "not-a-dir").write_text("")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "not-a-dir"))
-    window = make_window(qtbot)
+    window = open_window(FAST)
     try:
         window.step_button.click()
         qtbot.waitUntil(lambda: len(window.history) == 1 and window.worker.waiting, timeout=30000)
@@ -160,7 +156,7 @@ def test_an_unusable_data_directory_is_a_warning_not_a_crash(qtbot, tmp_path, mo
         window.close()
 
 
-def test_a_session_opened_and_saved_again_before_train_keeps_its_runs(qtbot, tmp_path, write_session):
+def test_a_session_opened_and_saved_again_before_train_keeps_its_runs(open_window, qtbot, tmp_path, write_session):
     from vpg_gui.algo.trainer import Trainer
     from vpg_gui.storage.session import read_session
 
@@ -170,7 +166,7 @@ def test_a_session_opened_and_saved_again_before_train_keeps_its_runs(qtbot, tmp
     kept = (FAST.replace(lr=0.05), trainer.history[:1])
     write_session(tmp_path / "a.vpgsession", trainer.config, trainer.state(), kept=[kept])
     trainer.close()
-    window = make_window(qtbot)
+    window = open_window(FAST)
     try:
         assert window.files.open_session_file(tmp_path / "a.vpgsession")
         for name in ("b.vpgsession", "a.vpgsession"):  # a new file, and over the same one

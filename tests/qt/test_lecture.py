@@ -212,7 +212,7 @@ def test_exports_write_files_that_read_back(qtbot, window, tmp_path, step):
     assert "Diagnostic:" not in (tmp_path / "p.svg").read_text()  # no widgets, only the plots
 
     window.render_panel.play_button.click()
-    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown >= 5, timeout=10000)
+    qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) >= 5, timeout=10000)
     window.render_panel.play_button.click()
     _, _, actions, _, _ = window.render_panel.current_episode()
     window.files.export_episode_gif_file(tmp_path / "e.gif")
@@ -315,7 +315,7 @@ def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window
     qtbot.waitUntil(lambda: len(window.history) == 1 and heatmap.grid is not None, timeout=30000)
     assert np.allclose(heatmap.grid, cartpole_heatmap(window.workspace.live.snapshots[1]))  # the latest policy's
     window.render_panel.play_button.click()
-    qtbot.waitUntil(lambda: window.render_panel.view.frames_shown > 3)
+    qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) > 3)
     assert probs_view.names == ("push left", "push right")
     player = window.render_panel.player
     assert np.allclose(probs_view.probs, player.policy.probs(player.obs[None].astype(np.float32))[0])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QStandardPaths, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QStandardPaths, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -111,8 +111,6 @@ def _is_hex(text: str) -> bool:
 class MainWindow(QMainWindow):
     """``offer_restore``: after a run that did not close cleanly, offer its curves back (app.py
     says no when it opens a file)."""
-
-    restore_checked = Signal()  # the start-up look for a run to restore is done (offered or not)
 
     def __init__(self, config: TrainConfig | None = None, offer_restore: bool = True):
         super().__init__(objectName="mainWindow")
@@ -594,7 +592,6 @@ class MainWindow(QMainWindow):
     def _offer_restore(self, wanted: bool) -> None:
         """After a run that did not close cleanly (a crash, a kill), offer its curves as a kept run."""
         found = self.workspace.autosave.last_run() if wanted else None
-        self.restore_checked.emit()
         if not found or not found[1]:
             return
         config, history = found

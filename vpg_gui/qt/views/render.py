@@ -13,8 +13,6 @@ their aspect ratio kept, the step count and return written on them.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
@@ -37,7 +35,6 @@ class FrameView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
         self._text = "Press Play to watch the current policy"
-        self.frames_shown = 0
 
     def show_frame(self, frame: np.ndarray, text: str) -> None:
         h, w, _ = frame.shape
@@ -47,7 +44,6 @@ class FrameView(QWidget):
             QImage.Format.Format_RGB32
         )
         self._text = text
-        self.frames_shown += 1
         self.update()
 
     def image(self) -> QImage | None:
@@ -123,7 +119,6 @@ class RenderPanel(QWidget):
         self._policy_epoch = 0
         self._episode_epoch = 0
         self._hold = 0
-        self.frame_costs: list[float] = []  # seconds to convert and show each frame (benchmarks)
         self._physics: dict[str, float] = {}
 
     def set_env(self, env_id: str) -> None:
@@ -212,7 +207,6 @@ class RenderPanel(QWidget):
 
     def _show(self) -> None:
         player = self._player
-        start = time.perf_counter()
         frame = player.frame()
         who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
         status = "  (done)" if player.done else ""
@@ -223,8 +217,6 @@ class RenderPanel(QWidget):
             self.action_probs.set_probs(names, player.probs())
         else:
             self.action_probs.set_gaussian(names, player.mean_std(), space.low, space.high)
-        self.frame_costs.append(time.perf_counter() - start)
-        del self.frame_costs[:-500]
 
     def _close_player(self) -> None:
         if self._player is not None:
