@@ -15,6 +15,17 @@ from vpg_gui.storage.session import read_session, save_session
 BASE = EpochStats(1, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
 
 
+EVENTS = ("live_changed", "epoch_added", "settings_changed", "runs_changed", "seeds_added", "preset_changed",
+          "labels_changed")  # fmt: skip
+
+
+def listen(workspace, heard: list) -> None:
+    """Append each event's short name ("runs", "labels", ...) to ``heard`` as the workspace announces it."""
+    for name in EVENTS:
+        short = name.split("_")[0]
+        getattr(workspace, name).connect(lambda *_, n=short: heard.append(n))
+
+
 def train(workspace, epochs, **hot):
     """Add ``epochs`` epochs to the live run that used its settings (plus ``hot`` from the first)."""
     live = workspace.live
@@ -87,7 +98,7 @@ def test_a_preset_starts_a_new_run_and_is_marked_once_departed_from():
     ws = Workspace(TrainConfig())
     train(ws, 40)
     heard = []
-    ws.subscribe(heard.append)
+    listen(ws, heard)
     ws.start_preset(preset)
     assert "live" in heard and ws.live.history == [] and not ws.live.started and len(ws.kept) == 1
     assert ws.live.settings == preset.config and ws.live.origin == f"preset {preset.title}"
@@ -158,7 +169,7 @@ def test_an_older_session_is_refused_with_a_message(tmp_path):
 def test_runs_are_shown_hidden_and_removed_through_the_model():
     ws = Workspace(TrainConfig())
     heard = []
-    ws.subscribe(heard.append)
+    listen(ws, heard)
     train(ws, 3)
     assert heard.count("labels") == 1  # the first epoch only: the other two changed nothing a label says
     train(ws, 1, lr=0.3)
@@ -179,3 +190,18 @@ def test_runs_are_shown_hidden_and_removed_through_the_model():
     assert ws.seed_groups == [] and ws.live is live and heard == ["runs", "runs"]
     ws.remove(kept.number)
     assert ws.kept == [] and ws.hidden == frozenset()  # its hidden mark goes with it
+
+
+def test_the_model_answers_what_the_status_bar_and_reset_ask():
+    ws = Workspace(TrainConfig(epochs=3))
+    train(ws, 3)
+    live = ws.live
+    assert live.totals() == (3 * BASE.steps, 3 * BASE.seconds)
+    assert live.at_cap(TrainConfig(epochs=3)) and not live.at_cap(TrainConfig(epochs=4))
+    assert not live.at_cap(TrainConfig(epochs=0))  # until stopped
+    form = TrainConfig(physics=(("gravity", 12.0),))
+    assert ws.reset_settings(form).physics == ()  # no preset: the env's defaults
+    preset = load_preset(builtin_presets()[0])
+    ws.start_preset(dataclasses.replace(preset, config=preset.config.replace(physics=(("length", 0.8),))))
+    assert ws.reset_settings(form).physics == (("length", 0.8),)  # the active preset's
+    assert ws.reset_settings(form.replace(env_id="Acrobot-v1")).physics == ()  # another env: its defaults

@@ -590,7 +590,7 @@ def test_pace_holds_epochs_back_as_asked_and_keys_change_it(qtbot, window):
     QTest.keyClick(window, Qt.Key.Key_Plus)
     assert pace.currentText() == "pace 5 epochs/s"
     arrived = []
-    window.workspace.subscribe(lambda what: what == "epoch" and arrived.append(time.monotonic()))
+    window.workspace.epoch_added.connect(lambda _stats: arrived.append(time.monotonic()))
     window.train_button.click()
     qtbot.waitUntil(lambda: len(arrived) >= 4, timeout=30000)
     window.train_button.click()  # pause

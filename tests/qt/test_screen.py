@@ -207,7 +207,7 @@ def test_presentation_mode_restores_the_window_exactly_and_keeps_its_own_pace(qt
 def test_pace_holds_epochs_back_as_asked(qtbot, window):
     window.set_pace(5.0)
     arrived = []
-    window.workspace.subscribe(lambda what: what == "epoch" and arrived.append(time.monotonic()))
+    window.workspace.epoch_added.connect(lambda _stats: arrived.append(time.monotonic()))
     window.controls.epochs.setValue(4)
     window.train_button.click()
     qtbot.waitUntil(lambda: len(arrived) == 4, timeout=30000)

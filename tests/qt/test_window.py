@@ -140,3 +140,17 @@ def test_close_during_training_stops_the_thread(qtbot, window):
     wait_epochs(qtbot, window, 1)
     window.close()
     assert window.thread_.isFinished()
+
+
+def test_the_status_bar_comes_from_the_model_so_a_reopened_session_shows_the_same(qtbot, window, open_window, tmp_path):
+    window.controls.epochs.setValue(3)
+    window.train_button.click()
+    qtbot.waitUntil(lambda: len(window.history) == 3 and window.worker.waiting, timeout=30000)
+    QApplication.processEvents()
+    shown = {key: label.text() for key, label in window.status_labels.items() if key != "state"}
+    assert shown["steps"] == f"{window.workspace.live.totals()[0]:,} steps" and shown["epoch"] == "epoch 3"
+    window.files.save_session_file(tmp_path / "s.vpgsession")
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("s.vpgsession - "), timeout=30000)  # written on a thread
+    again = open_window()
+    assert again.files.open_session_file(tmp_path / "s.vpgsession")
+    qtbot.waitUntil(lambda: {k: lab.text() for k, lab in again.status_labels.items() if k != "state"} == shown)

@@ -158,7 +158,7 @@ def _draw(workspace, args) -> int:
     window.addWidget(plots)
     runs = RunList(workspace)
     runs.highlighted.connect(plots.set_highlight)
-    workspace.subscribe(lambda what: what == "runs" and plots.redraw())
+    workspace.runs_changed.connect(plots.redraw)
     window.addWidget(runs)
     screen = app.primaryScreen().availableGeometry()  # a small screen gets all of it
     window.resize(min(WINDOW_SIZE[0], screen.width()), min(WINDOW_SIZE[1], screen.height()))

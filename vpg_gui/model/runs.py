@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from psygnal import Signal
 
 from vpg_gui.algo.metrics import HOT_STATS, EpochStats, changes, hot_changes
 from vpg_gui.config import HOT_FIELDS, TrainConfig, cold_changes
@@ -100,6 +100,20 @@ class Run:
         converted.extend(map(float, map(operator.attrgetter(name), self.history[len(converted) :])))
         return np.asarray(converted, float)
 
+    def totals(self) -> tuple[int, float]:
+        """Steps and training seconds over the history (the status bar's; each epoch converted once).
+
+        >>> run = Run(1, TrainConfig())
+        >>> run.totals()
+        (0, 0.0)
+        """
+        return int(self.column("steps").sum()), float(self.column("seconds").sum())
+
+    def at_cap(self, config: TrainConfig) -> bool:
+        """True when the run has the epochs ``config`` asks for (0: until stopped), so Train
+        cannot go on without raising them (or a Reset)."""
+        return bool(config.epochs) and len(self.history) >= config.epochs
+
     def markers(self) -> list[tuple[int, str]]:
         """(epoch, text) of each hot change: the plots' vertical lines."""
         self._markers.extend(changes(self.history[max(self._marked - 1, 0) :]))
@@ -145,15 +159,21 @@ class SeedGroup:
         return tuple(np.array(column, float) for column in zip(*rows, strict=True)) if rows else (np.zeros(0),) * 4
 
 
-Listener = Callable[[str], None]
-
-
 class Workspace:
-    """What the window shows. Listeners hear one of: ``"live"`` (a new live run), ``"epoch"``
-    (the live run grew), ``"settings"`` (the live run's settings changed), ``"runs"`` (the kept
-    runs or seed groups changed, or which of them are shown), ``"seeds"`` (a seed group grew),
-    ``"preset"``, ``"labels"`` (after ``"epoch"``, when the live run's label may read otherwise:
-    its first epoch, or a hot change)."""
+    """What the window shows. It announces each change as a typed event (psygnal signals, the
+    Qt-free signals napari's models use), to which each view connects what it renders:
+
+        workspace.epoch_added.connect(plots_redraw)      # called with the new EpochStats
+        workspace.runs_changed.connect(run_list.render)
+    """
+
+    live_changed = Signal()  # a new live run (Reset, a preset, a session)
+    epoch_added = Signal(object)  # the live run grew by this EpochStats
+    settings_changed = Signal()  # the live run's settings changed
+    runs_changed = Signal()  # the kept runs or seed groups changed, or which of them are shown
+    seeds_added = Signal()  # a seed group grew
+    preset_changed = Signal()  # the active preset changed (or may read "(modified)" now)
+    labels_changed = Signal()  # after epoch_added, when the live run's label may read otherwise
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -163,14 +183,6 @@ class Workspace:
         self.preset = None  # the Preset the live settings came from, if any
         self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
         self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
-        self._listeners: list[Listener] = []
-
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def _emit(self, what: str) -> None:
-        for listener in self._listeners:
-            listener(what)
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -180,10 +192,10 @@ class Workspace:
         live = self.live
         if not live.started:
             live.config = live.settings = config
-            self._emit("settings")
+            self.settings_changed.emit()
             return []
         live.settings = live.settings.replace(**{name: getattr(config, name) for name in HOT_FIELDS})
-        self._emit("settings")
+        self.settings_changed.emit()
         return cold_changes(live.config, config)
 
     def begin(self, config: TrainConfig) -> bool:
@@ -196,7 +208,7 @@ class Workspace:
         live.started = True
         if self.autosave is not None:
             self.autosave.start(live.history, live.config)
-        self._emit("settings")
+        self.settings_changed.emit()
         return True
 
     def add_epoch(self, stats: EpochStats, snapshot) -> None:
@@ -205,9 +217,9 @@ class Workspace:
         self.live.snapshots[stats.epoch] = snapshot
         if self.autosave is not None:
             self.autosave.append(self.live.history)
-        self._emit("epoch")
+        self.epoch_added.emit(stats)
         if before is None or any(getattr(before, name) != getattr(stats, name) for name in HOT_STATS):
-            self._emit("labels")
+            self.labels_changed.emit()
 
     def reset(self, config: TrainConfig, origin: str = "settings", preset=KEEP) -> None:
         """A new live run that waits for Train; the one before is kept if it has epochs. The
@@ -217,9 +229,16 @@ class Workspace:
         self.live = Run(next(self._numbers), config, origin)
         if preset is not KEEP:
             self.preset = preset
-        self._emit("live")
-        self._emit("runs")
-        self._emit("preset")
+        self.live_changed.emit()
+        self.runs_changed.emit()
+        self.preset_changed.emit()
+
+    def reset_settings(self, config: TrainConfig) -> TrainConfig:
+        """What Reset starts from, given the form's ``config``: the physics knobs go back to the
+        env's defaults, or to the active preset's when it is for the same env."""
+        preset = self.preset
+        same_env = preset is not None and preset.config.env_id == config.env_id
+        return config.replace(physics=preset.config.physics if same_env else ())
 
     def start_preset(self, preset) -> None:
         """Start from a preset's settings (the current run is kept to compare)."""
@@ -228,7 +247,7 @@ class Workspace:
     def keep(self, run: Run) -> None:
         """Show ``run`` (e.g. the last run restored from autosave) beside the live one."""
         self._keep(run)
-        self._emit("runs")
+        self.runs_changed.emit()
 
     def new_run(self, history: list[EpochStats], config: TrainConfig, origin: str) -> Run:
         """A finished run from elsewhere (autosave, a file), numbered in this workspace."""
@@ -240,21 +259,21 @@ class Workspace:
         self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), preset
         if self.autosave is not None and live.started:
             self.autosave.start(live.history, live.config)
-        self._emit("live")
-        self._emit("runs")
-        self._emit("preset")
+        self.live_changed.emit()
+        self.runs_changed.emit()
+        self.preset_changed.emit()
 
     def clear(self) -> None:
         """Drop the kept runs and seed groups (the live run stays)."""
         self.kept, self.seed_groups = [], []
-        self._emit("runs")
+        self.runs_changed.emit()
 
     def set_shown(self, number: int, shown: bool) -> None:
         """Draw (or hide) the run or seed group ``number``; hidden ones stay listed and kept."""
         hidden = self.hidden - {number} if shown else self.hidden | {number}
         if hidden != self.hidden:
             self.hidden = hidden
-            self._emit("runs")
+            self.runs_changed.emit()
 
     def remove(self, number: int) -> None:
         """Take the kept run or seed group ``number`` off the screen (the live run stays)."""
@@ -262,22 +281,22 @@ class Workspace:
         groups = [g for g in self.seed_groups if g.number != number]
         if (len(kept), len(groups)) != (len(self.kept), len(self.seed_groups)):
             self.kept, self.seed_groups, self.hidden = kept, groups, self.hidden - {number}
-            self._emit("runs")
+            self.runs_changed.emit()
 
     def add_seed_group(self, config: TrainConfig, seeds) -> SeedGroup:
         group = SeedGroup(next(self._numbers), config, tuple(seeds))
         self.seed_groups = [*self.seed_groups, group][-MAX_SEED_GROUPS:]
-        self._emit("runs")
+        self.runs_changed.emit()
         return group
 
     def add_seed_epoch(self, group: SeedGroup, seed: int, stats: EpochStats) -> None:
         group.histories[seed].append(stats)
-        self._emit("seeds")
+        self.seeds_added.emit()
 
     def drop_seed_group(self, group: SeedGroup) -> None:
         if group in self.seed_groups:
             self.seed_groups = [g for g in self.seed_groups if g is not group]
-            self._emit("runs")
+            self.runs_changed.emit()
 
     def close(self) -> None:
         if self.autosave is not None:

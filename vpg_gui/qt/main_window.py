@@ -119,7 +119,6 @@ class MainWindow(QMainWindow):
         self.resize(min(1500, screen.width()), min(860, screen.height()))
         self.state = RunState.IDLE
         self._run_id = 0  # the worker's id of the run shown
-        self._counted = (0, 0, 0.0, None)  # _totals' running sums
         self._closing = False
         self._panels_due = False  # leaving presentation mode: the panel sizes wait for the window's size
         self.settings = user_settings()
@@ -167,7 +166,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.controls.edited.connect(self._on_controls_edited)
-        self.workspace.subscribe(self._on_model)
+        # Each change of the model, rendered by what shows it (the run list connects itself).
+        ws = self.workspace
+        ws.live_changed.connect(self._show_live_run)
+        ws.epoch_added.connect(self._on_epoch_added)
+        ws.settings_changed.connect(self._on_settings_changed)
+        ws.runs_changed.connect(self.plots.redraw)
+        ws.seeds_added.connect(self.plots.redraw_seeds)
+        ws.preset_changed.connect(self._show_preset)
         self._restore_layout()
         self._refresh()
         QTimer.singleShot(0, lambda: self._offer_restore(offer_restore))
@@ -464,10 +470,7 @@ class MainWindow(QMainWindow):
         config = self.valid_config()
         if config is None:
             return
-        preset = self.workspace.preset
-        # Physics knobs go back to the env's defaults, or to the active preset's values.
-        physics = preset.config.physics if preset is not None and preset.config.env_id == config.env_id else ()
-        self.workspace.reset(config.replace(physics=physics))
+        self.workspace.reset(self.workspace.reset_settings(config))
         self.statusBar().showMessage("Reset: the next Train starts a new policy", 4000)
 
     def _ready_to_run(self) -> bool:
@@ -477,7 +480,7 @@ class MainWindow(QMainWindow):
             return False
         if self.workspace.begin(config):  # a new run: its settings are the form's
             self._run_id = self.worker.reset(config)
-        elif config.epochs and len(self.history) >= config.epochs:
+        elif self.workspace.live.at_cap(config):
             self.statusBar().showMessage(
                 f"The run has its {config.epochs} epochs: raise Epochs (0 = until stopped) to go on, or Reset", 6000
             )
@@ -524,29 +527,18 @@ class MainWindow(QMainWindow):
 
     # --- the model ---------------------------------------------------------------------------
 
-    def _on_model(self, what: str) -> None:
-        """Render what the workspace says changed."""
-        if what == "live":
-            self._show_live_run()
-        elif what == "epoch":
-            live = self.workspace.live
-            last = live.history[-1]
-            self._show_autosave_warning()
-            self.render_panel.set_policy(live.snapshots[last.epoch], last.epoch)
-            self.render_panel.set_physics(last.physics)  # replays use the physics training used
-            if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
-                self._redraw.start()
-        elif what == "runs":
-            self.plots.redraw()
-        elif what == "seeds":
-            self.plots.redraw_seeds()
-        elif what == "settings":
-            self._show_autosave_warning()
-            self._show_preset()
-            if not self._redraw.isActive():  # the live run's label follows its settings
-                self._redraw.start()
-        elif what == "preset":
-            self._show_preset()
+    def _on_epoch_added(self, stats: EpochStats) -> None:
+        self._show_autosave_warning()
+        self.render_panel.set_policy(self.workspace.live.snapshots[stats.epoch], stats.epoch)
+        self.render_panel.set_physics(stats.physics)  # replays use the physics training used
+        if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
+            self._redraw.start()
+
+    def _on_settings_changed(self) -> None:
+        self._show_autosave_warning()
+        self._show_preset()
+        if not self._redraw.isActive():  # the live run's label follows its settings
+            self._redraw.start()
 
     def _show_live_run(self) -> None:
         """A new live run (Reset, a preset, a session): the form, the worker and the panels follow it."""
@@ -637,22 +629,12 @@ class MainWindow(QMainWindow):
         self.plots.redraw_live(growing=self.state == RunState.TRAINING)
         self._refresh()
 
-    def _totals(self) -> tuple[int, float]:
-        """Total steps and training seconds of the history, adding only epochs new since last time."""
-        counted, steps, seconds, of = self._counted
-        if of is not self.history or counted > len(self.history):  # another run's list
-            counted, steps, seconds = 0, 0, 0.0
-        for s in self.history[counted:]:
-            steps, seconds = steps + s.steps, seconds + s.seconds
-        self._counted = (len(self.history), steps, seconds, self.history)
-        return steps, seconds
-
     def _refresh(self) -> None:
         labels = {RunState.TRAINING: "Pause", RunState.PAUSED: "Resume", RunState.IDLE: "Train"}
         self.train_button.setText(labels[self.state])
         self.stop_button.setEnabled(self.state != RunState.IDLE)
         last = self.history[-1] if self.history else None
-        total_steps, elapsed = self._totals()
+        total_steps, elapsed = self.workspace.live.totals()
         self.status_labels["epoch"].setText(f"epoch {last.epoch if last else 0}")
         self.status_labels["steps"].setText(f"{total_steps:,} steps")
         self.status_labels["speed"].setText(f"{last.steps_per_s:,.0f} steps/s" if last else "- steps/s")

@@ -54,7 +54,9 @@ class RunList(QListWidget):
         self.itemEntered.connect(lambda item: self.highlighted.emit(item.data(NUMBER)))
         self.currentItemChanged.connect(self._on_current)
         self._shown_rows: list = []  # what the rows were built from
-        workspace.subscribe(self._on_model)
+        for event in (workspace.live_changed, workspace.runs_changed, workspace.settings_changed):
+            event.connect(self.render)
+        workspace.labels_changed.connect(self.render)  # not every epoch: most change no label
         self.render()
 
     def labels(self) -> list[str]:
@@ -92,10 +94,6 @@ class RunList(QListWidget):
         row = self.currentItem()
         if row is not None:
             self.workspace.remove(row.data(NUMBER))
-
-    def _on_model(self, what: str) -> None:
-        if what in ("live", "runs", "settings", "labels"):  # not "epoch": most change no label
-            self.render()
 
     def _on_checked(self, row: QListWidgetItem) -> None:
         self.workspace.set_shown(row.data(NUMBER), row.checkState() == Qt.CheckState.Checked)
