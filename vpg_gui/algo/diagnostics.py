@@ -106,7 +106,7 @@ def gradient_blocks(inputs: list[torch.Tensor], grads: list[torch.Tensor]) -> li
     log-std's for a Gaussian policy."""
     blocks: list[Block] = []
     for x, g in zip(inputs, grads, strict=False):
-        if x.shape[1] < g.shape[1]:  # pad: 2x faster than filling a numpy copy, 4x than np.hstack
+        if x.shape[1] < g.shape[1]:  # pad: faster than filling a numpy copy or np.hstack
             blocks.append((F.pad(x, (0, 1), value=1.0).numpy(), g.numpy()))
         else:
             g = g.numpy()

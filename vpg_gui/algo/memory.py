@@ -2,8 +2,8 @@
 
 An epoch allocates and frees tensors of 0.1-5 MB by the hundred (a batch's inputs, gradients,
 their float64 copies). glibc's malloc serves such sizes with fresh ``mmap`` pages, and the first
-touch of every page is a page fault: measured here, that made ``torch.cat`` of a 5000 x 37 matrix
-cost 0.45 ms instead of 0.08 ms, and an epoch at batch 5000 26% slower. Raising the mmap and
+touch of every page is a page fault, which made an epoch at batch 5000 markedly slower (figures:
+docs/performance.md). Raising the mmap and
 trim thresholds keeps the heap's freed blocks for the next epoch (the memory stays bounded by an
 epoch's peak). A no-op where the C library is not glibc.
 

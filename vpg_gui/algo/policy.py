@@ -61,9 +61,9 @@ class PolicyNet(nn.Sequential):
         return out if self.discrete else torch.cat([out, self.log_std.expand_as(out)], dim=-1)
 
     def evaluate(self, obs: torch.Tensor) -> torch.Tensor:
-        """``forward`` without autograd, as products of (features, steps) matrices, 1.4x faster
-        at these widths (torch's row-major product is slow with few outputs: 0.08 ms against
-        0.03 ms for 5000 steps into 2 logits), and activations in place. The same values up to
+        """``forward`` without autograd, as products of (features, steps) matrices, faster at
+        these widths (torch's row-major product is slow with few outputs; figures:
+        docs/performance.md), and activations in place. The same values up to
         float32 rounding: bit for bit for the discrete policies tested, and the KL from it
         within 1e-6 of forward's."""
         with torch.no_grad():

@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.session is not None:
         window.files.open_session_file(args.session)
     # The modules and widgets made so far live as long as the window: keep them out of full
-    # garbage collections, which otherwise scanned them all and froze the window for 25-40 ms
-    # (benchmarks/soak_gui.py).
+    # garbage collections, which otherwise scanned them all and froze the window for tens of
+    # milliseconds (benchmarks/soak_gui.py; figures in docs/performance.md).
     gc.freeze()
     if args.autostart:
         QTimer.singleShot(0, window.train_button.click)

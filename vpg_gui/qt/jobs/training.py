@@ -24,7 +24,7 @@ from enum import Enum
 from PySide6.QtCore import QObject, Signal
 
 # Imported here, in the GUI thread: a test once hung for good with the worker thread inside this import
-# (in PySide6's import hook) while the GUI thread processed events. It costs 60 ms and loads no torch.
+# (in PySide6's import hook) while the GUI thread processed events. It is quick and loads no torch.
 from vpg_gui.algo.remote import RemoteError, TrainerProcess, start_server
 from vpg_gui.config import HOT_FIELDS, TrainConfig
 from vpg_gui.errors import EpochCancelled, TrainingDiverged

@@ -2,8 +2,8 @@
 costs the GUI thread several milliseconds (benchmarks/bench_gui.py). x shows every run whole: it
 ends at the longest run's last epoch; while a run trains, at that epoch's nice ceiling (10, 20,
 25, 50, 100, ...), so the axes are redrawn a few times a run rather than at every redraw
-(measured with benchmarks/bench_gui.py: moving x at each of the 10 redraws a second took the GUI
-timer's p99 lateness from ~5 ms to 22 ms).
+(moving x at each of the 10 redraws a second made the GUI thread late: benchmarks/bench_gui.py
+and bench_plot_redraw.py, figures in docs/performance.md).
 
 >>> nice_ceiling(437), nice_ceiling(51), nice_ceiling(0.03)
 (500.0, 100.0, 0.05)

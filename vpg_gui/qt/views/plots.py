@@ -32,9 +32,9 @@ from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, 
 from vpg_gui.qt.views.plot_ranges import grow_range, whole_x
 from vpg_gui.qt.views.run_colors import LIVE_COLOR, run_color
 
-# Measured (benchmarks/bench_gui.py): a pyqtgraph grid makes each repaint of a plot cost ~13 ms
-# and a translucent fill ~4 ms, enough to make the GUI thread miss its timers; an opaque pale
-# band and no grid repaint in ~1 ms.
+# Measured (benchmarks/bench_gui.py; figures in docs/performance.md): a pyqtgraph grid and a
+# translucent fill made each repaint cost enough to make the GUI thread miss its timers; an
+# opaque pale band and no grid repaint in a fraction of that.
 BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_COLOR = "#2e7d32"
 MARKER_COLOR = "#8e24aa"
