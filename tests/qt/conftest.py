@@ -1,3 +1,4 @@
+import pyqtgraph as pg
 import pytest
 
 from vpg_gui.config import TrainConfig
@@ -57,6 +58,16 @@ def step(qtbot):
         qtbot.waitUntil(lambda: drawn(window) == len(window.history))
 
     return run
+
+
+@pytest.fixture
+def vertical_lines():
+    """vertical_lines(plot): the change markers drawn on a pyqtgraph plot (every run's), as pyqtgraph holds them."""
+
+    def lines(plot) -> list[pg.InfiniteLine]:
+        return [i for i in plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
+
+    return lines
 
 
 def drawn(window) -> int:

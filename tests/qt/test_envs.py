@@ -8,14 +8,14 @@ def knob(window, name):
     return window.findChild(QDoubleSpinBox, f"physics_{name}")
 
 
-def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window, step):
+def test_cartpole_knobs_are_hot_marked_and_reach_the_replay(qtbot, window, step, vertical_lines):
     assert all(not knob(window, n).isHidden() for n in ("gravity", "length", "masspole", "force_mag"))
     assert knob(window, "g").isHidden() and knob(window, "gravity").value() == 9.8
     step(window)
     knob(window, "gravity").setValue(15.0)
     step(window)
     assert [s.physics for s in window.history] == ["", "gravity=15"]
-    assert 2 in window.plots.markers  # the change is marked where it took effect
+    assert 2 in [line.value() for line in vertical_lines(window.plots.return_plot)]  # marked where it took effect
     window.render_panel.play_button.click()
     qtbot.waitUntil(lambda: len((window.render_panel.current_episode() or (0, 0, []))[2]) > 2)
     assert window.render_panel.player.env.unwrapped.gravity == 15.0

@@ -30,14 +30,15 @@ def markers(window):
     return [i for i in window.plots.return_plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
 
 
-def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window, step):
+def test_hot_change_draws_a_marker_where_it_took_effect(qtbot, window, step, vertical_lines):
     step(window)
     window.controls.lr.setValue(0.05)
     step(window)
     assert [s.lr for s in window.history] == [0.01, 0.05]
     (line,) = markers(window)
     assert line.value() == 2
-    assert window.plots.markers[2][0].label.toPlainText() == "lr 0.01 -> 0.05"
+    (marker,) = [line for line in vertical_lines(window.plots.return_plot) if line.value() == 2]
+    assert marker.label.toPlainText() == "lr 0.01 -> 0.05"
     assert len(window.plots.length_plot.getPlotItem().items) > 1  # the marker is on both plots
 
 
@@ -70,11 +71,7 @@ def test_reset_keeps_the_old_run_faded_and_labelled(qtbot, window, step):
     assert window.run_list.labels() == []  # the new live run has no epochs and nothing beside it
 
 
-def vertical_lines(plot):
-    return [i for i in plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
-
-
-def test_the_lecture_scenario_labels_every_run_truthfully(qtbot, window, step):
+def test_the_lecture_scenario_labels_every_run_truthfully(qtbot, window, step, vertical_lines):
     """Train, lr 0.3 mid-run, Reset to reward-to-go, train, Reset, the same again, then preset 5."""
     step(window, 2)
     window.controls.lr.setValue(0.3)
@@ -137,7 +134,7 @@ def test_preset_round_trip_and_refusal(qtbot, window, tmp_path):
     assert window.controls.config() == mine  # untouched
 
 
-def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step):
+def test_session_round_trip_continues_the_run(qtbot, window, tmp_path, step, vertical_lines):
     step(window, 2)
     window.controls.lr.setValue(0.03)
     step(window)

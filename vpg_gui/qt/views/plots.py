@@ -213,11 +213,6 @@ class TrainingPlots(QWidget):
 
     # --- what is drawn -----------------------------------------------------------------------
 
-    @property
-    def markers(self) -> dict[int, tuple[pg.InfiniteLine, pg.InfiniteLine]]:
-        """The live run's change markers: epoch -> (line on the return plot, on the length plot)."""
-        return self._live_markers.lines
-
     def kept_curves(self) -> list[pg.PlotDataItem]:
         """The kept runs' curves on the return plot, in the order of ``workspace.kept``."""
         return [self._kept[run.number].curves[0] for run in self.workspace.kept]
