@@ -205,3 +205,14 @@ def test_the_model_answers_what_the_status_bar_and_reset_ask():
     ws.start_preset(dataclasses.replace(preset, config=preset.config.replace(physics=(("length", 0.8),))))
     assert ws.reset_settings(form).physics == (("length", 0.8),)  # the active preset's
     assert ws.reset_settings(form.replace(env_id="Acrobot-v1")).physics == ()  # another env: its defaults
+
+
+def test_the_live_runs_environment_is_the_models():
+    from vpg_gui.envs.make import env_info
+
+    ws = Workspace(TrainConfig())
+    heard = []
+    ws.env_changed.connect(heard.append)
+    info = env_info("CartPole-v1")
+    ws.set_env_info(info)
+    assert ws.env_info is info and heard == [info] and info.reward_threshold == 475.0

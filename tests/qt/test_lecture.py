@@ -591,6 +591,8 @@ def test_pace_holds_epochs_back_as_asked_and_keys_change_it(qtbot, window):
     window.train_button.click()
     qtbot.waitUntil(lambda: len(arrived) >= 4, timeout=30000)
     window.train_button.click()  # pause
-    # At most 5 epochs a second: epochs 1 to 4 take at least 3 x 0.2 s (a lower bound: a slow
-    # machine only makes it longer), less a little for when epoch 1's signal was handled.
-    assert arrived[3] - arrived[0] >= 0.55
+    # At most 5 epochs a second: epoch k starts 0.2 s after epoch k-1 started, so epochs 2 to 4
+    # arrive at least 2 x 0.2 s apart, less a little for when each signal was handled (a lower
+    # bound: a slow machine only makes it longer). Not from epoch 1: its first-epoch warm-up makes
+    # it arrive late, which shortens the wait after it (without the pace all four come in ~0.05 s).
+    assert arrived[3] - arrived[1] >= 0.35

@@ -174,6 +174,7 @@ class Workspace:
     seeds_added = Signal()  # a seed group grew
     preset_changed = Signal()  # the active preset changed (or may read "(modified)" now)
     labels_changed = Signal()  # after epoch_added, when the live run's label may read otherwise
+    env_changed = Signal(object)  # the live run's environment, as its EnvInfo (solved line, episode cap)
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -183,6 +184,7 @@ class Workspace:
         self.preset = None  # the Preset the live settings came from, if any
         self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
         self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
+        self.env_info = None  # the live run's environment (envs.make.EnvInfo), once made
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -267,6 +269,11 @@ class Workspace:
         """Drop the kept runs and seed groups (the live run stays)."""
         self.kept, self.seed_groups = [], []
         self.runs_changed.emit()
+
+    def set_env_info(self, info) -> None:
+        """The live run's environment was made (or a session named it): its EnvInfo."""
+        self.env_info = info
+        self.env_changed.emit(info)
 
     def set_shown(self, number: int, shown: bool) -> None:
         """Draw (or hide) the run or seed group ``number``; hidden ones stay listed and kept."""

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         ws.runs_changed.connect(self.plots.redraw)
         ws.seeds_added.connect(self.plots.redraw_seeds)
         ws.preset_changed.connect(self._show_preset)
+        ws.env_changed.connect(self._on_env_changed)
         self._restore_layout()
         self._refresh()
         QTimer.singleShot(0, lambda: self._offer_restore(offer_restore))
@@ -331,7 +332,7 @@ class MainWindow(QMainWindow):
         self.worker.finished.connect(self.worker.deleteLater)
         self.worker.epoch_finished.connect(self._on_epoch)
         self.worker.state_changed.connect(self._on_state)
-        self.worker.run_created.connect(self._on_run_created)
+        self.worker.run_created.connect(self._on_run_created)  # a method of the window: run in its thread
         self.worker.failed.connect(self._on_failed)
         self.worker.diverged.connect(self._on_diverged)
         self.thread_.start()
@@ -565,6 +566,9 @@ class MainWindow(QMainWindow):
     # --- worker signals ----------------------------------------------------------------------
 
     def _on_run_created(self, info) -> None:
+        self.workspace.set_env_info(info)
+
+    def _on_env_changed(self, info) -> None:
         self.plots.set_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 

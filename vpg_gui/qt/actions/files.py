@@ -143,8 +143,8 @@ class FileActions(QObject):
         except (CheckpointError, ConfigError) as exc:
             self._refuse("Cannot open session", str(exc))
             return False
-        self.window.plots.set_env(session.info.reward_threshold, session.info.max_episode_steps)
         self.workspace.adopt(session.live, session.kept, session.seed_groups, session.preset)
+        self.workspace.set_env_info(session.info)
         if session.diagnostic is not None:  # one this window does not have (a later version's) is left out
             self.window.plots.diagnostics.choose(session.diagnostic)
         epochs = len(session.live.history)
