@@ -31,7 +31,7 @@ def main() -> int:
     steps = list(STEPS)
 
     def ready() -> bool:
-        if len(window.history) < EPOCHS or not window.worker.waiting:
+        if len(window.history) < EPOCHS or not window.workspace.quiet:
             return False
         if not steps:
             return True

@@ -28,7 +28,7 @@ def main() -> int:
 
     def ready() -> bool:
         if not best:  # the plain policy gradient first; then the best preset, kept beside it
-            if len(window.history) >= PLAIN_EPOCHS and window.worker.waiting:
+            if len(window.history) >= PLAIN_EPOCHS and window.workspace.quiet:
                 best.append(window.files.open_preset_file(ROOT / "assets/presets/05-baseline-gae-normalised.toml"))
                 window.train_button.click()
                 window.render_panel.play_button.click()

@@ -54,7 +54,7 @@ def step(qtbot):
         for _ in range(n):
             target = len(window.history) + 1
             window.step_button.click()
-            qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.worker.waiting, timeout=30000)
+            qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.workspace.quiet, timeout=30000)
         qtbot.waitUntil(lambda: drawn(window) == len(window.history))
 
     return run

@@ -112,7 +112,7 @@ def test_a_second_window_does_not_autosave_and_says_so(open_window, qtbot):
     try:
         for win in (first, second):
             win.step_button.click()
-            qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
+            qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.workspace.quiet, timeout=30000)
         assert first.workspace.autosave.last_run()[1] == first.history
         warning = second.findChild(type(second.autosave_warning), "autosaveWarning")
         assert warning.isVisible() and "another vpg-gui window" in warning.text()
@@ -150,7 +150,7 @@ def test_an_unusable_data_directory_is_a_warning_not_a_crash(open_window, qtbot,
     window = open_window(FAST)
     try:
         window.step_button.click()
-        qtbot.waitUntil(lambda: len(window.history) == 1 and window.worker.waiting, timeout=30000)
+        qtbot.waitUntil(lambda: len(window.history) == 1 and window.workspace.quiet, timeout=30000)
         assert window.autosave_warning.isVisible() and "Not a directory" in window.autosave_warning.text()
     finally:
         window.close()

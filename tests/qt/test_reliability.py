@@ -28,7 +28,7 @@ def test_divergence_pauses_with_a_message_and_the_run_resumes(qtbot, window):
     window.controls.choose_env(fault_envs.BLOWUP)
     for n in (1, 2):
         window.step_button.click()
-        qtbot.waitUntil(lambda n=n: len(window.history) == n and window.worker.waiting, timeout=30000)
+        qtbot.waitUntil(lambda n=n: len(window.history) == n and window.workspace.quiet, timeout=30000)
     trigger.touch()  # epoch 3 gets an infinite reward
     window.train_button.click()
     qtbot.waitUntil(lambda: box(window, "divergedBox") is not None, timeout=30000)
@@ -61,7 +61,7 @@ def test_autosave_grows_per_epoch_and_a_clean_close_offers_nothing(qtbot, window
     window.train_button.click()
     qtbot.waitUntil(lambda: len(window.history) >= 3, timeout=30000)
     window.train_button.click()
-    qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
+    qtbot.waitUntil(lambda: window.workspace.quiet, timeout=10000)
     QApplication.processEvents()
     saved = read_csv(window.workspace.autosave.directory / LAST)
     assert saved == window.history
@@ -125,7 +125,7 @@ def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_pat
         qtbot.addWidget(win)
         win.show()
         win.step_button.click()
-        qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.worker.waiting, timeout=30000)
+        qtbot.waitUntil(lambda w=win: len(w.history) == 1 and w.workspace.quiet, timeout=30000)
         if activity == "playing":
             win.render_panel.play_button.click()
         if activity == "gif":

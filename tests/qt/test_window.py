@@ -17,7 +17,7 @@ def wait_epochs(qtbot, window, n, timeout=30000):
 
 def settle_paused(qtbot, window):
     """Wait until the worker sits idle and its last epoch has been delivered."""
-    qtbot.waitUntil(lambda: window.worker.waiting, timeout=10000)
+    qtbot.waitUntil(lambda: window.workspace.quiet, timeout=10000)
     QApplication.processEvents()
 
 
@@ -49,9 +49,10 @@ def test_train_pause_resume_stop(qtbot, window):
     settle_paused(qtbot, window)
     paused_at = len(window.history)
     # Paused, the loop sits in its wait for a command: no epoch can start until one comes.
-    assert window.worker.waiting and window.worker.state == RunState.PAUSED
+    assert window.workspace.quiet and window.worker.state == RunState.PAUSED
+    assert window.status_labels["state"].text() == "paused"  # "pausing" while the epoch in flight ran
     QApplication.processEvents()
-    assert len(window.history) == paused_at and window.worker.waiting
+    assert len(window.history) == paused_at and window.workspace.quiet
 
     window.train_button.click()  # Resume
     wait_epochs(qtbot, window, paused_at + 2)
@@ -145,7 +146,7 @@ def test_close_during_training_stops_the_thread(qtbot, window):
 def test_the_status_bar_comes_from_the_model_so_a_reopened_session_shows_the_same(qtbot, window, open_window, tmp_path):
     window.controls.epochs.setValue(3)
     window.train_button.click()
-    qtbot.waitUntil(lambda: len(window.history) == 3 and window.worker.waiting, timeout=30000)
+    qtbot.waitUntil(lambda: len(window.history) == 3 and window.workspace.quiet, timeout=30000)
     QApplication.processEvents()
     shown = {key: label.text() for key, label in window.status_labels.items() if key != "state"}
     assert shown["steps"] == f"{window.workspace.live.totals()[0]:,} steps" and shown["epoch"] == "epoch 3"

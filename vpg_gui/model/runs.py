@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import enum
 import itertools
 import operator
 from dataclasses import dataclass, field
@@ -159,6 +160,14 @@ class SeedGroup:
         return tuple(np.array(column, float) for column in zip(*rows, strict=True)) if rows else (np.zeros(0),) * 4
 
 
+class RunState(str, enum.Enum):
+    """The training job's state: what Train / Pause / Resume show."""
+
+    IDLE = "idle"
+    TRAINING = "training"
+    PAUSED = "paused"
+
+
 class Workspace:
     """What the window shows. It announces each change as a typed event (psygnal signals, the
     Qt-free signals napari's models use), to which each view connects what it renders:
@@ -175,6 +184,7 @@ class Workspace:
     preset_changed = Signal()  # the active preset changed (or may read "(modified)" now)
     labels_changed = Signal()  # after epoch_added, when the live run's label may read otherwise
     env_changed = Signal(object)  # the live run's environment, as its EnvInfo (solved line, episode cap)
+    run_state_changed = Signal()  # run_state or quiet changed
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -185,6 +195,8 @@ class Workspace:
         self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
         self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
         self.env_info = None  # the live run's environment (envs.make.EnvInfo), once made
+        self.run_state = RunState.IDLE  # the training job's
+        self.quiet = True  # no epoch in flight: the job waits for a command
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -269,6 +281,22 @@ class Workspace:
         """Drop the kept runs and seed groups (the live run stays)."""
         self.kept, self.seed_groups = [], []
         self.runs_changed.emit()
+
+    def set_run_state(self, state: RunState, quiet: bool) -> None:
+        """The training job is ``state``; ``quiet`` once no epoch is in flight (after Pause, the
+        epoch running finishes first: "pausing" until then).
+
+        >>> ws = Workspace(TrainConfig())
+        >>> ws.set_run_state(RunState.PAUSED, quiet=False); ws.state_text()
+        'pausing'
+        """
+        if (state, quiet) != (self.run_state, self.quiet):
+            self.run_state, self.quiet = state, quiet
+            self.run_state_changed.emit()
+
+    def state_text(self) -> str:
+        """The status bar's word for the run state."""
+        return "pausing" if self.run_state == RunState.PAUSED and not self.quiet else self.run_state.value
 
     def set_env_info(self, info) -> None:
         """The live run's environment was made (or a session named it): its EnvInfo."""

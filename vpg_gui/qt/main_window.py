@@ -117,7 +117,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         screen = QApplication.primaryScreen().availableGeometry()  # a small screen gets all of it
         self.resize(min(1500, screen.width()), min(860, screen.height()))
-        self.state = RunState.IDLE
         self._run_id = 0  # the worker's id of the run shown
         self._closing = False
         self._panels_due = False  # leaving presentation mode: the panel sizes wait for the window's size
@@ -175,6 +174,7 @@ class MainWindow(QMainWindow):
         ws.seeds_added.connect(self.plots.redraw_seeds)
         ws.preset_changed.connect(self._show_preset)
         ws.env_changed.connect(self._on_env_changed)
+        ws.run_state_changed.connect(self._refresh)
         self._restore_layout()
         self._refresh()
         QTimer.singleShot(0, lambda: self._offer_restore(offer_restore))
@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
         self.worker.finished.connect(self.worker.deleteLater)
         self.worker.epoch_finished.connect(self._on_epoch)
         self.worker.state_changed.connect(self._on_state)
+        self.worker.settled.connect(self._on_settled)
         self.worker.run_created.connect(self._on_run_created)  # a method of the window: run in its thread
         self.worker.failed.connect(self._on_failed)
         self.worker.diverged.connect(self._on_diverged)
@@ -607,9 +608,19 @@ class MainWindow(QMainWindow):
         )
         box.open()
 
+    @property
+    def state(self) -> RunState:
+        """The training job's state (the model's)."""
+        return self.workspace.run_state
+
+    def _on_settled(self, commands: int) -> None:
+        # No epoch in flight, unless a command came after the job settled (then it is stale).
+        if commands == self.worker.commands:
+            self.workspace.set_run_state(self.worker.state, quiet=True)
+
     def _on_state(self, _state: str) -> None:
         # A queued notice may arrive after a newer command changed the state: show the current one.
-        self.state = self.worker.state
+        self.workspace.set_run_state(self.worker.state, quiet=False)
         if self.state != RunState.TRAINING:  # the run stopped growing: x ends at its last epoch
             self.plots.redraw_live()
         self._refresh()
@@ -643,7 +654,7 @@ class MainWindow(QMainWindow):
         self.status_labels["steps"].setText(f"{total_steps:,} steps")
         self.status_labels["speed"].setText(f"{last.steps_per_s:,.0f} steps/s" if last else "- steps/s")
         self.status_labels["elapsed"].setText(f"{int(elapsed // 60)}:{elapsed % 60:04.1f} trained")
-        self.status_labels["state"].setText(self.state.value)
+        self.status_labels["state"].setText(self.workspace.state_text())
 
     # --- remembered settings and shutdown ----------------------------------------------------
 

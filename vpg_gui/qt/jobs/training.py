@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,17 +27,15 @@ from PySide6.QtCore import QObject, Signal
 from vpg_gui.algo.remote import RemoteError, TrainerProcess, start_server
 from vpg_gui.config import HOT_FIELDS, TrainConfig
 from vpg_gui.errors import EpochCancelled, TrainingDiverged
-
-
-class RunState(str, Enum):
-    IDLE = "idle"
-    TRAINING = "training"
-    PAUSED = "paused"
+from vpg_gui.model.runs import RunState
 
 
 class TrainingWorker(QObject):
     epoch_finished = Signal(int, object, object)  # run id, EpochStats, NumpyPolicy snapshot
     state_changed = Signal(str)  # a RunState value (read .state for the current one)
+    # The loop waits for a command: no epoch in flight. Carries the number of commands given by
+    # then, so a notice that arrives after a newer command can be told stale (``commands``).
+    settled = Signal(int)
     run_created = Signal(object)  # EnvInfo of a new run's environment
     failed = Signal(str, str)  # message, details (traceback)
     diverged = Signal(str)  # what happened and what to try; the run is paused, resumable
@@ -58,7 +55,8 @@ class TrainingWorker(QObject):
         self._quit = threading.Event()
         self._remote = None  # TrainerProcess: started, used and closed in the worker thread only
         self._to_adopt = None  # the state the next run continues (worker thread only)
-        self.waiting = False  # True while the loop waits for a command (read by tests, benchmarks)
+        self.commands = 0  # commands given so far (train, pause, step, stop, reset); GUI thread only
+        self._given = 0  # the same, as the worker thread reads it (under the lock)
         self._pace = 0.0  # epochs a second at most (0: as fast as they come)
         self._due = 0.0  # time.monotonic() when the next epoch may start, at that pace
 
@@ -82,7 +80,9 @@ class TrainingWorker(QObject):
     def reset(self, config: TrainConfig, state: dict | None = None) -> int:
         """Drop the run; the next Train starts a new policy from ``config``, or continues
         ``state`` (Trainer.state(), from a session) from its last epoch. Returns the new run id."""
+        self.commands += 1
         with self._cond:
+            self._given = self.commands
             self._adopted = state
             self._config = config
             self._reset_requested = True
@@ -120,7 +120,9 @@ class TrainingWorker(QObject):
             self._cond.notify_all()
 
     def _command(self, state: RunState, steps: int = 0) -> None:
+        self.commands += 1
         with self._cond:
+            self._given = self.commands
             self._steps_left = steps
             self._set_state(state)
             self._cond.notify_all()
@@ -194,10 +196,12 @@ class TrainingWorker(QObject):
         when shutting down."""
         while True:
             with self._cond:
+                settled = False
                 while not self._quit.is_set() and self._state != RunState.TRAINING and not self._pending():
-                    self.waiting = True
+                    if not settled:
+                        self.settled.emit(self._given)
+                        settled = True
                     self._cond.wait()
-                    self.waiting = False
                 # The pace: training, but this epoch is not due yet (a command ends the wait).
                 while not self._quit.is_set() and not self._pending() and self._state == RunState.TRAINING:
                     left = self._due - time.monotonic()
