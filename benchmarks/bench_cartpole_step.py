@@ -1,4 +1,4 @@
-"""gymnasium's CartPole vector step against core/cartpole.py's lean one, in one run.
+"""gymnasium's CartPole vector step against envs/cartpole.py's lean one, in one run.
 
     python benchmarks/bench_cartpole_step.py       # ~10 s
 

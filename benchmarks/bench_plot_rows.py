@@ -1,5 +1,5 @@
 """How fast a long metrics.csv is read back (vpg-plot, the window's autosave): the columnar check
-(core/metrics.py: read_csv) against row by row (EpochStats.from_dict on each row, as before), on
+(algo/metrics.py: read_csv) against row by row (EpochStats.from_dict on each row, as before), on
 one file in one run, and the whole of `vpg-plot DIR --out x.png` on it.
 
     .venv/bin/python benchmarks/bench_plot_rows.py              # 1,000,000 rows

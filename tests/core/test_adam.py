@@ -1,4 +1,4 @@
-"""core/adam.py against torch.optim.Adam: the same weights, bit for bit, and the same state_dict."""
+"""algo/adam.py against torch.optim.Adam: the same weights, bit for bit, and the same state_dict."""
 
 import torch
 

@@ -8,7 +8,7 @@ vpg-plot runs/lr-sweep                             # a vpg-sweep: each swept val
 vpg-plot --sensitivity runs/lr-sweep --out s.png   # its final return against the swept values
 
 The same drawing as the window (qt/plots.py) and its export (qt/export.py): one curve per run,
-labelled by what sets it apart (core/run_labels.py).
+labelled by what sets it apart (model/labels.py).
 """
 
 from __future__ import annotations

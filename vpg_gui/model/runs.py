@@ -3,7 +3,7 @@
 A ``Run`` owns its settings (what it started with, what is in force now), its history, its
 policy snapshots and where it came from. A ``Workspace`` owns the live run, the runs kept to
 compare with, the seed groups of Compare seeds, the active preset and the autosave; it changes
-only through its named transitions and tells its listeners what changed. The window, the plots
+only through its named transitions and announces each change as a typed event. The window, the plots
 and the file actions render and command it; sessions are it, saved.
 
 >>> from vpg_gui.config import TrainConfig
@@ -192,7 +192,7 @@ class Workspace:
         self.kept: list[Run] = []
         self.seed_groups: list[SeedGroup] = []
         self.preset = None  # the Preset the live settings came from, if any
-        self.autosave = autosave  # core.autosave.Autosave, or None (tests, sessions read from files)
+        self.autosave = autosave  # storage.autosave.Autosave, or None (tests, sessions read from files)
         self.hidden: frozenset[int] = frozenset()  # numbers of the runs and seed groups not drawn
         self.env_info = None  # the live run's environment (envs.make.EnvInfo), once made
         self.run_state = RunState.IDLE  # the training job's
@@ -232,7 +232,7 @@ class Workspace:
         if self.autosave is not None:
             self.autosave.append(self.live.history)
         self.epoch_added.emit(stats)
-        if before is None or any(getattr(before, name) != getattr(stats, name) for name in HOT_STATS):
+        if before is None or hot_changes([before, stats]):
             self.labels_changed.emit()
 
     def reset(self, config: TrainConfig, origin: str = "settings", preset=KEEP) -> None:

@@ -1,10 +1,10 @@
 """MainWindow: controls, toolbar, menus, live plots, render panel and status bar around one
-worker thread, rendering and commanding one run model (core/runs.py's Workspace).
+worker thread, rendering and commanding one run model (model/runs.py's Workspace).
 
 Commands flow one way: controls -> TrainConfig -> a Workspace transition (and the worker) ->
 EpochStats + policy snapshot (queued signal) -> Workspace.add_epoch -> its listeners: plots,
 render panel, status bar. The window holds no run state of its own. File work (presets,
-sessions, exports) is file_actions.py's, a collaborator given the same workspace.
+sessions, exports) is qt/actions/files.py's, a collaborator given the same workspace.
 
     window = MainWindow(TrainConfig(epochs=20))
     window.show()
@@ -81,7 +81,7 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
 
 def user_settings() -> UserSettings:
     """The window's settings file, ``~/.config/vpg-gui/vpg-gui.toml`` (Linux); the QSettings
-    file earlier versions kept beside it is read once, as text (core/user_settings.py)."""
+    file earlier versions kept beside it is read once, as text (storage/user_settings.py)."""
     app = QCoreApplication
     config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
     folder = Path(config) / (app.organizationName() or "vpg-gui")
@@ -452,8 +452,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Pace: {self.pace.currentText()}", 3000)
 
     def _step_pace(self, by: int) -> None:
-        self.pace.setCurrentIndex(min(max(self.pace.currentIndex() + by, 0), self.pace.count() - 1))
-        self.statusBar().showMessage(f"Pace: {self.pace.currentText()}", 3000)
+        self.set_pace(self.pace.itemData(min(max(self.pace.currentIndex() + by, 0), self.pace.count() - 1)))
 
     def on_train(self) -> None:
         if self.state == RunState.TRAINING:
@@ -620,10 +619,9 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, _state: str) -> None:
         # A queued notice may arrive after a newer command changed the state: show the current one.
-        self.workspace.set_run_state(self.worker.state, quiet=False)
+        self.workspace.set_run_state(self.worker.state, quiet=False)  # run_state_changed: _refresh
         if self.state != RunState.TRAINING:  # the run stopped growing: x ends at its last epoch
             self.plots.redraw_live()
-        self._refresh()
 
     def _on_diverged(self, message: str) -> None:
         self.statusBar().showMessage(f"Paused: training diverged. {message}", 15000)

@@ -3,7 +3,7 @@ epoch, with its settings in ``last-run.toml``.
 
 A window that closes cleanly moves them to ``previous-run.*``: ``last_run()`` finds a run only
 after an exit that was not clean (a crash, a kill), which is when the window offers it back.
-One writer per directory: the first window holds ``autosave.lock`` (core/run_dir.py's lock);
+One writer per directory: the first window holds ``autosave.lock`` (storage/run_dir.py's lock);
 another window's autosave stays off and says why. A file-system fault (a read-only or full
 directory) never stops training: autosave pauses, ``warning`` says why, and the next run tries
 again. The run before is kept as ``previous-run.csv``.

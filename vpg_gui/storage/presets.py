@@ -9,7 +9,7 @@
 
 Settings missing from [config] keep their defaults; unknown keys or bad values are refused with
 a message naming the key. A preset saved by vpg-gui starts with a checksum line (checked_text.py);
-an environment id naming a module is never imported from a preset (core/env_ids.py).
+an environment id naming a module is never imported from a preset (envs/ids.py).
 
 >>> [p.title for p in map(load_preset, builtin_presets())][:1]
 ["1. The post's plain policy gradient"]

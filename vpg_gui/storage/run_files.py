@@ -1,4 +1,4 @@
-"""Runs read back from disk into the run model (core/runs.py), for ``vpg-plot``.
+"""Runs read back from disk into the run model (model/runs.py), for ``vpg-plot``.
 
 A path is one of: a run directory of ``vpg-train --out`` (``config.toml`` + ``metrics.csv``); a
 sweep directory (``vpg-sweep`` or ``vpg-train --seeds``), read as one seed group per swept value

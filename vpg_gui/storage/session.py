@@ -1,4 +1,4 @@
-"""Sessions: the window's workspace (core/runs.py) saved in one file (File > Save / Open session).
+"""Sessions: the window's workspace (model/runs.py) saved in one file (File > Save / Open session).
 
 A session is a checkpoint-format file (checked container, no torch needed) holding the live
 run (its settings, history and, once it has epochs, its networks and optimizer states), the runs

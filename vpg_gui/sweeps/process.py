@@ -1,5 +1,5 @@
 """A sweep driven from a child process, so that Ray's threads and start-up never hold up the
-window's event loop; the events of core/ray_sweep.py arrive through a queue.
+window's event loop; the events of sweeps/ray_tune.py arrive through a queue.
 
     job = SweepProcess(spec)                 # starts at once
     for event in job.poll(): ...             # ("ready", ...), ("epoch", ...), ("end", ...)

@@ -1,5 +1,5 @@
 """The File menu's work: presets, sessions and exports. A collaborator of MainWindow, given the
-workspace (core/runs.py) it reads and commands; the window renders what changes.
+workspace (model/runs.py) it reads and commands; the window renders what changes.
 
 Every file is written atomically; every file read is checked in full before anything on screen
 changes, and a bad one is refused with a message. GIFs are written on a background thread.

@@ -1,5 +1,5 @@
 """A sweep in the background of the window (Run > Sweep... and Compare seeds): it drives a
-core.sweep_process.SweepProcess, keeps what arrives in a Qt-free SweepResults (its one writer)
+sweeps.process.SweepProcess, keeps what arrives in a Qt-free SweepResults (its one writer)
 and tells the window through signals.
 
     job = SweepJob(spec, address=None)       # starts at once

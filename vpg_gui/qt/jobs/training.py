@@ -1,5 +1,5 @@
 """TrainingWorker: drives training from its own QThread; the Trainer itself runs in a child
-process (core.remote.TrainerProcess, started at the first Train), so it never competes with the
+process (algo.remote.TrainerProcess, started at the first Train), so it never competes with the
 window for the GIL.
 
 The GUI thread calls its command methods (``train``, ``pause``, ``step``, ``stop``, ``reset``,
@@ -55,8 +55,7 @@ class TrainingWorker(QObject):
         self._quit = threading.Event()
         self._remote = None  # TrainerProcess: started, used and closed in the worker thread only
         self._to_adopt = None  # the state the next run continues (worker thread only)
-        self.commands = 0  # commands given so far (train, pause, step, stop, reset); GUI thread only
-        self._given = 0  # the same, as the worker thread reads it (under the lock)
+        self.commands = 0  # commands given so far (train, pause, step, stop, reset), counted under the lock
         self._pace = 0.0  # epochs a second at most (0: as fast as they come)
         self._due = 0.0  # time.monotonic() when the next epoch may start, at that pace
 
@@ -80,9 +79,8 @@ class TrainingWorker(QObject):
     def reset(self, config: TrainConfig, state: dict | None = None) -> int:
         """Drop the run; the next Train starts a new policy from ``config``, or continues
         ``state`` (Trainer.state(), from a session) from its last epoch. Returns the new run id."""
-        self.commands += 1
         with self._cond:
-            self._given = self.commands
+            self.commands += 1
             self._adopted = state
             self._config = config
             self._reset_requested = True
@@ -120,9 +118,8 @@ class TrainingWorker(QObject):
             self._cond.notify_all()
 
     def _command(self, state: RunState, steps: int = 0) -> None:
-        self.commands += 1
         with self._cond:
-            self._given = self.commands
+            self.commands += 1
             self._steps_left = steps
             self._set_state(state)
             self._cond.notify_all()
@@ -199,7 +196,7 @@ class TrainingWorker(QObject):
                 settled = False
                 while not self._quit.is_set() and self._state != RunState.TRAINING and not self._pending():
                     if not settled:
-                        self.settled.emit(self._given)
+                        self.settled.emit(self.commands)
                         settled = True
                     self._cond.wait()
                 # The pace: training, but this epoch is not due yet (a command ends the wait).

@@ -97,7 +97,7 @@ class ControlsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         essentials = QWidget()
-        form = QFormLayout(essentials)
+        form = self._essentials = QFormLayout(essentials)
         form.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(essentials)
         self.sections = {
@@ -275,7 +275,7 @@ class ControlsPanel(QWidget):
 
         The environment box holds what the user typed or chose, or an id a file brought that was
         checked before it was shown (so its module, if any, is one the user allowed already):
-        a ``module:id`` in it may import its module (core/env_ids.py).
+        a ``module:id`` in it may import its module (envs/ids.py).
         """
         env_id = self.env.currentText().strip()
         allow_module(env_id)
@@ -313,7 +313,7 @@ class ControlsPanel(QWidget):
     def _show_knobs(self, env_id: str, physics: tuple = ()) -> None:
         """Show ``env_id``'s knobs, set to ``physics`` over the env's defaults."""
         base = _knob_defaults(env_id)
-        self.sections["physics"].setVisible(bool(base) and not self._presenting)
+        self._show_sections(has_knobs=bool(base))
         for name, spin in self.physics.items():
             self._show_row(spin, name in base)
             if name in base:
@@ -363,11 +363,15 @@ class ControlsPanel(QWidget):
         """Presentation mode keeps only the learning rate in view."""
         self._presenting = on
         for field, widget in self.rows.items():
-            if field != "lr" and self._form_of[widget] not in (s.form for s in self.sections.values()):
+            if field != "lr" and self._form_of[widget] is self._essentials:
                 self._show_row(widget, not on)
-        for name, section in self.sections.items():
-            section.setVisible(not on and (name != "physics" or bool(_knob_defaults(self.env.currentText().strip()))))
+        self._show_sections(has_knobs=bool(_knob_defaults(self.env.currentText().strip())))
         self.show_pending([] if on else self._pending)
+
+    def _show_sections(self, has_knobs: bool) -> None:
+        """The folding sections, out of presentation mode; Physics only for an env with knobs."""
+        for name, section in self.sections.items():
+            section.setVisible(not self._presenting and (name != "physics" or has_knobs))
 
     def show_error(self, error: ConfigError | None) -> None:
         """Show why the form is not valid beside it (or clear it), and mark the field at fault."""

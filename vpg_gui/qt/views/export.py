@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
@@ -68,14 +67,13 @@ def write_plots(plots, path: Path | str, width: int = DEFAULT_WIDTH, which: tupl
             widget.resize(width - legend_w, height)
             widget.show()
             widget.getPlotItem().layout.activate()
-            places.append((widget, QRectF(0, y, width - legend_w, height)))
+            places.append((widget.getPlotItem(), QRectF(0, y, width - legend_w, height)))
             y += height
-        figure.fit_all()
         # pyqtgraph sizes an axis to its tick labels as it paints them: paint once to measure
         # (a 1x1 image), lay out again, and the slide's axes fit their larger text.
         _with_painter(QImage(1, 1, QImage.Format.Format_RGB32), lambda painter: _paint(painter, places, None, [], 0))
-        for widget, _ in places:
-            widget.getPlotItem().layout.activate()
+        for item, _ in places:
+            item.layout.activate()
         legend = QRectF(width - legend_w, 0, legend_w, size.height())
         _write(path, size, lambda painter: _paint(painter, places, legend, entries, px))
     finally:
@@ -136,8 +134,7 @@ def _with_painter(device, paint) -> None:
 
 
 def _paint(painter: QPainter, places, legend: QRectF | None, entries, px: int) -> None:
-    for widget, target in places:
-        item = widget.getPlotItem() if isinstance(widget, pg.PlotWidget) else widget
+    for item, target in places:  # pyqtgraph plot items, each in its scene
         item.scene().render(painter, target, item.sceneBoundingRect())
     if legend is None or not entries:
         return

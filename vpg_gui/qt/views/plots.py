@@ -1,4 +1,4 @@
-"""The live plots, drawn from the run model (core/runs.py): mean return per epoch with its
+"""The live plots, drawn from the run model (model/runs.py): mean return per epoch with its
 min-max band and the solved line, mean episode length per epoch, and a diagnostic of the update
 (diagnostics_plot.py). The live run is drawn solid; kept runs faded, each in its colour with its
 change markers; seed groups as a mean +- std band. The plots hold no history: they keep only the
@@ -316,7 +316,6 @@ class TrainingPlots(QWidget):
             items.mean.setPen(pen)
             for item in (items.mean, items.band, *items.seeds.values()):
                 item.setVisible(ws.shown(items.group))
-        self._fit()
 
     @staticmethod
     def _show_items(markers: _Markers, shown: bool) -> None:

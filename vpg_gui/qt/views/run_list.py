@@ -54,9 +54,14 @@ class RunList(QListWidget):
         self.itemEntered.connect(lambda item: self.highlighted.emit(item.data(NUMBER)))
         self.currentItemChanged.connect(self._on_current)
         self._shown_rows: list = []  # what the rows were built from
-        for event in (workspace.live_changed, workspace.runs_changed, workspace.settings_changed):
+        # Not epoch_added: most epochs change no label (labels_changed says when one may).
+        for event in (
+            workspace.live_changed,
+            workspace.runs_changed,
+            workspace.settings_changed,
+            workspace.labels_changed,
+        ):
             event.connect(self.render)
-        workspace.labels_changed.connect(self.render)  # not every epoch: most change no label
         self.render()
 
     def labels(self) -> list[str]:
@@ -72,7 +77,7 @@ class RunList(QListWidget):
         if rows == self._shown_rows:
             return
         self._shown_rows = rows
-        current = self.currentItem().data(NUMBER) if self.currentItem() is not None else None
+        current = self._selected()
         self.blockSignals(True)  # rebuilding is not the user ticking boxes
         try:
             self.clear()
@@ -91,23 +96,26 @@ class RunList(QListWidget):
 
     def remove_current(self) -> None:
         """Remove the selected kept run or seed group (the live run is hidden, not removed)."""
-        row = self.currentItem()
-        if row is not None:
-            self.workspace.remove(row.data(NUMBER))
+        number = self._selected()
+        if number is not None:
+            self.workspace.remove(number)
 
     def _on_checked(self, row: QListWidgetItem) -> None:
         self.workspace.set_shown(row.data(NUMBER), row.checkState() == Qt.CheckState.Checked)
 
     def _on_current(self, row: QListWidgetItem | None, _previous=None) -> None:
-        live = row is not None and row.data(NUMBER) == self.workspace.live.number
-        self.remove_action.setEnabled(row is not None and not live)
-        self.highlighted.emit(row.data(NUMBER) if row is not None else None)
+        self.remove_action.setEnabled(row is not None and row.data(NUMBER) != self.workspace.live.number)
+        self.highlighted.emit(self._selected())
 
     def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Off the list, the selected row's run stays highlighted (or none)."""
-        row = self.currentItem()
-        self.highlighted.emit(row.data(NUMBER) if row is not None else None)
+        self.highlighted.emit(self._selected())
         super().leaveEvent(event)
+
+    def _selected(self) -> int | None:
+        """The selected row's run number, or None."""
+        row = self.currentItem()
+        return row.data(NUMBER) if row is not None else None
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)

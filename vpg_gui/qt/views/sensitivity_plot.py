@@ -1,6 +1,6 @@
 """The sensitivity plot: a sweep's final return against each swept field's values, mean +- std
 over seeds, one panel per field and one line per combination of the other fields. It renders a
-core.sweep_results.SweepResults; clicking a point says which field and value it is.
+sweeps.results.SweepResults; clicking a point says which field and value it is.
 
     plot = SensitivityPlot()
     plot.point_clicked.connect(lambda name, value: show_curves(results.histories_with(name, value)))
