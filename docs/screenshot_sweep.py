@@ -22,11 +22,10 @@ def main() -> int:
     config = TrainConfig(batch_steps=1000, epochs=40)
     window = placed(MainWindow(config, offer_restore=False))
     window.sweeps.start_sweep(SweepSpec(config, {"lr": default_values("lr")}, (0, 1, 2)))
-    job = window.sweeps.job
     shown = []
 
     def ready() -> bool:
-        if job.running:
+        if window.sweeps.running():
             return False
         if not shown:
             shown.append(window.sweeps.show_curves("lr", 0.01))  # as a click on that point does

@@ -66,3 +66,14 @@ def write_session():
         save_session(path, workspace, state)
 
     return write
+
+
+@pytest.fixture(scope="session")
+def one_line():
+    """one_line(stderr, prog="vpg-train"): the command said what was wrong in one line, as its
+    errors do ("vpg-train: error: ..."), with no traceback."""
+
+    def check(stderr: str, prog: str = "vpg-train") -> bool:
+        return stderr.startswith(f"{prog}: error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
+
+    return check

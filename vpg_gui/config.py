@@ -1,8 +1,10 @@
 """TrainConfig: every setting of a run, in one frozen, typed dataclass.
 
 Each field's ``metadata`` carries its help text (the CLI's ``--help`` and the window's tooltips
-both read it, so the explanation lives in one place), its allowed range and whether it is *hot*
-(may change between epochs of a running run) or *cold* (needs a new policy, i.e. a Reset).
+both read it, so the explanation lives in one place), its allowed range or choices, whether it is
+*hot* (may change between epochs of a running run) or *cold* (needs a new policy, i.e. a Reset),
+and how the window's form shows it (label, section, step, decimals): the form is generated from
+it (qt/views/field_editors.py), so a new setting is one field here.
 
 >>> cfg = TrainConfig(lr=0.02)
 >>> cfg.replace(batch_steps=2000).batch_steps
@@ -35,8 +37,37 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) >= 1 else f"{x:g}"
 
 
-def _meta(help: str, hot: bool, lo: float | None = None, hi: float | None = None) -> dict:
-    return {"help": help, "hot": hot, "min": lo, "max": hi}
+def _meta(
+    help: str,
+    hot: bool,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    label: str,
+    section: str,
+    choices: tuple[str, ...] | None = None,
+    step: float | None = None,
+    decimals: int = 3,
+    special: str | None = None,
+    log: bool = False,
+) -> dict:
+    """A field's metadata. ``section``: where the form shows it ("essentials" first, then the
+    folding "estimator", "network" and "physics"); ``special``: what the form shows for the
+    lowest value (e.g. "until stopped" for 0 epochs); ``log``: the value moves in decades
+    (adaptive steps; a slider beside it in the essentials)."""
+    return {
+        "help": help,
+        "hot": hot,
+        "min": lo,
+        "max": hi,
+        "label": label,
+        "section": section,
+        "choices": choices,
+        "step": step,
+        "decimals": decimals,
+        "special": special,
+        "log": log,
+    }
 
 
 @dataclass(frozen=True)
@@ -49,6 +80,8 @@ class TrainConfig:
             "Gymnasium environment to learn: flat Box observations; discrete actions (a categorical policy) "
             "or Box actions (a Gaussian policy).",
             False,
+            label="Environment",
+            section="essentials",
         ),
     )
     hidden_sizes: tuple[int, ...] = field(
@@ -56,9 +89,20 @@ class TrainConfig:
         metadata=_meta(
             "Widths of the policy network's hidden layers, e.g. 32 or 64,64. Empty gives a linear policy.",
             False,
+            label="Hidden sizes",
+            section="network",
         ),
     )
-    activation: str = field(default="tanh", metadata=_meta("Nonlinearity between hidden layers (tanh or relu).", False))
+    activation: str = field(
+        default="tanh",
+        metadata=_meta(
+            "Nonlinearity between hidden layers (tanh or relu).",
+            False,
+            label="Activation",
+            section="network",
+            choices=ACTIVATIONS,
+        ),
+    )
     lr: float = field(
         default=1e-2,
         metadata=_meta(
@@ -67,6 +111,10 @@ class TrainConfig:
             True,
             1e-6,
             10.0,
+            label="Learning rate",
+            section="essentials",
+            decimals=6,
+            log=True,
         ),
     )
     batch_steps: int = field(
@@ -77,11 +125,23 @@ class TrainConfig:
             True,
             10,
             1_000_000,
+            label="Batch steps",
+            section="essentials",
+            step=500,
         ),
     )
     epochs: int = field(
         default=50,
-        metadata=_meta("Number of epochs (policy updates) to run; 0 runs until stopped.", True, 0, 1_000_000),
+        metadata=_meta(
+            "Number of epochs (policy updates) to run; 0 runs until stopped.",
+            True,
+            0,
+            1_000_000,
+            label="Epochs",
+            section="essentials",
+            step=10,
+            special="until stopped",
+        ),
     )
     gamma: float = field(
         default=1.0,
@@ -91,6 +151,9 @@ class TrainConfig:
             True,
             0.0,
             1.0,
+            label="Discount γ",
+            section="estimator",
+            step=0.01,
         ),
     )
     weighting: str = field(
@@ -99,6 +162,9 @@ class TrainConfig:
             "What multiplies each action's log-probability: the whole episode's return (the plain "
             "policy gradient) or only the rewards that came after the action (reward-to-go, less noisy).",
             True,
+            label="Weighting",
+            section="essentials",
+            choices=WEIGHTINGS,
         ),
     )
     baseline: str = field(
@@ -108,11 +174,23 @@ class TrainConfig:
             "(its own network, fitted every epoch), used through GAE(lambda). A good baseline cuts the "
             "gradient's noise without biasing it; with it the weighting setting is not used.",
             True,
+            label="Baseline",
+            section="estimator",
+            choices=BASELINES,
         ),
     )
     value_lr: float = field(
         default=1e-2,
-        metadata=_meta("Adam learning rate of the value network (baseline = value).", True, 1e-6, 10.0),
+        metadata=_meta(
+            "Adam learning rate of the value network (baseline = value).",
+            True,
+            1e-6,
+            10.0,
+            label="Value lr",
+            section="estimator",
+            decimals=6,
+            log=True,
+        ),
     )
     value_iters: int = field(
         default=25,
@@ -121,6 +199,9 @@ class TrainConfig:
             True,
             1,
             1000,
+            label="Value iters",
+            section="estimator",
+            step=5,
         ),
     )
     gae_lambda: float = field(
@@ -131,6 +212,9 @@ class TrainConfig:
             True,
             0.0,
             1.0,
+            label="GAE λ",
+            section="estimator",
+            step=0.01,
         ),
     )
     normalize_advantages: bool = field(
@@ -139,6 +223,8 @@ class TrainConfig:
             "Rescale each epoch's weights to mean 0 and standard deviation 1, so the step size no longer "
             "depends on how large the rewards are.",
             True,
+            label="normalise advantages",
+            section="estimator",
         ),
     )
     entropy_coef: float = field(
@@ -149,6 +235,10 @@ class TrainConfig:
             True,
             0.0,
             1.0,
+            label="Entropy bonus",
+            section="estimator",
+            step=0.001,
+            decimals=4,
         ),
     )
     physics: tuple[tuple[str, float], ...] = field(
@@ -157,11 +247,21 @@ class TrainConfig:
             "Physics knobs, as the env's own attributes: CartPole's gravity, length (half the pole), masspole "
             "and force_mag; Pendulum's g and max_torque. Unset knobs keep the env's defaults.",
             True,
+            label="Physics",
+            section="physics",
         ),
     )
     seed: int = field(
         default=0,
-        metadata=_meta("Random seed for the initial policy, environments and sampled actions.", False, 0, 2**31 - 1),
+        metadata=_meta(
+            "Random seed for the initial policy, environments and sampled actions.",
+            False,
+            0,
+            2**31 - 1,
+            label="Seed",
+            section="network",
+            step=1,
+        ),
     )
     num_envs: int = field(
         default=0,
@@ -171,6 +271,10 @@ class TrainConfig:
             False,
             0,
             256,
+            label="Parallel envs",
+            section="network",
+            step=1,
+            special="auto",
         ),
     )
 
@@ -178,7 +282,9 @@ class TrainConfig:
         """Raise ConfigError naming the first bad field, its value and what is allowed; else return self."""
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            lo, hi = f.metadata["min"], f.metadata["max"]
+            lo, hi, choices = f.metadata["min"], f.metadata["max"], f.metadata["choices"]
+            if choices is not None and value not in choices:
+                raise ConfigError(f"{f.name} = {shown(value)}: must be one of {', '.join(choices)}", f.name)
             if lo is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -191,20 +297,10 @@ class TrainConfig:
                 )
             if not lo <= value <= hi:  # also rejects NaN
                 raise ConfigError(f"{f.name} = {shown(value)}: must be between {_num(lo)} and {_num(hi)}", f.name)
-        if self.baseline not in BASELINES:
-            raise ConfigError(f"baseline = {shown(self.baseline)}: must be one of {', '.join(BASELINES)}", "baseline")
         if not isinstance(self.normalize_advantages, bool):
             raise ConfigError(
                 f"normalize_advantages = {shown(self.normalize_advantages)}: must be true or false",
                 "normalize_advantages",
-            )
-        if self.weighting not in WEIGHTINGS:
-            raise ConfigError(
-                f"weighting = {shown(self.weighting)}: must be one of {', '.join(WEIGHTINGS)}", "weighting"
-            )
-        if self.activation not in ACTIVATIONS:
-            raise ConfigError(
-                f"activation = {shown(self.activation)}: must be one of {', '.join(ACTIVATIONS)}", "activation"
             )
         sizes = self.hidden_sizes
         if (

@@ -14,10 +14,6 @@ from vpg_gui.formats.checked_text import checked_toml
 TINY = ["--batch-steps", "300", "--hidden-sizes", "8"]
 
 
-def one_line(err):
-    return err.startswith("vpg-train: error: ") and err.count("\n") == 1
-
-
 def test_a_preset_by_number_with_flags_overriding_it(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["--preset", "5", "--lr", "0.02", "--epochs", "2", *TINY, "--out", str(out)]) == 0
@@ -30,7 +26,7 @@ def test_a_preset_by_number_with_flags_overriding_it(tmp_path, capsys):
     assert "not solved (475)" in last and last.endswith(f"; files in {out}")
 
 
-def test_presets_by_name_and_file_and_bad_ones(tmp_path, capsys):
+def test_presets_by_name_and_file_and_bad_ones(tmp_path, capsys, one_line):
     assert main(["--preset", "reward-to-go", "--epochs", "1", *TINY]) == 0
     assert capsys.readouterr().err.strip().endswith("nothing kept (no --out)")
     mine = tmp_path / "mine.toml"

@@ -56,14 +56,12 @@ def run(args, cwd, **kwargs):
     return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=120, **kwargs)
 
 
-def one_line(stderr, prog="vpg-train"):
-    return stderr.startswith(f"{prog}: error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
-
-
 # --- 1. reading a file never imports anything ------------------------------------------------
 
 
-def test_no_file_kind_imports_the_module_its_env_id_names(tmp_path, planted, state, monkeypatch, write_session):
+def test_no_file_kind_imports_the_module_its_env_id_names(
+    tmp_path, planted, state, monkeypatch, write_session, one_line
+):
     checkpoint, session, preset = evil_files(tmp_path, state, write_session)
     for args in (["vpg_gui.cli.train", "--resume", str(checkpoint)], ["vpg_gui.qt.app", str(session)]):
         proc = run(args, tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
@@ -96,7 +94,7 @@ def test_a_module_typed_on_the_command_line_is_imported_and_its_checkpoint_resum
 # --- 2. one writer per run directory ---------------------------------------------------------
 
 
-def test_a_second_writer_of_a_run_directory_is_refused(tmp_path, capsys):
+def test_a_second_writer_of_a_run_directory_is_refused(tmp_path, capsys, one_line):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "vpg_gui.cli.train", "--epochs", "0", *TINY, "--out", str(out), "--json"]
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -117,7 +115,7 @@ def test_a_second_writer_of_a_run_directory_is_refused(tmp_path, capsys):
 # --- 3. --out only where a run belongs -------------------------------------------------------
 
 
-def test_out_refuses_what_is_not_a_run_and_touches_nothing(tmp_path, capsys):
+def test_out_refuses_what_is_not_a_run_and_touches_nothing(tmp_path, capsys, one_line):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "config.toml").write_text("important = true\n")
@@ -148,7 +146,7 @@ def test_a_run_directory_is_reused_only_to_resume_or_with_overwrite(tmp_path, ca
 # --- 4. file-system faults: one line, finished epochs on disk, no temp files -----------------
 
 
-def test_unusable_out_paths_are_one_line(tmp_path, capsys):
+def test_unusable_out_paths_are_one_line(tmp_path, capsys, one_line):
     (tmp_path / "a_file").write_text("")
     for out, reason in ((tmp_path / "a_file" / "run", "Not a directory"), ("/proc/vpg-x", "No such file")):
         assert main(["--epochs", "1", *TINY, "--out", str(out)]) == 2
@@ -157,7 +155,7 @@ def test_unusable_out_paths_are_one_line(tmp_path, capsys):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
-def test_a_read_only_directory_is_one_line(tmp_path, capsys):
+def test_a_read_only_directory_is_one_line(tmp_path, capsys, one_line):
     tmp_path.chmod(0o555)
     try:
         assert main(["--epochs", "1", *TINY, "--out", str(tmp_path / "run")]) == 2
@@ -211,7 +209,7 @@ def test_a_flipped_byte_anywhere_in_a_checkpoint_is_refused(tmp_path, state):
             load_checkpoint(tmp_path / "bad.pt")
 
 
-def test_nan_or_infinite_weights_are_refused_at_load(tmp_path, state, capsys):
+def test_nan_or_infinite_weights_are_refused_at_load(tmp_path, state, capsys, one_line):
     for value in (np.nan, np.inf):
         policy = {k: v.copy() for k, v in state["policy"].items()}
         first = next(iter(policy))
@@ -222,7 +220,7 @@ def test_nan_or_infinite_weights_are_refused_at_load(tmp_path, state, capsys):
         assert one_line(err) and f"policy.{first} holds NaN or infinite values" in err
 
 
-def test_files_of_the_older_pickle_format_and_pickles_are_refused_shortly(tmp_path, capsys):
+def test_files_of_the_older_pickle_format_and_pickles_are_refused_shortly(tmp_path, capsys, one_line):
     import pickle
 
     import torch
@@ -249,7 +247,7 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path, probed_start)
         assert proc.returncode == 130 and err == "vpg-train: interrupted\n", err
 
 
-def test_resume_with_no_epochs_left_says_so(tmp_path, capsys):
+def test_resume_with_no_epochs_left_says_so(tmp_path, capsys, one_line):
     out = tmp_path / "run"
     assert main(["--epochs", "2", *TINY, "--out", str(out)]) == 0
     capsys.readouterr()
@@ -259,7 +257,7 @@ def test_resume_with_no_epochs_left_says_so(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("env", "package"), [("phys2d/CartPole-v1", "jax"), ("GymV26Environment-v0", "shimmy")])
-def test_an_env_whose_optional_package_is_missing_is_one_line(env, package, capsys):
+def test_an_env_whose_optional_package_is_missing_is_one_line(env, package, capsys, one_line):
     if importlib.util.find_spec(package) is not None:
         pytest.skip(f"{package} is installed")
     assert main(["--env", env, "--epochs", "1"]) == 2
@@ -285,7 +283,7 @@ def test_written_files_get_the_users_umask(tmp_path):
     assert modes == {name: "0o644" for name in ("metrics.csv", "config.toml", "checkpoint.pt", MARKER)}
 
 
-def test_refusals_print_no_torch_warning(tmp_path, state):
+def test_refusals_print_no_torch_warning(tmp_path, state, one_line):
     save_checkpoint(tmp_path / "c.pt", {**state, "config": {**state["config"], "lr": -1}})
     proc = run(["vpg_gui.cli.train", "--resume", str(tmp_path / "c.pt")], tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr) and "lr = -1" in proc.stderr

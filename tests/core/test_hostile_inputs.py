@@ -22,10 +22,6 @@ from vpg_gui.storage.run_dir import MARKER
 TINY = ["--batch-steps", "200", "--hidden-sizes", "8"]
 
 
-def one_line(stderr, prog="vpg-train"):
-    return stderr.startswith(f"{prog}: error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
-
-
 def run(module, *args, cwd, timeout=60):
     """``python -m module args``: a hang fails the test (subprocess.TimeoutExpired) instead of the suite."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -55,7 +51,7 @@ def runs(tmp_path_factory):
 
 
 @pytest.mark.parametrize("dangling", [False, True])
-def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path, capsys, dangling):
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path, capsys, dangling, one_line):
     target = tmp_path / "thesis.tex"
     if not dangling:
         target.write_text("my thesis\n")
@@ -84,7 +80,7 @@ def test_the_autosave_lock_as_a_symlink_pauses_autosave_and_writes_nothing_throu
     saver.close()
 
 
-def test_overwrite_with_trials_a_symlink_removes_nothing(tmp_path, capsys, runs):
+def test_overwrite_with_trials_a_symlink_removes_nothing(tmp_path, capsys, runs, one_line):
     out = tmp_path / "run"
     shutil.copytree(runs / "run", out, symlinks=True)
     elsewhere = tmp_path / "elsewhere"
@@ -98,7 +94,7 @@ def test_overwrite_with_trials_a_symlink_removes_nothing(tmp_path, capsys, runs)
     assert sorted(os.listdir(out)) == before and (elsewhere / "keep.txt").read_text() == "keep"
 
 
-def test_out_a_symlink_loop_says_so(tmp_path, capsys):
+def test_out_a_symlink_loop_says_so(tmp_path, capsys, one_line):
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     assert main(["--epochs", "1", *TINY, "--out", str(tmp_path / "loop")]) == 2
     err = capsys.readouterr().err
@@ -116,7 +112,7 @@ def test_out_a_symlink_loop_says_so(tmp_path, capsys):
     ],
 )
 def test_resume_into_a_directory_holding_another_or_a_later_run_is_refused(
-    tmp_path, capsys, runs, checkpoint, expected
+    tmp_path, capsys, runs, checkpoint, expected, one_line
 ):
     out = tmp_path / "run"
     shutil.copytree(runs / "run", out)
@@ -142,7 +138,7 @@ def test_resume_of_the_directorys_own_checkpoint_goes_on(tmp_path, runs):
 
 
 @pytest.mark.parametrize("flag", ["--resume", "--preset"])
-def test_a_fifo_or_a_device_is_refused_at_once(tmp_path, flag):
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path, flag, one_line):
     fifo = tmp_path / ("fifo.toml" if flag == "--preset" else "fifo.pt")
     os.mkfifo(fifo)
     for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a device")):
@@ -151,7 +147,7 @@ def test_a_fifo_or_a_device_is_refused_at_once(tmp_path, flag):
         assert os.path.basename(path) in proc.stderr and f"{kind}, not a regular file" in proc.stderr
 
 
-def test_a_fifo_as_a_session_or_a_runs_config_is_refused_at_once(tmp_path, runs):
+def test_a_fifo_as_a_session_or_a_runs_config_is_refused_at_once(tmp_path, runs, one_line):
     os.mkfifo(tmp_path / "s.vpgsession")
     proc = run("vpg_gui.qt.app", tmp_path / "s.vpgsession", cwd=tmp_path)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-gui") and "a FIFO, not a regular file" in proc.stderr
@@ -162,7 +158,7 @@ def test_a_fifo_as_a_session_or_a_runs_config_is_refused_at_once(tmp_path, runs)
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-plot") and "a FIFO, not a regular file" in proc.stderr
 
 
-def test_a_huge_sparse_checkpoint_is_refused_before_it_is_read(tmp_path, capsys):
+def test_a_huge_sparse_checkpoint_is_refused_before_it_is_read(tmp_path, capsys, one_line):
     huge = tmp_path / "huge.pt"
     with open(huge, "wb") as f:
         f.truncate(20 * 2**30)  # 20 GB of nothing: sparse, so it costs no disk
@@ -175,7 +171,7 @@ def test_a_huge_sparse_checkpoint_is_refused_before_it_is_read(tmp_path, capsys)
 
 
 @pytest.mark.parametrize("depth", [10**4, 10**5])
-def test_deeply_nested_presets_and_run_configs_are_one_line(tmp_path, runs, depth):
+def test_deeply_nested_presets_and_run_configs_are_one_line(tmp_path, runs, depth, one_line):
     body = f"{HAND_WRITTEN}\n[config]\nhidden_sizes = {'[' * depth}{']' * depth}\n"
     (tmp_path / "deep.toml").write_text(body)
     with pytest.raises(ConfigError, match="nested more than 32 levels deep"):
@@ -219,7 +215,7 @@ def test_a_preset_with_a_byte_order_mark_reads(tmp_path):
         ("normalize_advantages", "1", "normalize_advantages = '1': must be True or False"),
     ],
 )
-def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, field, value, message):
+def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, field, value, message, one_line):
     from vpg_gui.algo.metrics import CSV_COLUMNS, csv_rows
     from vpg_gui.formats.checked_text import csv_line
 
@@ -236,7 +232,7 @@ def test_a_checksummed_metrics_row_with_a_bad_value_is_one_line(tmp_path, runs, 
     assert not (tmp_path / "p.png").exists()
 
 
-def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, runs):
+def test_a_cell_over_the_csv_modules_limit_or_a_short_row_is_one_line(tmp_path, runs, one_line):
     shutil.copytree(runs / "run", tmp_path / "run")
     metrics = tmp_path / "run" / "metrics.csv"
     lines = metrics.read_text().splitlines(keepends=True)
@@ -385,7 +381,7 @@ def test_a_sweeps_tensorboard_on_a_full_disk_is_one_line_and_exit_1(tmp_path, sm
         (["--env", "tests.core.raising_env:Broken-v0"], "cannot import tests.core.raising_env (RuntimeError: this"),
     ],
 )
-def test_bad_flags_and_envs_are_one_line_and_exit_2(argv, says, capsys):
+def test_bad_flags_and_envs_are_one_line_and_exit_2(argv, says, capsys, one_line):
     try:
         code = main([*argv, "--epochs", "1", *TINY])
     except SystemExit as exc:  # argparse's own refusals
@@ -401,7 +397,7 @@ def test_an_env_with_nan_observations_is_named_not_the_learning_rate(capsys):
     assert "learning rate" not in err
 
 
-def test_the_window_refuses_an_env_vpg_train_refuses(tmp_path):
+def test_the_window_refuses_an_env_vpg_train_refuses(tmp_path, one_line):
     proc = run("vpg_gui.qt.app", "--env", "tests.core.odd_envs:OddEnvs/ZeroObs-v0", cwd=os.getcwd())
     assert proc.returncode == 2 and one_line(proc.stderr, "vpg-gui") and "observations hold no values" in proc.stderr
 
@@ -409,7 +405,7 @@ def test_the_window_refuses_an_env_vpg_train_refuses(tmp_path):
 # --- vpg-plot --------------------------------------------------------------------------------
 
 
-def test_vpg_plot_damaged_inputs_are_one_line_and_exit_2(tmp_path, runs):
+def test_vpg_plot_damaged_inputs_are_one_line_and_exit_2(tmp_path, runs, one_line):
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     seeds = tmp_path / "seeds" / "seed-x"
     shutil.copytree(runs / "run", seeds)

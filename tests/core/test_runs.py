@@ -156,6 +156,61 @@ def test_a_session_is_the_model_saved(tmp_path):
     assert other.live.number > max(r.number for r in ws.runs())  # numbers never repeat
 
 
+def a_sweep(ws):
+    """A sweep of lr over two values and one seed in ``ws``, as its job would leave it: one trial ended."""
+    from vpg_gui.sweeps.spec import SweepSpec
+
+    results = ws.start_sweep(SweepSpec(TrainConfig(epochs=2), {"lr": (0.01, 0.1)}, (0,)))
+    for epoch in (1, 2):
+        ws.add_sweep_epoch(results, "lr=0.1_seed=0", dataclasses.replace(BASE, epoch=epoch, return_mean=30.0 * epoch))
+    ws.add_sweep_epoch(results, "lr=0.01_seed=0", BASE)
+    ws.end_sweep_trial(results, "lr=0.1_seed=0", seconds=2.5, node="n1")
+    return results
+
+
+def test_a_sweep_is_the_models_and_a_session_keeps_it_as_far_as_it_got(tmp_path):
+    ws = Workspace(TrainConfig())
+    heard = []
+    ws.sweep_changed.connect(lambda: heard.append("sweep"))
+    results = a_sweep(ws)
+    assert ws.sweep is results and heard == ["sweep", "sweep"]  # begun, one trial ended
+    save_session(tmp_path / "s.vpgsession", ws, None)
+    sweep = read_session(tmp_path / "s.vpgsession").sweep
+    assert sweep.spec == results.spec and sweep.done == 1
+    ended = sweep.trials["lr=0.1_seed=0"]
+    assert (ended.history, ended.seconds, ended.node) == (results.trials["lr=0.1_seed=0"].history, 2.5, "n1")
+    assert sweep.trials["lr=0.01_seed=0"].history == [BASE] and not sweep.trials["lr=0.01_seed=0"].ended
+    assert [(p.value, p.mean) for p in sweep.sensitivity("lr")[""]] == [(0.01, 20.0), (0.1, 60.0)]
+    other = Workspace(TrainConfig())
+    other.sweep_changed.connect(lambda: heard.append("adopted"))
+    other.adopt(ws.live, [], [], sweep=sweep)
+    assert other.sweep is sweep and heard[-1] == "adopted"
+
+
+@pytest.mark.parametrize(
+    "damage, says",
+    [
+        (lambda d: d["trials"].pop(), "one entry per trial"),
+        (lambda d: d["trials"][0].update(name="../x"), "not a trial of its grid"),
+        (lambda d: d["trials"][0].update(seconds=-1.0), "seconds must be a number from 0"),
+        (lambda d: d["trials"][0].update(node=["n"]), "node and error must be text"),
+        (lambda d: d["spec"]["grid"].update(lr=[-5.0]), "lr"),
+        (lambda d: d["spec"].pop("seeds"), "sweep: not a sweep's description"),
+    ],
+)
+def test_a_damaged_sweep_in_a_session_is_refused_naming_what(tmp_path, damage, says):
+    from vpg_gui.algo.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+
+    ws = Workspace(TrainConfig())
+    a_sweep(ws)
+    save_session(tmp_path / "s.vpgsession", ws, None)
+    data = load_checkpoint(tmp_path / "s.vpgsession", kind="session")
+    damage(data["sweep"])
+    save_checkpoint(tmp_path / "bad.vpgsession", data, kind="session")  # with a valid checksum
+    with pytest.raises(CheckpointError, match=f"bad.vpgsession: session contents are not valid: .*{says}"):
+        read_session(tmp_path / "bad.vpgsession")
+
+
 def test_an_older_session_is_refused_with_a_message(tmp_path):
     from vpg_gui.algo.checkpoint import CheckpointError, save_checkpoint
 

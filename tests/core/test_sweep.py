@@ -25,10 +25,6 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
-def one_line(err):
-    return err.startswith("vpg-sweep: error: ") and err.count("\n") == 1 and "Traceback" not in err
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,10 +81,10 @@ def test_a_sweep_runs_on_the_ray_head_given_by_address(ray_head):
     assert "2 trials in" in done.stderr and "on 1 node(s), 1 CPUs" in done.stderr  # the head's one CPU, not ours
 
 
-def test_an_unreachable_address_is_one_line_and_exit_2(capsys):
+def test_an_unreachable_address_is_one_line_and_exit_2(capsys, one_line):
     assert main(["--address", f"127.0.0.1:{free_port()}", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and "no Ray head answers there" in err and "ray start --head" in err
+    assert one_line(err, "vpg-sweep") and "no Ray head answers there" in err and "ray start --head" in err
     assert main(["--address", "nowhere", "--epochs", "1"]) == 2
     assert "must be HOST:PORT" in capsys.readouterr().err
 
@@ -104,10 +100,10 @@ def test_an_unreachable_address_is_one_line_and_exit_2(capsys):
         ("lr=0.1,0.1", "each value may be given once"),
     ],
 )
-def test_bad_grids_are_one_line_and_exit_2(grid, says, capsys):
+def test_bad_grids_are_one_line_and_exit_2(grid, says, capsys, one_line):
     assert exit_code(["--grid", grid, "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and says in err
+    assert one_line(err, "vpg-sweep") and says in err
 
 
 def exit_code(argv):
@@ -188,21 +184,21 @@ def not_ray():
 
 
 @pytest.mark.parametrize("reply", [b"HTTP/1.1 400 Bad Request\r\n\r\n", b""])
-def test_a_port_that_answers_but_is_not_ray_is_one_line_within_10_s(not_ray, reply, capsys):
+def test_a_port_that_answers_but_is_not_ray_is_one_line_within_10_s(not_ray, reply, capsys, one_line):
     import time
 
     started = time.monotonic()
     assert main(["--address", not_ray(reply), "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and "something answers there, but not a Ray head" in err
+    assert one_line(err, "vpg-sweep") and "something answers there, but not a Ray head" in err
     assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize("address", ["::::", "a b:99999999999", "host:0", "host:65536", ":6379", "\u00ff" * 300 + ":1"])
-def test_garbage_addresses_are_one_line(address, capsys):
+def test_garbage_addresses_are_one_line(address, capsys, one_line):
     assert main(["--address", address, "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and ("must be HOST:PORT" in err or "no Ray head answers there" in err), err
+    assert one_line(err, "vpg-sweep") and ("must be HOST:PORT" in err or "no Ray head answers there" in err), err
 
 
 def test_a_ray_head_with_token_authentication_says_what_to_set_and_works_with_the_token(tmp_path):
@@ -253,14 +249,14 @@ def test_a_ray_head_with_token_authentication_says_what_to_set_and_works_with_th
         (["--grid", "lr=0.1", "--grid", "lr=0.2", "--epochs", "1"], "--grid lr: given twice"),
     ],
 )
-def test_grids_that_would_never_end_or_repeat_a_field_are_refused(argv, says, capsys):
+def test_grids_that_would_never_end_or_repeat_a_field_are_refused(argv, says, capsys, one_line):
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and says in err
+    assert one_line(err, "vpg-sweep") and says in err
 
 
 @pytest.mark.skipif(importlib.util.find_spec("Box2D") is not None, reason="Box2D is installed")
-def test_an_env_needing_a_missing_package_is_exit_2(capsys):
+def test_an_env_needing_a_missing_package_is_exit_2(capsys, one_line):
     assert main(["--env", "LunarLander-v3", "--grid", "lr=0.1,0.2", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert one_line(err) and "Box2D is not installed" in err
+    assert one_line(err, "vpg-sweep") and "Box2D is not installed" in err

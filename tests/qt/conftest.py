@@ -1,3 +1,7 @@
+import os
+from pathlib import Path
+
+import numpy as np
 import pyqtgraph as pg
 import pytest
 
@@ -38,7 +42,7 @@ def open_window(qtbot, fast):
     yield open_
     for win in opened:
         win.close()
-        assert win.thread_.isFinished()
+        assert win.jobs.running() == []
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def step(qtbot):
             target = len(window.history) + 1
             window.step_button.click()
             qtbot.waitUntil(lambda t=target: len(window.history) >= t and window.workspace.quiet, timeout=30000)
-        qtbot.waitUntil(lambda: drawn(window) == len(window.history))
+        qtbot.waitUntil(lambda: len(live_curve(window)[0]) == len(window.history))
 
     return run
 
@@ -70,7 +74,37 @@ def vertical_lines():
     return lines
 
 
-def drawn(window) -> int:
-    """Epochs of the live run on the return plot."""
-    x = window.plots.mean_curve.getData()[0]
-    return 0 if x is None else len(x)
+def live_curve(window) -> tuple[np.ndarray, np.ndarray]:
+    """The live run's curve on the return plot (epochs, mean returns), as pyqtgraph holds it."""
+    x, y = window.plots.mean_curve.getData()
+    return (np.array([]), np.array([])) if x is None else (x, y)
+
+
+@pytest.fixture
+def drawn_curve():
+    """drawn_curve(window): the live run's curve on the return plot, (epochs, mean returns)."""
+    return live_curve
+
+
+@pytest.fixture
+def live_descendants():
+    """live_descendants(): the pids of this process's descendants that are still running (not
+    zombies): the training processes, a sweep's driver and its Ray (raylet, workers)."""
+
+    def alive() -> set[int]:
+        parents, states = {}, {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:  # it ended meanwhile
+                continue
+            fields = text[text.rindex(")") + 2 :].split()
+            pid = int(stat.parent.name)
+            states[pid], parents[pid] = fields[0], int(fields[1])
+        found, frontier = set(), {os.getpid()}
+        while frontier:
+            frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+            found |= frontier
+        return {pid for pid in found if states[pid] != "Z"}
+
+    return alive

@@ -1,3 +1,4 @@
+import dataclasses
 import os
 import signal
 import subprocess
@@ -6,6 +7,7 @@ import textwrap
 import time
 
 import pytest
+from PySide6.QtWidgets import QCheckBox, QSlider
 
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.app import main
@@ -37,11 +39,32 @@ def test_controls_bind_both_ways(qtbot):
     assert panel.findChild(object, "epochsSpin").text() == "until stopped"
 
     with qtbot.waitSignal(panel.edited):
-        panel.lr_slider.setValue(-100)  # log scale: 10^-1
-    assert panel.config().lr == 0.1
-    panel.batch_steps.setValue(800)
-    panel.weighting.setCurrentText("episode-return")
+        panel.findChild(QSlider, "lrSlider").setValue(-100)  # log scale: 10^-1
+    assert panel.config().lr == 0.1 and panel.fields["lr"].value() == 0.1
+    panel.fields["batch_steps"].setValue(800)
+    panel.fields["weighting"].setCurrentText("episode-return")
     assert (panel.config().batch_steps, panel.config().weighting) == (800, "episode-return")
+
+
+def test_the_form_is_generated_from_the_settings_metadata(qtbot):
+    panel = ControlsPanel(TrainConfig())
+    qtbot.addWidget(panel)
+    for field in dataclasses.fields(TrainConfig):
+        meta = field.metadata
+        if field.name == "physics":  # the env's knobs: tests/qt/test_envs.py
+            continue
+        widget = panel.fields[field.name]
+        assert widget.toolTip() == meta["help"], field.name
+        if meta["min"] is not None:
+            assert (widget.minimum(), widget.maximum()) == (meta["min"], meta["max"]), field.name
+        if meta["choices"] is not None:
+            assert [widget.itemText(i) for i in range(widget.count())] == list(meta["choices"]), field.name
+        shown = widget.text() if isinstance(widget, QCheckBox) else panel.rows[field.name].parent().layout()
+        if isinstance(widget, QCheckBox):
+            assert shown == meta["label"]
+        else:
+            label = shown.labelForField(panel.rows[field.name])
+            assert label.text() == meta["label"] and label.toolTip() == meta["help"], field.name
 
 
 def test_bad_flag_is_one_line_and_exit_2(capsys):
@@ -64,8 +87,8 @@ SCRIPT = textwrap.dedent(
         if not windows:
             return
         window = windows[0]
-        seen.setdefault("lr", window.controls.lr.value())
-        seen.setdefault("epochs", window.controls.epochs.value())
+        seen.setdefault("lr", window.controls.fields["lr"].value())
+        seen.setdefault("epochs", window.controls.fields["epochs"].value())
         if window.history:  # --autostart trained an epoch: close mid-training
             window.close()
 

@@ -38,7 +38,7 @@ def test_a_preset_with_physics_survives_reset(qtbot, window, tmp_path, fast):
 def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, window, step):
     window.controls.choose_env("Pendulum-v1")
     assert not knob(window, "g").isHidden() and knob(window, "gravity").isHidden()
-    window.controls.batch_steps.setValue(400)
+    window.controls.fields["batch_steps"].setValue(400)
     step(window, 2)
     assert not window.plots.threshold.isVisible()  # Pendulum's spec has no reward threshold
     assert all(np.isfinite(s.return_mean) and s.return_mean < 0 for s in window.history)
@@ -64,8 +64,7 @@ def test_an_episode_gif_replays_with_the_physics_it_was_played_under(qtbot, wind
     env_id, seed, actions, _, physics = window.render_panel.current_episode()
     assert physics == {"length": 1.5}
     window.files.export_episode_gif_file(tmp_path / "e.gif")
-    with qtbot.waitSignal(window.files.jobs[-1].done, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("GIF saved to"), timeout=30000)
     first = imageio.mimread(tmp_path / "e.gif")[0][..., :3]
     long_pole = next(replay_frames(env_id, seed, actions, physics))
     default = next(replay_frames(env_id, seed, actions))

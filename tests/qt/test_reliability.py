@@ -1,7 +1,6 @@
-"""Divergence, faults, autosave, closing during each activity, and a short fuzz run."""
+"""Divergence, faults, autosave and closing during each activity."""
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -11,7 +10,6 @@ import numpy as np
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.qt import fault_envs
-from tests.qt.gui_actions import random_action
 from vpg_gui.algo.metrics import read_csv
 from vpg_gui.qt.jobs.training import RunState
 from vpg_gui.qt.main_window import MainWindow
@@ -51,7 +49,7 @@ def test_a_raising_env_shows_a_dialog_and_the_window_goes_on(qtbot, window):
     qtbot.waitUntil(lambda: box(window, "") is not None and window.state == RunState.IDLE, timeout=30000)
     failed = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     assert "the physics engine exploded" in failed.text() and "RuntimeError" in failed.detailedText()
-    assert window.thread_.isRunning()  # the same worker goes on, with a fresh run
+    assert window.jobs.running() == [window.worker]  # the same worker goes on, with a fresh run
     window.controls.choose_env("CartPole-v1")
     window.train_button.click()
     qtbot.waitUntil(lambda: len(window.history) >= 2, timeout=30000)
@@ -131,17 +129,5 @@ def test_close_while_paused_while_playing_and_while_writing_a_gif(qtbot, tmp_pat
         if activity == "gif":
             win.files.record_evolution_file(tmp_path / "evo.gif", "1 1 1 1 1 1")
         win.close()
-        assert win.thread_.isFinished()
-        assert all(not job.thread.is_alive() for job in win.files.jobs)
+        assert win.jobs.running() == []  # training and the GIF being written: both ended
         assert list(tmp_path.glob(".evo.gif.*.tmp")) == []  # write_gif's temp file (formats/files.py) is gone
-
-
-def test_fuzz_random_actions_during_training(qtbot, window, tmp_path):
-    """A short version of benchmarks/fuzz_gui.py: random clicks and values while training."""
-    rng = random.Random(7)
-    window.train_button.click()
-    for _ in range(150):
-        random_action(window, rng, tmp_path)
-        QApplication.processEvents()  # queued epochs and repaints interleave with the actions
-    window.close()
-    assert window.thread_.isFinished()

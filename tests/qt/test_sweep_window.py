@@ -43,15 +43,15 @@ def test_a_sweep_fills_the_sensitivity_plot_and_a_click_keeps_that_values_runs(q
     dialog.findChild(QWidget, "sweepEpochs").setValue(2)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     plot = window.findChild(QWidget, "sensitivityPlot")
-    job = window.sweeps.job
     assert plot.isVisible() and window.findChild(QWidget, "sweepProgress").isVisible()
     window.train_button.click()  # the live run trains meanwhile
-    qtbot.waitUntil(lambda: not job.running, timeout=90000)
+    qtbot.waitUntil(lambda: not window.sweeps.running(), timeout=90000)
     assert len(window.history) >= 1 and not window.findChild(QWidget, "sweepProgress").isVisible()
-    assert [(p.value, p.n) for p in job.results.sensitivity("lr")[""]] == [(0.01, 2), (0.1, 2)]
+    sweep = window.workspace.sweep  # the model's
+    assert [(p.value, p.n) for p in sweep.sensitivity("lr")[""]] == [(0.01, 2), (0.1, 2)]
 
     panel = plot.panels["lr"]
-    point = job.results.sensitivity("lr")[""][1]  # lr 0.1, at log10(0.1) = -1
+    point = sweep.sensitivity("lr")[""][1]  # lr 0.1, at log10(0.1) = -1
     qtbot.waitUntil(lambda: panel.vb.viewRange()[0][0] < -1 < panel.vb.viewRange()[0][1])
     where = plot.mapFromScene(panel.vb.mapViewToScene(QPointF(-1.0, point.mean)))
     QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=where)
@@ -66,10 +66,10 @@ def test_one_sweep_at_a_time_a_second_stops_the_first_and_waits(qtbot, window):
     compare.trigger()
     first = window.sweeps.job
     compare.trigger()  # a second Ray beside the first would share its cores
-    assert window.sweeps.job is first and not first.running
+    assert window.sweeps.job is first and first.cancelled.is_set()
     assert "press again in a moment" in window.statusBar().currentMessage()
     assert len(window.workspace.seed_groups) == 1
-    qtbot.waitUntil(lambda: not first.alive, timeout=60000)
+    qtbot.waitUntil(lambda: not window.sweeps.running(), timeout=60000)
     compare.trigger()
-    assert window.sweeps.job is not first and window.sweeps.job.running
+    assert window.sweeps.job is not first and window.sweeps.running()
     assert len(window.workspace.seed_groups) == 2

@@ -39,6 +39,8 @@ from vpg_gui.algo.metrics import HOT_STATS, EpochStats, changes, hot_changes
 from vpg_gui.config import HOT_FIELDS, TrainConfig, cold_changes
 from vpg_gui.envs.physics import parse_physics
 from vpg_gui.model.labels import Labelled, run_labels
+from vpg_gui.sweeps.results import SweepResults
+from vpg_gui.sweeps.spec import SweepSpec
 
 MAX_KEPT = 8  # runs kept for comparison; the oldest goes first
 MAX_SEED_GROUPS = 4
@@ -185,6 +187,7 @@ class Workspace:
     labels_changed = Signal()  # after epoch_added, when the live run's label may read otherwise
     env_changed = Signal(object)  # the live run's environment, as its EnvInfo (solved line, episode cap)
     run_state_changed = Signal()  # run_state or quiet changed
+    sweep_changed = Signal()  # the sweep shown began, a trial of it ended, or a session brought one
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -197,6 +200,7 @@ class Workspace:
         self.env_info = None  # the live run's environment (envs.make.EnvInfo), once made
         self.run_state = RunState.IDLE  # the training job's
         self.quiet = True  # no epoch in flight: the job waits for a command
+        self.sweep: SweepResults | None = None  # the last sweep (Run > Sweep...), as far as it got
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -225,7 +229,18 @@ class Workspace:
         self.settings_changed.emit()
         return True
 
-    def add_epoch(self, stats: EpochStats, snapshot) -> None:
+    def add_epoch(self, stats: EpochStats, snapshot, run: int | None = None) -> None:
+        """The live run grew by an epoch. ``run``: the number of the run it was trained for; an
+        epoch that was in flight when a Reset replaced that run is dropped.
+
+        >>> ws = Workspace(TrainConfig())
+        >>> ws.reset(TrainConfig())  # run 1 had no epochs; run 2 is live
+        >>> ws.add_epoch(EpochStats(1, 9.0, 0, 9, 9, 9, 1, 9, 0, 0, 0.1, 9, 1, "", 0.1, 90), None, run=1)
+        >>> ws.live.number, ws.live.history
+        (2, [])
+        """
+        if run is not None and run != self.live.number:
+            return
         before = self.live.history[-1] if self.live.history else None
         self.live.history.append(stats)
         self.live.snapshots[stats.epoch] = snapshot
@@ -267,15 +282,18 @@ class Workspace:
         """A finished run from elsewhere (autosave, a file), numbered in this workspace."""
         return Run(next(self._numbers), config, origin, list(history))
 
-    def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup], preset=None) -> None:
-        """Take over a saved workspace (a session): its runs and active preset replace everything on screen."""
+    def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup], preset=None, sweep=None) -> None:
+        """Take over a saved workspace (a session): its runs, active preset and sweep replace
+        everything on screen."""
         self._numbers = itertools.count(max([live.number] + [r.number for r in (*kept, *seed_groups)]) + 1)
         self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), preset
+        self.sweep = sweep
         if self.autosave is not None and live.started:
             self.autosave.start(live.history, live.config)
         self.live_changed.emit()
         self.runs_changed.emit()
         self.preset_changed.emit()
+        self.sweep_changed.emit()
 
     def clear(self) -> None:
         """Drop the kept runs and seed groups (the live run stays)."""
@@ -332,6 +350,30 @@ class Workspace:
         if group in self.seed_groups:
             self.seed_groups = [g for g in self.seed_groups if g is not group]
             self.runs_changed.emit()
+
+    def start_sweep(self, spec: SweepSpec) -> SweepResults:
+        """A sweep begins: its results, empty, are the ones shown (and saved with a session).
+
+        >>> ws = Workspace(TrainConfig())
+        >>> results = ws.start_sweep(SweepSpec(TrainConfig(epochs=1), {"lr": (0.01, 0.1)}, (0,)))
+        >>> stats = EpochStats(1, 9.0, 0, 9, 9, 9, 1, 9, 0, 0, 0.1, 9, 1, "", 0.1, 90)
+        >>> ws.add_sweep_epoch(results, "lr=0.1_seed=0", stats)
+        >>> ws.end_sweep_trial(results, "lr=0.1_seed=0", seconds=1.5, node="n1")
+        >>> ws.sweep.done, ws.sweep.trials["lr=0.1_seed=0"].final_return
+        (1, 9.0)
+        """
+        self.sweep = SweepResults(spec)
+        self.sweep_changed.emit()
+        return self.sweep
+
+    def add_sweep_epoch(self, results: SweepResults, name: str, stats: EpochStats) -> None:
+        """An epoch of trial ``name`` of ``results`` (a sweep replaced by a newer one still lands in its own)."""
+        results.add_epoch(name, stats)
+
+    def end_sweep_trial(self, results: SweepResults, name: str, seconds: float, node: str, error: str = "") -> None:
+        results.end(name, seconds, node, error)
+        if results is self.sweep:
+            self.sweep_changed.emit()
 
     def close(self) -> None:
         if self.autosave is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QStandardPaths, Qt, QThread, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,6 +40,7 @@ from vpg_gui.formats.files import os_reason
 from vpg_gui.model.runs import Workspace
 from vpg_gui.qt.actions.files import FileActions
 from vpg_gui.qt.actions.sweeps import SweepActions
+from vpg_gui.qt.jobs.background import Jobs
 from vpg_gui.qt.jobs.training import RunState, TrainingWorker
 from vpg_gui.qt.views.controls import ControlsPanel
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX
@@ -50,8 +51,6 @@ from vpg_gui.storage.autosave import Autosave
 from vpg_gui.storage.presets import PACES, builtin_presets, load_preset
 from vpg_gui.storage.user_settings import UserSettings
 
-SHUTDOWN_WAIT_MS = 2000
-SHUTDOWN_GRACE_MS = 10000  # a process start cannot be cut short; it ends within seconds
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
 PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks for
 PLOTS_MIN_WIDTH = 380  # the return plot's data area stays >= 300 px wide beside its axis
@@ -117,7 +116,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         screen = QApplication.primaryScreen().availableGeometry()  # a small screen gets all of it
         self.resize(min(1500, screen.width()), min(860, screen.height()))
-        self._run_id = 0  # the worker's id of the run shown
         self._closing = False
         self._panels_due = False  # leaving presentation mode: the panel sizes wait for the window's size
         self.settings = user_settings()
@@ -158,9 +156,11 @@ class MainWindow(QMainWindow):
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self._redraw_live_run)
+        # Training, sweeps and file writes run in the background, each a job of this one registry.
+        self.jobs = Jobs(self)
         self._start_worker(config)
-        self.files = FileActions(self, self.workspace, self.settings)
-        self.sweeps = SweepActions(self, self.workspace, self.valid_config, self.settings)
+        self.files = FileActions(self, self.workspace, self.settings, self.jobs)
+        self.sweeps = SweepActions(self, self.workspace, self.valid_config, self.settings, self.jobs)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         self._action(run, "Step", self.on_step, "N", "stepAction")
         self._action(run, "Stop", self.on_stop)
         self._action(run, "Reset", self.on_reset, "R", "resetAction")
-        self._action(run, "Play / stop playing", self.render_panel.play_button.click, "P", "playAction")
+        self._action(run, "Play / stop playing", self.render_panel.toggle_play, "P", "playAction")
         self._action(run, "Pace faster", lambda: self._step_pace(1), "+", "paceFasterAction")
         self._action(run, "Pace slower", lambda: self._step_pace(-1), "-", "paceSlowerAction")
 
@@ -323,20 +323,14 @@ class MainWindow(QMainWindow):
             self.status_labels[key] = label
 
     def _start_worker(self, config: TrainConfig) -> None:
-        self.thread_ = QThread(self)
         self.worker = TrainingWorker(config)
-        self._run_id = self.worker.run_id
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread_.quit)
-        self.worker.finished.connect(self.worker.deleteLater)
         self.worker.epoch_finished.connect(self._on_epoch)
         self.worker.state_changed.connect(self._on_state)
         self.worker.settled.connect(self._on_settled)
         self.worker.run_created.connect(self._on_run_created)  # a method of the window: run in its thread
         self.worker.failed.connect(self._on_failed)
         self.worker.diverged.connect(self._on_diverged)
-        self.thread_.start()
+        self.jobs.start(self.worker)
 
     # --- menus -------------------------------------------------------------------------------
 
@@ -352,7 +346,7 @@ class MainWindow(QMainWindow):
         self.plots.set_presentation(on)
         self.controls.set_presentation(on)
         self.render_panel.set_presentation(on)
-        self.sweeps.plot.set_font_px(PRESENTATION_PX if on else NORMAL_PX)
+        self.sweeps.set_font_px(PRESENTATION_PX if on else NORMAL_PX)
         # A widget in a toolbar is shown by its action: hide the action, not the widget.
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
         for action in (*self._lecture_hidden, *steps, self.clear_runs_action):
@@ -421,7 +415,7 @@ class MainWindow(QMainWindow):
         """Every setting back to its default (form, smoothing, diagnostic, panel sizes): a new run."""
         self.settings.remove("config")
         self.smoothing.setValue(0.0)
-        self.plots.diagnostics.series.setCurrentIndex(0)
+        self.plots.choose_diagnostic()
         self.splitter.setSizes(self._default_sizes())
         self.workspace.reset(TrainConfig(), preset=None)
         self.statusBar().showMessage("Every setting is back to its default; Train starts a new run", 6000)
@@ -480,7 +474,7 @@ class MainWindow(QMainWindow):
         if config is None:
             return False
         if self.workspace.begin(config):  # a new run: its settings are the form's
-            self._run_id = self.worker.reset(config)
+            self.worker.reset(config, run=self.workspace.live.number)
         elif self.workspace.live.at_cap(config):
             self.statusBar().showMessage(
                 f"The run has its {config.epochs} epochs: raise Epochs (0 = until stopped) to go on, or Reset", 6000
@@ -517,7 +511,7 @@ class MainWindow(QMainWindow):
         live = self.workspace.live
         cold = self.workspace.edit(config)
         if not live.started:
-            self._run_id = self.worker.reset(config)
+            self.worker.reset(config, run=live.number)
             self.render_panel.set_env(config.env_id)
             return
         self.worker.apply(config)  # hot settings: from the next epoch
@@ -545,7 +539,7 @@ class MainWindow(QMainWindow):
         """A new live run (Reset, a preset, a session): the form, the worker and the panels follow it."""
         run = self.workspace.live
         self.controls.set_config(run.settings)
-        self._run_id = self.worker.reset(run.settings, run.resume_state)
+        self.worker.reset(run.settings, run.resume_state, run.number)
         self.controls.show_pending([])
         self.reset_button.setStyleSheet("")
         self.render_panel.set_env(run.settings.env_id)
@@ -572,10 +566,9 @@ class MainWindow(QMainWindow):
         self.plots.set_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 
-    def _on_epoch(self, run_id: int, stats: EpochStats, snapshot) -> None:
-        if run_id != self._run_id or self._closing:  # after a Reset (the dropped run's) or on closing
-            return
-        self.workspace.add_epoch(stats, snapshot)
+    def _on_epoch(self, run: int, stats: EpochStats, snapshot) -> None:
+        if not self._closing:
+            self.workspace.add_epoch(stats, snapshot, run)
 
     def _show_autosave_warning(self) -> None:
         """Autosave off or paused is shown until it works again; training goes on either way."""
@@ -695,13 +688,7 @@ class MainWindow(QMainWindow):
             self.presentation_action.setChecked(False)
             self.toggle_presentation()
         self._save_settings()
-        self.files.cancel_jobs(timeout=1.0)
-        self.workspace.close()
         self.render_panel.stop()
-        self.sweeps.close()
-        self.worker.shutdown()
-        self.thread_.quit()
-        if not self.thread_.wait(SHUTDOWN_WAIT_MS):  # e.g. a training process still starting
-            print("vpg-gui: waiting for the training thread to stop", file=sys.stderr)
-            self.thread_.wait(SHUTDOWN_GRACE_MS)
+        self.jobs.shutdown()  # training, a sweep and its Ray, files being written: all end here
+        self.workspace.close()
         event.accept()

@@ -2,7 +2,8 @@
 
 A session is a checkpoint-format file (checked container, no torch needed) holding the live
 run (its settings, history and, once it has epochs, its networks and optimizer states), the runs
-kept for comparison with their settings, and the seed groups. Opening one
+kept for comparison with their settings, the seed groups, and the last sweep as far as it got
+(the sensitivity plot comes back with it). Opening one
 needs no torch either: the policy on screen is a numpy copy of the saved weights.
 
 >>> import tempfile, pathlib
@@ -11,8 +12,8 @@ needs no torch either: the policy on screen is a numpy copy of the saved weights
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.vpgsession"
 >>> save_session(p, Workspace(TrainConfig()), None)
 >>> s = read_session(p)
->>> s.live.config == TrainConfig(), s.live.started, s.live.history, s.kept
-(True, False, [], [])
+>>> s.live.config == TrainConfig(), s.live.started, s.live.history, s.kept, s.sweep
+(True, False, [], [], None)
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from vpg_gui.config import ConfigError, TrainConfig, shown
 from vpg_gui.envs.make import EnvInfo, env_info
 from vpg_gui.model.runs import MAX_KEPT, MAX_SEED_GROUPS, Run, SeedGroup, Workspace
 from vpg_gui.storage.presets import Preset, preset_dict, preset_from_dict
+from vpg_gui.sweeps.files import spec_dict, spec_from_dict
+from vpg_gui.sweeps.results import SweepResults
 
 SUFFIX = ".vpgsession"
 MAX_SEEDS = 64  # seeds in one group (Compare seeds trains 5)
@@ -42,6 +45,7 @@ class Session:
     snapshot: NumpyPolicy | None  # the live run's policy (numpy), None before its first epoch
     preset: Preset | None = None  # the active preset (the preset box shows it)
     diagnostic: str | None = None  # the diagnostics plot's series, as the window showed it
+    sweep: SweepResults | None = None  # the last sweep, as far as it got
 
 
 def save_session(path: Path | str, workspace: Workspace, state: dict | None) -> None:
@@ -75,6 +79,7 @@ def session_payload(workspace: Workspace, state: dict | None, diagnostic: str | 
             }
             for g in workspace.seed_groups
         ],
+        "sweep": None if workspace.sweep is None else _sweep_data(workspace.sweep),
     }
 
 
@@ -100,6 +105,7 @@ def read_session(path: Path | str) -> Session:
             raise ValueError(f"run numbers {numbers}: each run has its own")
         preset, diagnostic = data.get("preset"), data.get("diagnostic")  # absent in older sessions
         preset = None if preset is None else preset_from_dict(preset, "the session's preset")
+        sweep = None if data.get("sweep") is None else _sweep(data["sweep"])  # absent in older sessions
         if diagnostic is not None and not (isinstance(diagnostic, str) and diagnostic.isidentifier()):
             raise ValueError(f"diagnostic {shown(diagnostic)}: must be the name of a series, e.g. grad_var")
     except (ConfigError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
@@ -117,7 +123,7 @@ def read_session(path: Path | str) -> Session:
         live.resume_state = {"config": data["config"], "history": data["history"]}
         live.resume_state.update({key: data.get(key) for key in MODEL_KEYS})
         live.snapshots[len(history)] = snapshot
-    return Session(live, kept, groups, info, snapshot, preset, diagnostic)
+    return Session(live, kept, groups, info, snapshot, preset, diagnostic, sweep)
 
 
 def _fitted(path: Path | str, data: dict, net: str, activation: str, sizes: tuple[int, ...]) -> NumpyPolicy:
@@ -158,6 +164,49 @@ def _group(data: dict) -> SeedGroup:
         raise ValueError(f"a seed group needs 1 to {MAX_SEEDS} different seeds and one history per seed")
     histories = {seed: [EpochStats.from_dict(s) for s in h] for seed, h in zip(seeds, data["histories"], strict=True)}
     return SeedGroup(_number(data["number"]), TrainConfig.from_dict(data["config"]), tuple(seeds), histories)
+
+
+def _sweep_data(sweep: SweepResults) -> dict[str, Any]:
+    return {
+        "spec": spec_dict(sweep.spec),
+        "trials": [
+            {
+                "name": name,
+                "history": [s.to_dict() for s in result.history],
+                "ended": result.ended,
+                "seconds": result.seconds,
+                "node": result.node,
+                "error": result.error,
+            }
+            for name, result in sweep.trials.items()
+        ],
+    }
+
+
+def _sweep(data: dict) -> SweepResults:
+    """The sweep of a session; ValueError (or ConfigError) says what is not valid."""
+    try:
+        spec = spec_from_dict(data["spec"])  # its trials are checked as vpg-sweep's are
+    except ConfigError as exc:
+        raise ValueError(f"sweep: {exc}") from None
+    except ValueError as exc:  # it names sweep.toml, where vpg-sweep keeps the same data
+        raise ValueError(f"sweep: {str(exc).split(': ', 1)[-1]}") from None
+    sweep = SweepResults(spec)
+    trials = data["trials"]
+    if not isinstance(trials, list) or len(trials) != len(sweep.trials):
+        raise ValueError(f"sweep: one entry per trial of its grid ({len(sweep.trials)})")
+    for trial in trials:
+        name, seconds = trial["name"], trial["seconds"]
+        if name not in sweep.trials:
+            raise ValueError(f"sweep trial {shown(name)}: not a trial of its grid")
+        if not (type(seconds) in (int, float) and 0 <= seconds < 1e9) or type(trial["ended"]) is not bool:
+            raise ValueError(f"sweep trial {name}: seconds must be a number from 0 and ended true or false")
+        if not all(isinstance(trial[k], str) and len(trial[k]) <= 2000 for k in ("node", "error")):
+            raise ValueError(f"sweep trial {name}: node and error must be text of at most 2000 characters")
+        sweep.trials[name].history = [EpochStats.from_dict(s) for s in trial["history"]]
+        if trial["ended"]:
+            sweep.end(name, seconds, trial["node"], trial["error"])
+    return sweep
 
 
 def _number(number: Any) -> int:

@@ -14,7 +14,6 @@ Opening or saving a session needs no torch in the window's process.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +25,7 @@ from vpg_gui.config import ConfigError
 from vpg_gui.envs.physics import parse_physics
 from vpg_gui.formats.files import atomic_write_bytes, os_reason
 from vpg_gui.model.runs import Workspace
+from vpg_gui.qt.jobs.background import Job, Jobs
 from vpg_gui.qt.views.export import DEFAULT_WIDTH, EXPORT_CHOICES, PLOTS, slide_size, write_plots
 from vpg_gui.storage.presets import PRESETS, Preset, load_preset, save_preset
 from vpg_gui.storage.user_settings import UserSettings
@@ -33,39 +33,39 @@ from vpg_gui.storage.user_settings import UserSettings
 SESSION_FILTER = "vpg-gui sessions (*.vpgsession)"
 
 
-class _Job(QObject):
-    """Writes a file on a Python thread, so the window never waits for it; reports back through
-    queued signals. ``work(cancelled)`` writes the file and returns what to say when done."""
+class FileJob(Job):
+    """Writes a file in the background (a job of the window's Jobs), so the window never waits
+    for it. ``work(cancelled)`` writes the file and returns what to say when done; ``then``
+    (optional) is called in the window's thread once it is written."""
 
-    done = Signal(str, str)  # path, message
+    done = Signal(object, str)  # the job, the message
     failed = Signal(str)
 
-    def __init__(self, path: str, work):
-        super().__init__()
-        self.cancelled = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(path, work), daemon=True)
+    def __init__(self, path: str, work, then=None):
+        super().__init__(f"writing {path}")
+        self.path, self._work, self.then = path, work, then
 
-    def _run(self, path, work):
+    def work(self) -> None:
         from vpg_gui.storage.gif import GifCancelled
 
         try:
-            self.done.emit(path, work(self.cancelled))
+            self.done.emit(self, self._work(self.cancelled))
         except GifCancelled:
             pass
         except OSError as exc:
-            exc.filename = exc.filename or path
+            exc.filename = exc.filename or self.path
             self.failed.emit(f"{os_reason(exc)}. Choose another place.")
         except Exception as exc:  # shown in a dialog; nothing half-written stays behind
-            self.failed.emit(f"{Path(path).name}: {exc}")
+            self.failed.emit(f"{Path(self.path).name}: {exc}")
 
 
 class FileActions(QObject):
-    def __init__(self, window, workspace: Workspace, settings: UserSettings):
+    def __init__(self, window, workspace: Workspace, settings: UserSettings, jobs: Jobs):
         super().__init__(window)
         self.window = window  # MainWindow: dialogs' parent, status bar, worker, panels
         self.workspace = workspace
         self.settings = settings  # the folder save dialogs open in
-        self.jobs: list[_Job] = []  # files being written in the background
+        self.jobs = jobs  # the window's background work, which files are written as
         self._session_path: str | None = None  # a save waiting for the worker's state
         window.worker.state_ready.connect(self._on_state_ready)
 
@@ -124,10 +124,13 @@ class FileActions(QObject):
         if path is None:
             return
         networks = state if "policy" in state and self.workspace.live.history else None
-        diagnostic = self.window.plots.diagnostics.field
+        diagnostic = self.window.plots.diagnostic
         payload = session_payload(self.workspace, networks, diagnostic)  # taken now; written on a thread
-        job = self._start_job(path, lambda _: write_payload(path, payload) or f"Session saved to {path}")
-        job.done.connect(lambda *_: self.window.show_session_name(Path(path).name))
+        self._start_job(
+            path,
+            lambda _: write_payload(path, payload) or f"Session saved to {path}",
+            then=lambda: self.window.show_session_name(Path(path).name),
+        )
 
     def open_session(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open session", "", SESSION_FILTER + ";;All files (*)")
@@ -143,10 +146,10 @@ class FileActions(QObject):
         except (CheckpointError, ConfigError) as exc:
             self._refuse("Cannot open session", str(exc))
             return False
-        self.workspace.adopt(session.live, session.kept, session.seed_groups, session.preset)
+        self.workspace.adopt(session.live, session.kept, session.seed_groups, session.preset, session.sweep)
         self.workspace.set_env_info(session.info)
         if session.diagnostic is not None:  # one this window does not have (a later version's) is left out
-            self.window.plots.diagnostics.choose(session.diagnostic)
+            self.window.plots.choose_diagnostic(session.diagnostic)
         epochs = len(session.live.history)
         self.window.show_session_name(Path(path).name)
         self._say(f"Session {Path(path).name}: {epochs} epochs" + ("; Train continues" if epochs else ""), 8000)
@@ -244,22 +247,21 @@ class FileActions(QObject):
 
         self._start_job(path, work)
 
-    def _start_job(self, path: str, work) -> _Job:
-        job = _Job(str(path), work)
-        job.done.connect(lambda _, message: self._say(message, 8000))
-        job.failed.connect(lambda message: self._refuse("Not saved", message))
-        job.done.connect(lambda *_: self.jobs.remove(job))
-        job.failed.connect(lambda *_: self.jobs.remove(job))
-        self.jobs.append(job)
+    def _start_job(self, path: str, work, then=None) -> None:
+        """On closing, a GIF being written stops at once; a session being written is waited for."""
+        job = FileJob(str(path), work, then)
+        job.done.connect(self._written)  # methods of this object: called in the window's thread
+        job.failed.connect(self._not_written)
         self._say(f"Writing {path} ...")
-        job.thread.start()
-        return job
+        self.jobs.start(job)
 
-    def cancel_jobs(self, timeout: float) -> None:
-        """On closing: GIFs stop at once; a session being written is waited for (it is quick)."""
-        for job in list(self.jobs):
-            job.cancelled.set()
-            job.thread.join(timeout)
+    def _written(self, job: FileJob, message: str) -> None:
+        self._say(message, 8000)
+        if job.then is not None:
+            job.then()
+
+    def _not_written(self, message: str) -> None:
+        self._refuse("Not saved", message)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ clicking a point puts that value's learning curves on the return plot as kept ru
 bar shows the progress, with a Cancel; what arrived stays. One runs at a time: asking for another
 stops the running one, and the new one is asked for again once that one's Ray is gone.
 
-    sweeps = SweepActions(window, workspace, config_source=window.valid_config, settings=window.settings)
+    sweeps = SweepActions(window, workspace, window.valid_config, window.settings, window.jobs)
     run_menu.addAction(sweeps.compare_action); run_menu.addAction(sweeps.sweep_action)
 """
 
@@ -17,12 +17,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMessageBox, QProgressBar, QPushButton, QWidget
 
-from vpg_gui.model.runs import Workspace
+from vpg_gui.model.runs import SeedGroup, Workspace
+from vpg_gui.qt.jobs.background import Jobs
 from vpg_gui.qt.jobs.sweep import SweepJob
 from vpg_gui.qt.views.sensitivity_plot import SensitivityPlot
 from vpg_gui.qt.views.sweep_dialog import SweepDialog
 from vpg_gui.storage.user_settings import UserSettings
-from vpg_gui.sweeps.results import SweepResults
 from vpg_gui.sweeps.spec import SweepSpec, value_text
 
 COMPARE_SEEDS = 5
@@ -32,11 +32,16 @@ ADDRESS_KEY = "sweep/address"  # the Ray cluster of the last sweep ("" = this ma
 
 
 class SweepActions(QObject):
-    def __init__(self, window, workspace: Workspace, config_source, settings: UserSettings):
+    def __init__(self, window, workspace: Workspace, config_source, settings: UserSettings, jobs: Jobs):
         super().__init__(window)
         self.window, self.workspace, self.config_source = window, workspace, config_source
-        self.job: SweepJob | None = None
-        self.results: SweepResults | None = None  # the sweep shown in the sensitivity plot
+        self.jobs = jobs  # the window's background work, which a sweep runs as
+        self.job: SweepJob | None = None  # the last one started
+        # Where the running job's epochs go: a seed group (Compare seeds), or the model's sweep.
+        self._group: SeedGroup | None = None
+        self._seed_of: dict[str, int] = {}  # the comparison's trial names -> seeds
+        self._results = None  # the sweep's SweepResults (the model's, until a session replaces it)
+        self._what = ""  # "Sweep" or "Compare seeds", for the progress bar and messages
         self.settings = settings  # the Ray address of the last sweep
 
         self.compare_action = QAction("Compare seeds", window, objectName="compareSeedsAction", shortcut="Ctrl+K")
@@ -64,6 +69,7 @@ class SweepActions(QObject):
 
         self.plot = SensitivityPlot()
         self.plot.point_clicked.connect(self.show_curves)
+        workspace.sweep_changed.connect(self._render)
         self.dock = QDockWidget("Sweep", window, objectName="sweepDock")
         self.dock.setWidget(self.plot)
         self.dock.hide()
@@ -71,13 +77,17 @@ class SweepActions(QObject):
 
     # --- commands ----------------------------------------------------------------------------
 
+    def running(self) -> bool:
+        """A sweep or comparison runs or still shuts its Ray down."""
+        return self.job is not None and self.job in self.jobs.running()
+
     def busy(self) -> bool:
         """One Ray at a time: while a sweep runs or still shuts its Ray down, a new one would start
         another Ray on the same cores. So the running one is stopped, and the new one waits to be
         asked again (the status bar says so)."""
-        if self.job is None or not self.job.alive:
+        if not self.running():
             return False
-        if self.job.running:
+        if not self.job.cancelled.is_set():
             self.cancel()
         self.window.statusBar().showMessage("Stopping the last sweep first: press again in a moment", 5000)
         return True
@@ -88,10 +98,10 @@ class SweepActions(QObject):
             return
         config = config.replace(epochs=config.epochs or DEFAULT_COMPARE_EPOCHS)
         seeds = tuple(range(config.seed, config.seed + COMPARE_SEEDS))
-        group = self.workspace.add_seed_group(config, seeds)
-        job = self._start(SweepSpec(config, {}, seeds), "Compare seeds")
-        seed_of = {name: result.trial.config.seed for name, result in job.results.trials.items()}
-        job.epoch.connect(lambda name, stats: self.workspace.add_seed_epoch(group, seed_of[name], stats))
+        spec = SweepSpec(config, {}, seeds)
+        self._group, self._results = self.workspace.add_seed_group(config, seeds), None
+        self._seed_of = {trial.name: trial.config.seed for trial in spec.trials()}
+        self._start(spec, "Compare seeds")
 
     def open_sweep_dialog(self) -> None:
         config = self.config_source()
@@ -105,54 +115,80 @@ class SweepActions(QObject):
         if self.busy():
             return
         self.settings.set(ADDRESS_KEY, address or "")
-        job = self._start(spec, "Sweep", address)
-        self.results = job.results
-        self.plot.render(self.results)
+        self._group, self._results = None, self.workspace.start_sweep(spec)  # sweep_changed: _render
+        self._start(spec, "Sweep", address)
+
+    def _render(self) -> None:
+        """The model's sweep in the sensitivity plot; the dock opens when there is one."""
+        sweep = self.workspace.sweep
+        if sweep is None:
+            self.dock.hide()
+            return
+        self.plot.render(sweep)
         if not self.dock.isVisible():
             self.dock.show()
             self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
-        job.trial_ended.connect(lambda _name: self.plot.render(job.results))
 
     def show_curves(self, name: str, value) -> None:
         """That value's trials, one kept run per seed, on the return plot."""
-        if self.results is None:
+        sweep = self.workspace.sweep
+        if sweep is None:
             return
-        for trial, history in self.results.histories_with(name, value).items():
-            config = self.results.trials[trial].trial.config
+        for trial, history in sweep.histories_with(name, value).items():
+            config = sweep.trials[trial].trial.config
             self.workspace.keep(self.workspace.new_run(history, config, f"sweep {name} {value_text(name, value)}"))
         self.window.statusBar().showMessage(f"{name} {value_text(name, value)}: its seeds are on the return plot", 4000)
 
     def cancel(self) -> None:
         """Stop the sweep or comparison running; the epochs that arrived stay on the plots."""
-        if self.job is not None and self.job.running:
-            self.job.cancel()
+        if self.running() and not self.job.cancelled.is_set():
+            self.job.cancel()  # its thread ends once Ray has shut down (closing waits for it)
             self.window.statusBar().showMessage("Sweep cancelled; what arrived stays on the plots", 4000)
         self.progress.hide()
 
-    def close(self) -> None:
-        """On closing the window: the trials stop and their processes end before it goes."""
-        if self.job is not None:
-            self.job.cancel(wait=True)
+    def set_font_px(self, px: int) -> None:
+        """The sensitivity plot's text size (presentation mode)."""
+        self.plot.set_font_px(px)
 
     # --- the job -----------------------------------------------------------------------------
 
-    def _start(self, spec: SweepSpec, what: str, address: str | None = None) -> SweepJob:
-        job = self.job = SweepJob(spec, address or self.settings.get(ADDRESS_KEY) or None, self)
+    def _start(self, spec: SweepSpec, what: str, address: str | None = None) -> None:
+        job = self.job = SweepJob(spec, address or self.settings.get(ADDRESS_KEY) or None)
+        self._what = what
         self.bar.setRange(0, 0)  # busy until Ray is up
         self.bar.setFormat(f"{what}: starting Ray...")
         self.window.statusBar().showMessage(f"{what}: starting Ray (a few seconds)...", 8000)
-        job.ready.connect(lambda info: self.bar.setFormat(f"{what} on {info['cpus']} CPUs: %v / %m epochs"))
+        # Methods of this object, so each runs in the window's thread (the job's signals are queued).
+        job.ready.connect(self._ready)
+        job.epoch.connect(self._on_epoch)
+        job.trial_ended.connect(self._on_trial_ended)
         job.progress.connect(self._show_progress)
-        job.failed.connect(lambda message: self._failed(what, message))
+        job.failed.connect(self._failed)
         job.finished.connect(self.progress.hide)
         self.progress.show()
-        return job
+        self.jobs.start(job)
+
+    def _on_epoch(self, name: str, stats) -> None:
+        if self.sender() is not self.job:  # a cancelled job's last epochs: it is no longer shown
+            return
+        if self._group is not None:
+            self.workspace.add_seed_epoch(self._group, self._seed_of[name], stats)
+        else:
+            self.workspace.add_sweep_epoch(self._results, name, stats)
+
+    def _on_trial_ended(self, name: str, seconds: float, node: str, error: str) -> None:
+        if self.sender() is self.job and self._results is not None:
+            self.workspace.end_sweep_trial(self._results, name, seconds, node, error)
+
+    def _ready(self, info: dict) -> None:
+        self.bar.setFormat(f"{self._what} on {info['cpus']} CPUs: %v / %m epochs")
 
     def _show_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, total)
         self.bar.setValue(done)
 
-    def _failed(self, what: str, message: str) -> None:
+    def _failed(self, message: str) -> None:
+        what = self._what
         self.progress.hide()
         box = QMessageBox(QMessageBox.Icon.Warning, what, f"{what} stopped: {message}", parent=self.window)
         box.setObjectName("sweepFailedBox")

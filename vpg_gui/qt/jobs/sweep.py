@@ -1,88 +1,61 @@
-"""A sweep in the background of the window (Run > Sweep... and Compare seeds): it drives a
-sweeps.process.SweepProcess, keeps what arrives in a Qt-free SweepResults (its one writer)
-and tells the window through signals.
+"""A sweep in the background of the window (Run > Sweep... and Compare seeds): a job of the
+window's Jobs (qt/jobs/background.py) that drives a sweeps.process.SweepProcess and passes on
+what arrives through signals; the window's model keeps it (Workspace.start_sweep, seed groups).
 
-    job = SweepJob(spec, address=None)       # starts at once
-    job.epoch.connect(lambda name, stats: ...)
-    job.trial_ended.connect(lambda name: sensitivity_plot.render(job.results))
-    job.cancel()                             # on Cancel or closing: the trials stop, Ray shuts down
+    job = jobs.start(SweepJob(spec, address=None))
+    job.epoch.connect(actions.on_epoch)      # (trial name, EpochStats), every epoch of every trial
+    job.cancel()                             # Cancel or closing: the trials stop, Ray shuts down,
+                                             # the job's thread ends once its processes are gone
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 
-from vpg_gui.sweeps.results import SweepResults
+from vpg_gui.qt.jobs.background import Job
 from vpg_gui.sweeps.spec import SweepSpec
 
-POLL_MS = 200
+POLL_S = 0.2
 
 
-class SweepJob(QObject):
+class SweepJob(Job):
     ready = Signal(dict)  # {"nodes", "cpus", "seconds"} once Ray is up
     epoch = Signal(str, object)  # trial name, EpochStats: every epoch of every trial, in order
-    trial_ended = Signal(str)
+    trial_ended = Signal(str, float, str, str)  # trial name, seconds, node, error ("" when none)
     progress = Signal(int, int)  # epochs done, epochs in all (from when Ray is up)
-    finished = Signal()
+    finished = Signal()  # every trial ended
     failed = Signal(str)  # what stopped it, in a sentence
 
-    def __init__(self, spec: SweepSpec, address: str | None = None, parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, spec: SweepSpec, address: str | None = None):
+        super().__init__("the sweep and its Ray")
+        self.spec = spec
+        self.address = address
+        self.total_epochs = len(spec.trials()) * spec.base.epochs
+
+    def work(self) -> None:
         from vpg_gui.sweeps.process import SweepProcess
 
-        self.results = SweepResults(spec)
-        self.address = address
-        self._process = SweepProcess(spec, address)
-        self._epochs = 0  # arrived so far, all trials together
-        self._up = False  # Ray has started
-        self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
-        self._timer.start()
-        self.running = True
-
-    @property
-    def total_epochs(self) -> int:
-        return len(self.results.trials) * self.results.spec.base.epochs
-
-    def _poll(self) -> None:
-        for kind, *rest in self._process.poll():
-            if kind == "ready":
-                self._up = True
-                self.ready.emit(rest[0])
-            elif kind == "epoch":
-                name, stats, _ = rest  # and the worker pid, which the process keeps
-                self.results.add_epoch(name, stats)
-                self._epochs += 1
-                self.epoch.emit(name, stats)
-            elif kind == "end":
-                self.results.end(*rest)
-                self.trial_ended.emit(rest[0])
-            elif kind == "failed":
-                self._stop()
-                self.failed.emit(rest[0])
-                return
-            else:  # "over"
-                self._stop()
-                self.finished.emit()
-                return
-        if self._up:
-            self.progress.emit(self._epochs, self.total_epochs)
-
-    @property
-    def alive(self) -> bool:
-        """Its processes are still there (a cancelled sweep's Ray takes a moment to shut down)."""
-        return self._process.alive
-
-    def pids(self) -> list[int]:
-        """The sweep's driver process and the Ray workers that ran its trials (they end on cancel)."""
-        return [self._process.pid, *sorted(self._process.workers)]
-
-    def _stop(self) -> None:
-        self._timer.stop()
-        self.running = False
-
-    def cancel(self, wait: bool = False) -> None:
-        """Stop the trials (what arrived stays); ``wait``: until its processes, the Ray workers
-        that ran its trials included, are gone (closing)."""
-        if self.running:
-            self._stop()
-        self._process.cancel(wait)
+        process = SweepProcess(self.spec, self.address)
+        epochs, up = 0, False  # epochs arrived, all trials together; Ray has started
+        try:
+            while not self.cancelled.wait(POLL_S):
+                for kind, *rest in process.poll():
+                    if kind == "ready":
+                        up = True
+                        self.ready.emit(rest[0])
+                    elif kind == "epoch":
+                        epochs += 1
+                        self.epoch.emit(rest[0], rest[1])  # and the worker pid, which the process keeps
+                    elif kind == "end":
+                        name, seconds, node, error = rest[:4]
+                        self.trial_ended.emit(name, seconds, node, error)
+                    elif kind == "failed":
+                        self.failed.emit(rest[0])
+                        return
+                    else:  # "over"
+                        self.finished.emit()
+                        return
+                if up:
+                    self.progress.emit(epochs, self.total_epochs)
+        finally:
+            process.cancel(wait=True)  # over: it is gone already; cancelled: its Ray shuts down

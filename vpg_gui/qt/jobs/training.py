@@ -1,17 +1,16 @@
-"""TrainingWorker: drives training from its own QThread; the Trainer itself runs in a child
-process (algo.remote.TrainerProcess, started at the first Train), so it never competes with the
-window for the GIL.
+"""TrainingWorker: the background job (qt/jobs/background.py) that drives training; the Trainer
+itself runs in a child process (algo.remote.TrainerProcess, started at the first Train), so it
+never competes with the window for the GIL.
 
 The GUI thread calls its command methods (``train``, ``pause``, ``step``, ``stop``, ``reset``,
-``apply``, ``shutdown``); they only set state under a lock and wake the loop, so they return at
-once. The loop acts on them between epochs (``shutdown`` also cancels an epoch in flight) and
+``apply``, ``cancel``); they only set state under a lock and wake the loop, so they return at
+once. The loop acts on them between epochs (``cancel`` also cancels an epoch in flight) and
 reports through queued signals carrying copies: a frozen EpochStats and a numpy policy snapshot.
 It never touches a widget.
 
-    worker = TrainingWorker(TrainConfig())
-    thread = QThread(); worker.moveToThread(thread); thread.started.connect(worker.run)
-    thread.start(); worker.train()     # ... epoch_finished(stats, snapshot) per epoch
-    worker.shutdown(); thread.wait()   # the loop returns, finished is emitted, the thread quits
+    worker = jobs.start(TrainingWorker(TrainConfig()))
+    worker.train()                     # ... epoch_finished(run, stats, snapshot) per epoch
+    jobs.shutdown()                    # cancel(): the loop returns, ended is emitted, the thread quits
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import threading
 import time
 import traceback
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 # Imported here, in the GUI thread: a test once hung for good with the worker thread inside this import
 # (in PySide6's import hook) while the GUI thread processed events. It is quick and loads no torch.
@@ -28,10 +27,11 @@ from vpg_gui.algo.remote import RemoteError, TrainerProcess, start_server
 from vpg_gui.config import HOT_FIELDS, TrainConfig
 from vpg_gui.errors import EpochCancelled, TrainingDiverged
 from vpg_gui.model.runs import RunState
+from vpg_gui.qt.jobs.background import Job
 
 
-class TrainingWorker(QObject):
-    epoch_finished = Signal(int, object, object)  # run id, EpochStats, NumpyPolicy snapshot
+class TrainingWorker(Job):
+    epoch_finished = Signal(int, object, object)  # the run's number (reset's ``run``), EpochStats, NumpyPolicy
     state_changed = Signal(str)  # a RunState value (read .state for the current one)
     # The loop waits for a command: no epoch in flight. Carries the number of commands given by
     # then, so a notice that arrives after a newer command can be told stale (``commands``).
@@ -40,10 +40,9 @@ class TrainingWorker(QObject):
     failed = Signal(str, str)  # message, details (traceback)
     diverged = Signal(str)  # what happened and what to try; the run is paused, resumable
     state_ready = Signal(object)  # Trainer.state() (or the config alone before a run), on request
-    finished = Signal()
 
     def __init__(self, config: TrainConfig):
-        super().__init__()
+        super().__init__("the training process")
         self._cond = threading.Condition()
         self._config = config  # settings for the run (applied between epochs)
         self._state = RunState.IDLE
@@ -51,8 +50,7 @@ class TrainingWorker(QObject):
         self._reset_requested = False
         self._state_requested = False
         self._adopted = None  # Trainer.state() from a session, to take over at the next reset
-        self.run_id = 0  # bumped by reset(): epochs of a dropped run still in flight can be told apart
-        self._quit = threading.Event()
+        self._run = 0  # the number of the run trained (reset's ``run``)
         self._remote = None  # TrainerProcess: started, used and closed in the worker thread only
         self._to_adopt = None  # the state the next run continues (worker thread only)
         self.commands = 0  # commands given so far (train, pause, step, stop, reset), counted under the lock
@@ -76,18 +74,19 @@ class TrainingWorker(QObject):
         """Stop after the epoch in flight; the run is kept and Train continues it."""
         self._command(RunState.IDLE)
 
-    def reset(self, config: TrainConfig, state: dict | None = None) -> int:
+    def reset(self, config: TrainConfig, state: dict | None = None, run: int = 0) -> None:
         """Drop the run; the next Train starts a new policy from ``config``, or continues
-        ``state`` (Trainer.state(), from a session) from its last epoch. Returns the new run id."""
+        ``state`` (Trainer.state(), from a session) from its last epoch. ``run``: the number the
+        model gave the run (Workspace.live.number); each epoch_finished carries it, so the
+        epochs of a dropped run still in flight can be told apart."""
         with self._cond:
             self.commands += 1
             self._adopted = state
             self._config = config
             self._reset_requested = True
-            self.run_id += 1
+            self._run = run
             self._set_state(RunState.IDLE)
             self._cond.notify_all()
-            return self.run_id
 
     def set_pace(self, epochs_per_s: float) -> None:
         """At most this many epochs a second (0: as fast as training goes), from the next epoch.
@@ -111,9 +110,9 @@ class TrainingWorker(QObject):
         with self._cond:
             self._config = self._config.replace(**{name: getattr(config, name) for name in HOT_FIELDS})
 
-    def shutdown(self) -> None:
-        """End the loop as soon as possible, cancelling an epoch in flight."""
-        self._quit.set()
+    def cancel(self) -> None:
+        """End the loop as soon as possible, cancelling an epoch in flight (closing)."""
+        super().cancel()
         with self._cond:
             self._cond.notify_all()
 
@@ -135,7 +134,7 @@ class TrainingWorker(QObject):
 
     # --- the loop (worker thread) ------------------------------------------------------------
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             start_server()
             while True:
@@ -149,22 +148,21 @@ class TrainingWorker(QObject):
         finally:
             if self._remote is not None:
                 self._remote.close()
-            self.finished.emit()
 
     def _run_epoch(self) -> bool:
         """Wait for a command and run one epoch if asked to; False when shutting down."""
-        run_id = self._next_epoch()
-        if run_id is None:
+        run = self._next_epoch()
+        if run is None:
             return False
         try:
-            stats = self._remote.train_epoch(cancel=self._quit.is_set)
+            stats = self._remote.train_epoch(cancel=self.cancelled.is_set)
         except TrainingDiverged as exc:
             with self._cond:
                 self._steps_left = 0
                 self._set_state(RunState.PAUSED)
             self.diverged.emit(str(exc))
             return True
-        self.epoch_finished.emit(run_id, stats, self._remote.snapshot)
+        self.epoch_finished.emit(run, stats, self._remote.snapshot)
         with self._cond:
             if self._steps_left:
                 self._steps_left -= 1
@@ -188,26 +186,26 @@ class TrainingWorker(QObject):
         self.failed.emit(f"Training stopped: {exc}", details)
 
     def _next_epoch(self) -> int | None:
-        """Wait until an epoch should run and prepare the run; returns the id of the run the
+        """Wait until an epoch should run and prepare the run; returns the number of the run the
         epoch belongs to (read with the settings, so a reset cannot slip in between), or None
         when shutting down."""
         while True:
             with self._cond:
                 settled = False
-                while not self._quit.is_set() and self._state != RunState.TRAINING and not self._pending():
+                while not self.cancelled.is_set() and self._state != RunState.TRAINING and not self._pending():
                     if not settled:
                         self.settled.emit(self.commands)
                         settled = True
                     self._cond.wait()
                 # The pace: training, but this epoch is not due yet (a command ends the wait).
-                while not self._quit.is_set() and not self._pending() and self._state == RunState.TRAINING:
+                while not self.cancelled.is_set() and not self._pending() and self._state == RunState.TRAINING:
                     left = self._due - time.monotonic()
                     if left <= 0:
                         break
                     self._cond.wait(left)
-                if self._quit.is_set():
+                if self.cancelled.is_set():
                     return None
-                config, run_id = self._config, self.run_id
+                config, run = self._config, self._run
                 if self._reset_requested:
                     self._reset_requested = False
                     self._to_adopt, self._adopted = self._adopted, None
@@ -219,7 +217,7 @@ class TrainingWorker(QObject):
             if wants_state:
                 # Before its first epoch here, a run opened from a session is the state it continues.
                 idle = self._to_adopt or {"config": config.to_dict()}
-                state = self._remote.state(self._quit.is_set) if running else idle
+                state = self._remote.state(self.cancelled.is_set) if running else idle
                 self.state_ready.emit(state)
                 continue
             if self._state != RunState.TRAINING:
@@ -227,14 +225,14 @@ class TrainingWorker(QObject):
             if not running:
                 if self._remote is None:
                     self._remote = TrainerProcess()
-                self.run_created.emit(self._remote.new_run(config, self._to_adopt, self._quit.is_set))
+                self.run_created.emit(self._remote.new_run(config, self._to_adopt, self.cancelled.is_set))
                 self._to_adopt = None
             elif config != self._remote.config:
-                self._remote.apply(config, self._quit.is_set)
+                self._remote.apply(config, self.cancelled.is_set)
             if not self._remote.finished:
                 with self._cond:
                     self._due = time.monotonic() + (1 / self._pace if self._pace else 0)
-                return run_id
+                return run
             with self._cond:  # the run has all its epochs: raise Epochs to go on
                 self._steps_left = 0
                 self._set_state(RunState.IDLE)

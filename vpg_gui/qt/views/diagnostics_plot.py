@@ -98,9 +98,10 @@ class DiagnosticsPlot(QWidget):
     def field(self) -> str:
         return self.series.currentData()
 
-    def choose(self, field: str) -> bool:
-        """Show the series ``field`` (an EpochStats field, e.g. "entropy"); False for one it has not."""
-        index = self.series.findData(field)
+    def choose(self, field: str | None) -> bool:
+        """Show the series ``field`` (an EpochStats field, e.g. "entropy"; None: the first, the
+        default); False for one it has not."""
+        index = 0 if field is None else self.series.findData(field)
         if index >= 0:
             self.series.setCurrentIndex(index)
         return index >= 0

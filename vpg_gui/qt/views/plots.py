@@ -491,6 +491,16 @@ class TrainingPlots(QWidget):
         twin.set_smoothing(self.smoothing)
         return twin
 
+    @property
+    def diagnostic(self) -> str:
+        """The series the diagnostics plot shows (an EpochStats field, e.g. "grad_var")."""
+        return self.diagnostics.field
+
+    def choose_diagnostic(self, field: str | None = None) -> bool:
+        """Show the series ``field`` on the diagnostics plot (None: the first, the default);
+        False for one it has not."""
+        return self.diagnostics.choose(field)
+
     def set_presentation(self, on: bool) -> None:
         """Thick lines and large fonts for a projector."""
         self.set_style(PRESENTATION_PX if on else NORMAL_PX, 2.5 if on else 1.0, short_titles=on)

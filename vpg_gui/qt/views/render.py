@@ -168,6 +168,10 @@ class RenderPanel(QWidget):
         self.play_button.setChecked(False)
         self._close_player()
 
+    def toggle_play(self) -> None:
+        """Play episodes of the policy shown, or stop playing them (the P key)."""
+        self.play_button.click()
+
     def _set_playing(self, playing: bool) -> None:
         self.play_button.setText("Stop playing" if playing else "Play")
         if playing:
