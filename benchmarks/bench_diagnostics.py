@@ -18,7 +18,6 @@ first epochs it prints the variance's cost per episode beside one such product c
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -28,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.paired import batch_args, paired_epochs  # noqa: E402
 from vpg_gui.algo import trainer as trainer_module  # noqa: E402
 from vpg_gui.algo.diagnostics import GradientRecorder, VarianceSums, mean_kl  # noqa: E402
 from vpg_gui.algo.distributions import Distributions  # noqa: E402
@@ -41,19 +41,9 @@ TIMED = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--batch-steps", type=int, default=5000)
-    args = parser.parse_args()
+    args = batch_args(__doc__.splitlines()[0])
     config = TrainConfig(batch_steps=args.batch_steps, epochs=0, seed=0)
-    # Epoch by epoch in turn, so that neither run has the warmer process.
-    trainers = {diagnostics: Trainer(config, diagnostics=diagnostics) for diagnostics in (True, False)}
-    seconds: dict[bool, list[float]] = {True: [], False: []}
-    for _ in range(args.epochs):
-        for diagnostics, trainer in trainers.items():
-            seconds[diagnostics].append(trainer.train_epoch().seconds)
-    for trainer in trainers.values():
-        trainer.close()
+    seconds = dict(zip((True, False), paired_epochs(config, "diagnostics", args.epochs), strict=True))
     on, off = (statistics.median(seconds[d]) * 1e3 for d in (True, False))
     print(f"batch {args.batch_steps}, {args.epochs} epochs, median epoch: diagnostics on {on:.1f}, off {off:.1f} ms")
     # Epoch i does the same sampling and update in both runs: its difference is the diagnostics'.

@@ -15,6 +15,10 @@
 4. Start-up: launch to visible window, against a bare PySide6 window as the baseline.
 5. A new window's first seconds: Train to the first epoch once start-up is done, and the worst
    tick from Train on (with Play pressed at once), when the run's first epochs and frames come.
+6. Time travel: after 1, each epoch picked in turn (Workspace.select, as a click on a curve does)
+   until it is on screen (the policy restarted, the heatmap, the update inspector when open).
+
+--inspector opens View > Inside the update (U) first: it follows the live run in 1 and 6.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vpg_gui.algo.trainer import Trainer  # noqa: E402
@@ -52,7 +57,9 @@ def pct(values, q):
     return float(np.percentile(np.asarray(values), q))
 
 
-def responsiveness(app: QApplication, seconds: float, play: bool):
+def responsiveness(
+    app: QApplication, seconds: float, play: bool, inspector: bool = False, selections: list | None = None
+):
     prepare_process()  # as vpg-gui does at start-up
     frame_costs: list[float] = []  # seconds to draw, convert and show each frame, timed around the panel's own call
     show = RenderPanel._show
@@ -68,6 +75,8 @@ def responsiveness(app: QApplication, seconds: float, play: bool):
     gc.freeze()  # as vpg-gui does once the window is up
     if play:
         window.render_panel.play_button.click()
+    if inspector:
+        window.findChild(QAction, "inspectorAction").trigger()
     render_ticks: list[float] = []
     clock = QElapsedTimer()
     clock.start()
@@ -99,6 +108,14 @@ def responsiveness(app: QApplication, seconds: float, play: bool):
     probe.stop()
     epochs = window.history[start_epoch:]
     wall_s = arrivals[-1] - arrivals[start_epoch - 1]  # from the epoch before the first measured one
+    if selections is not None:  # 6: each epoch picked in turn, training paused
+        window.train_button.click()
+        ws = window.workspace
+        for epoch in sorted(ws.live.snapshots):
+            start = time.perf_counter()
+            ws.select(ws.live.number, epoch)
+            app.processEvents()
+            selections.append(time.perf_counter() - start)
     window.close()
     RenderPanel._show = show
     return lateness, epochs, wall_s, render_ticks, frame_costs
@@ -214,6 +231,7 @@ def main() -> None:
     parser.add_argument("--no-play", action="store_true", help="leave the render panel idle")
     parser.add_argument("--only-first", action="store_true", help="only section 5")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds a new window gets for its start-up (5.)")
+    parser.add_argument("--inspector", action="store_true", help="with the update inspector open (View > U)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if args.only_first:
@@ -221,9 +239,11 @@ def main() -> None:
         return
 
     print(f"1-2. {args.seconds:g} s at full training speed, plots updating, episode playing at 1x; 10 ms probe timer")
-    ratios, wall_ratios, p99s, worsts = [], [], [], []
+    ratios, wall_ratios, p99s, worsts, selections = [], [], [], [], []
     for run in range(1, args.repeat + 1):
-        lateness, epochs, wall_s, render_ticks, frame_costs = responsiveness(app, args.seconds, not args.no_play)
+        lateness, epochs, wall_s, render_ticks, frame_costs = responsiveness(
+            app, args.seconds, not args.no_play, args.inspector, selections
+        )
         # Headless over the very same epochs (same seed, same batches), twice, to average out drift.
         head_s = (headless_seconds(epochs) + headless_seconds(epochs)) / 2
         window_s = sum(s.seconds for s in epochs)
@@ -249,6 +269,11 @@ def main() -> None:
         draw_ms, show_ms = frame_cost(app)
         print(f"   per frame, median: convert + show {show_ms:.2f} ms; pygame drawing (gymnasium) {draw_ms:.2f} ms")
         print(f"   in the runs, drawing + convert + show: median {statistics.median(frame_costs) * 1e3:.2f} ms")
+    sel = np.asarray(selections) * 1e3
+    print(
+        f"6. time travel{' (inspector open)' if args.inspector else ''}: {len(sel)} epochs picked, on screen in "
+        f"median {np.median(sel):.1f} ms, p99 {np.percentile(sel, 99):.1f}, worst {sel.max():.1f} ms (target <= 100)"
+    )
     bare, vpg = startup_seconds(BARE), startup_seconds(VPG)
     print(f"4. start-up to a visible window: vpg-gui {vpg:.2f} s, bare PySide6 window {bare:.2f} s ({vpg / bare:.1f}x)")
     report_first(app, args)

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QStandardPaths, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from vpg_gui.config import TrainConfig  # noqa: E402
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--batch-steps", type=int, default=200)
     parser.add_argument("--no-play", action="store_true", help="leave the render panel idle")
     parser.add_argument("--no-plots", action="store_true", help="do not redraw the plots (attribution)")
+    parser.add_argument("--inspector", action="store_true", help="with the update inspector open (View > U)")
     args = parser.parse_args()
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication(sys.argv[:1])
@@ -71,6 +73,8 @@ def main() -> None:
     gc.freeze()  # as vpg-gui does once the window is up
     if not args.no_play:
         window.render_panel.play_button.click()
+    if args.inspector:
+        window.findChild(QAction, "inspectorAction").trigger()
     if args.no_plots:
         window._redraw.timeout.disconnect()
     clock = QElapsedTimer()
@@ -98,6 +102,7 @@ def main() -> None:
     window.close()
     lat = np.asarray(lateness)
     load = f"episode {'idle' if args.no_play else 'playing'}, plots {'frozen' if args.no_plots else 'updating'}"
+    load += ", update inspector open" if args.inspector else ""
     print(f"{len(window.history)} epochs at batch {args.batch_steps}, {load}")
     print(
         f"resident memory: {marks['warm']:.1f} MB after epoch {WARM_UP}, {end:.1f} MB at the end "

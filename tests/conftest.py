@@ -11,6 +11,7 @@ import pytest  # noqa: E402 (after the environment above)
 collect_ignore = ["core/raising_env.py"]
 
 from vpg_gui.algo.metrics import EpochStats  # noqa: E402
+from vpg_gui.algo.numpy_policy import policy_from_state, state_sizes  # noqa: E402
 from vpg_gui.model.runs import Workspace  # noqa: E402
 from vpg_gui.storage.session import save_session  # noqa: E402
 
@@ -61,8 +62,10 @@ def write_session():
             workspace.keep(workspace.new_run(history, kept_config, "settings"))
         if state is not None:
             workspace.begin(config)
-            for stats in state["history"]:
-                workspace.add_epoch(EpochStats.from_dict(stats), None)
+            net = state["policy"]  # its layers' sizes read from the weights: no env is made (or imported)
+            policy = policy_from_state(net, config.activation, state_sizes(net))
+            for stats in state["history"]:  # each epoch's policy: the last one's (time travel keeps them)
+                workspace.add_epoch(EpochStats.from_dict(stats), policy)
         save_session(path, workspace, state)
 
     return write

@@ -6,12 +6,21 @@ import numpy as np
 import pytest
 
 from vpg_gui.algo.metrics import EpochStats
+from vpg_gui.algo.numpy_policy import NumpyPolicy
 from vpg_gui.config import TrainConfig
 from vpg_gui.model.runs import MAX_KEPT, Workspace
 from vpg_gui.storage.autosave import Autosave
 from vpg_gui.storage.presets import builtin_presets, load_preset
 from vpg_gui.storage.session import read_session, save_session
 
+# A CartPole policy of the default settings' sizes (4 -> 32 -> 2), as the training process sends.
+POLICY = NumpyPolicy(
+    [
+        (np.zeros((4, 32), np.float32), np.zeros(32, np.float32)),
+        (np.ones((32, 2), np.float32), np.zeros(2, np.float32)),
+    ],
+    "tanh",
+)
 BASE = EpochStats(1, 20, 5, 10, 40, 20, 250, 5000, 3.1, 0.69, 0.01, 5000, 1.0, "episode-return", 0.05, 1e5)
 
 
@@ -37,7 +46,7 @@ def train(workspace, epochs, **hot):
         stats = dataclasses.replace(
             BASE, epoch=len(live.history) + 1, lr=s.lr, weighting=s.weighting, batch_steps=s.batch_steps
         )
-        workspace.add_epoch(stats, f"policy {stats.epoch}")
+        workspace.add_epoch(stats, POLICY)
 
 
 def test_the_lecture_scenario_gives_distinct_truthful_labels():

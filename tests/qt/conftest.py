@@ -69,7 +69,8 @@ def vertical_lines():
     """vertical_lines(plot): the change markers drawn on a pyqtgraph plot (every run's), as pyqtgraph holds them."""
 
     def lines(plot) -> list[pg.InfiniteLine]:
-        return [i for i in plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
+        lines = [i for i in plot.getPlotItem().items if isinstance(i, pg.InfiniteLine) and i.angle == 90]
+        return [line for line in lines if line.objectName() != "epochCursor"]
 
     return lines
 

@@ -205,12 +205,24 @@ def gradient_variance(blocks: list[Block], lengths: np.ndarray) -> float:
     return sums.variance()
 
 
-def mean_kl(policy: PolicyNet, before: list[Distributions], obs: torch.Tensor, parts: list[slice]) -> float:
+def mean_kl(
+    policy: PolicyNet,
+    before: list[Distributions],
+    obs: torch.Tensor,
+    parts: list[slice],
+    act: torch.Tensor | None = None,
+    logp_after: list[torch.Tensor] | None = None,
+) -> float:
     """Mean KL(before || after) over the batch, where ``before`` holds the policy's distributions
-    on each chunk ``parts`` of ``obs`` before the update and the policy is the updated one."""
+    on each chunk ``parts`` of ``obs`` before the update and the policy is the updated one.
+    ``logp_after`` (with ``act``) gets each chunk's log-probabilities of ``act`` under the updated
+    policy, from the same forward pass (the batch record's, batch_record.py)."""
     total = 0.0
     for b, p in zip(before, parts, strict=True):
-        total += float(b.kl(policy.distribution(policy.evaluate(obs[p]))).sum())
+        after = policy.distribution(policy.evaluate(obs[p]))
+        total += float(b.kl(after).sum())
+        if logp_after is not None:
+            logp_after.append(after.log_prob(act[p]))
     return total / len(obs)
 
 

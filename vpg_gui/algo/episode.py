@@ -40,13 +40,17 @@ class EpisodePlayer:
         space = self.env.action_space
         self.discrete = isinstance(space, gym.spaces.Discrete)
 
-    def start(self, policy: NumpyPolicy | None, physics: dict[str, float] | None = None) -> None:
+    def start(
+        self, policy: NumpyPolicy | None, physics: dict[str, float] | None = None, same_start: bool = False
+    ) -> None:
         """Begin a new episode played by ``policy`` (kept for the whole episode), under the
-        physics knobs ``physics`` (physics.py; the env's defaults for those not given)."""
+        physics knobs ``physics`` (physics.py; the env's defaults for those not given);
+        ``same_start``: from the one start state of the player's seed (to compare policies)."""
         self.policy = policy
         self.physics = dict(physics or {})
         apply_physics(self.env, self.physics)
-        self.episode_seed = self._seed if self.obs is None else int(self._rng.integers(2**31))
+        fresh = self.obs is None or same_start
+        self.episode_seed = self._seed if fresh else int(self._rng.integers(2**31))
         self.obs, _ = self.env.reset(seed=self.episode_seed)
         self.steps, self.total_return, self.done, self.actions = 0, 0.0, False, []
 
@@ -94,12 +98,22 @@ class EpisodePlayer:
         self.env.close()
 
 
-def replay_frames(env_id: str, episode_seed: int, actions: list[int], physics: dict[str, float] | None = None):
-    """Yield the frames of an episode again: its physics, reset with its seed, take its actions."""
+def replay_frames(
+    env_id: str,
+    episode_seed: int,
+    actions,
+    physics: dict[str, float] | None = None,
+    start_state: np.ndarray | None = None,
+):
+    """Yield the frames of an episode again: its physics, reset with its seed (or put in
+    ``start_state``, an episode of a training batch's: batch_record.py), take its actions."""
     env = make_env(env_id, render_mode="rgb_array")
     try:
         apply_physics(env, physics or {})
         env.reset(seed=episode_seed)
+        if start_state is not None:
+            inner = env.unwrapped
+            inner.state = np.array(start_state, np.float64).reshape(np.shape(inner.state))
         yield np.ascontiguousarray(env.render())
         for action in actions:
             env.step(action)

@@ -32,7 +32,23 @@ class NumpyPolicy:
     def __init__(self, layers: list[tuple[np.ndarray, np.ndarray]], activation: str, log_std: np.ndarray | None = None):
         self.layers = layers
         self.log_std = log_std  # None: discrete actions (the output is logits)
+        self.activation = activation
         self._act = _NUMPY_ACTIVATIONS[activation]
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The weights as a torch-style state dict of numpy arrays, as policy_from_state reads them
+        (a session keeps each epoch's snapshot so).
+
+        >>> p = NumpyPolicy([(np.ones((4, 8), np.float32), np.zeros(8, np.float32))], "tanh")
+        >>> policy_from_state(p.state(), "tanh", (4, 8)).layers[0][0].shape
+        (4, 8)
+        """
+        state = {}
+        for i, (w, b) in enumerate(self.layers):
+            state[f"{2 * i}.weight"], state[f"{2 * i}.bias"] = np.ascontiguousarray(w.T), b
+        if self.log_std is not None:
+            state["log_std"] = self.log_std
+        return state
 
     @property
     def outputs(self) -> int:
@@ -51,6 +67,42 @@ class NumpyPolicy:
             if i < last:
                 x = self._act(x)
         return x
+
+    def logp_gradients(self, obs: np.ndarray, act: np.ndarray) -> np.ndarray:
+        """Each step's gradient of log pi(a|s) with respect to every weight, (steps, weights), by
+        backpropagation in numpy: what the window needs to tell a gradient's variance without
+        torch (batch_record.BatchRecord.gradient_variance; tested against torch's).
+
+        >>> p = NumpyPolicy([(np.ones((2, 2), np.float32), np.zeros(2, np.float32))], "tanh")
+        >>> p.logp_gradients(np.array([[1.0, 2.0]], np.float32), np.array([0])).round(2).tolist()
+        [[0.5, -0.5, 1.0, -1.0, 0.5, -0.5]]
+        """
+        x, inputs, outputs = np.asarray(obs, np.float64), [], []
+        last = len(self.layers) - 1
+        for i, (w, b) in enumerate(self.layers):
+            inputs.append(x)
+            x = x @ w + b
+            if i < last:
+                x = self._act(x)
+                outputs.append(x)
+        if self.discrete:  # d log softmax(z)[a] / dz = onehot(a) - softmax(z)
+            z = np.exp(x - x.max(axis=-1, keepdims=True))
+            delta = -z / z.sum(axis=-1, keepdims=True)
+            delta[np.arange(len(x)), np.asarray(act, int)] += 1.0
+            extra = []
+        else:  # a Gaussian's log-density: d/d mean = (a - mean) / var; d/d log_std = ((a - mean) / std)^2 - 1
+            std = np.exp(self.log_std.astype(np.float64))
+            scaled = (np.asarray(act, np.float64) - x) / std
+            delta, extra = scaled / std, [scaled**2 - 1.0]
+        grads = []
+        for i in range(last, -1, -1):
+            w, _ = self.layers[i]
+            grads = [(inputs[i][:, :, None] * delta[:, None, :]).reshape(len(x), -1), delta, *grads]
+            if i > 0:
+                h = outputs[i - 1]
+                slope = 1.0 - h**2 if self.activation == "tanh" else (h > 0).astype(np.float64)
+                delta = (delta @ w.T.astype(np.float64)) * slope
+        return np.concatenate([*grads, *extra], axis=1)
 
     def probs(self, obs: np.ndarray) -> np.ndarray:
         z = self.logits(obs)
@@ -83,6 +135,18 @@ class NumpyPolicy:
         """The most likely action: the largest logit, or the Gaussian's mean."""
         z = self.logits(obs)
         return np.argmax(z, axis=-1) if self.discrete else z
+
+
+def state_sizes(state: dict[str, np.ndarray]) -> tuple[int, ...]:
+    """The widths a saved policy's layers chain, read from its weights (observation to output).
+
+    >>> state_sizes({"0.weight": np.zeros((8, 4)), "0.bias": np.zeros(8), "2.weight": np.zeros((2, 8))})
+    (4, 8, 2)
+    """
+    weights = [
+        state[k] for k in sorted((k for k in state if k.endswith(".weight")), key=lambda k: int(k.split(".")[0]))
+    ]
+    return (weights[0].shape[1], *(w.shape[0] for w in weights)) if weights else ()
 
 
 def policy_from_state(state: dict[str, np.ndarray], activation: str, sizes: tuple[int, ...]) -> NumpyPolicy:

@@ -32,6 +32,9 @@ from vpg_gui.errors import EpochCancelled, TrainingDiverged
 Cancel = Callable[[], bool] | None  # polled while waiting; True cuts the call short (EpochCancelled)
 POLL_S = 0.05  # how often a wait for the child looks at ``cancel``
 CANCEL_GRACE_S = 1.0  # how long a cancelled call waits for the child before killing it
+# The update inspector's records cross the pipe up to this batch size (~6 MB); a bigger batch's
+# would cost the window more than it shows (vpg-train --record-batches keeps any size).
+WINDOW_RECORD_STEPS = 100_000
 
 
 class RemoteError(Exception):
@@ -56,6 +59,7 @@ class TrainerProcess:
         self.config: TrainConfig | None = None  # settings of the run, None before new_run()
         self.epoch = 0
         self.snapshot = None  # NumpyPolicy of the latest weights (after new_run or an epoch)
+        self.record = None  # BatchRecord of the last epoch: what its update did (batch_record.py)
 
     def __enter__(self) -> TrainerProcess:
         return self
@@ -83,7 +87,7 @@ class TrainerProcess:
 
     def train_epoch(self, cancel: Cancel = None) -> EpochStats:
         """Like Trainer.train_epoch: raises EpochCancelled or TrainingDiverged as it does."""
-        stats, self.snapshot = self._call(("epoch",), cancel)
+        stats, self.snapshot, self.record = self._call(("epoch",), cancel)
         self.epoch = stats.epoch
         return stats
 
@@ -181,10 +185,13 @@ def _serve(conn, cancel) -> None:
                     trainer.close()
                     trainer = None
                 trainer = Trainer.from_state("session", state) if state else Trainer(config)
+                trainer.record_batches = True  # the window's update inspector shows them
                 reply = ("ok", (trainer.info, trainer.sampling_policy()))
             elif op == "epoch":
                 stats = trainer.train_epoch(cancel=lambda: bool(cancel.value))
-                reply = ("ok", (stats, trainer.sampling_policy()))
+                record = trainer.last_record  # the window keeps records of batches up to WINDOW_RECORD_STEPS
+                record = record if record is not None and len(record.weights) <= WINDOW_RECORD_STEPS else None
+                reply = ("ok", (stats, trainer.sampling_policy(), record))
             elif op == "apply":
                 trainer.apply(args[0])
                 reply = ("ok", None)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vpg_gui.algo.numpy_policy import NumpyPolicy
-from vpg_gui.envs.make import EnvInfo, make_vector_env
+from vpg_gui.envs.make import EnvInfo, copy_states, make_vector_env
 from vpg_gui.envs.physics import apply_physics
 from vpg_gui.errors import EpochCancelled
 
@@ -39,6 +39,7 @@ class Batch:
     act: np.ndarray  # (steps,) int64, or (steps, action size) float32 as sampled (before clipping)
     rew: np.ndarray  # (steps,) float64
     lengths: np.ndarray  # (episodes,) int64, summing to steps
+    start_states: np.ndarray | None = None  # (episodes, k) the env state each began in, when asked
 
     @property
     def steps(self) -> int:
@@ -81,9 +82,11 @@ class Sampler:
         typical_length: float,
         cancel: Callable[[], bool] | None = None,
         physics: dict[str, float] | None = None,
+        starts: bool = False,
     ) -> Batch:
         """Play one epoch's batch; ``cancel`` is polled every vector step (e.g. a window closing);
-        ``physics`` sets the env's knobs (physics.py) on every copy first (a few attributes).
+        ``physics`` sets the env's knobs (physics.py) on every copy first (a few attributes);
+        ``starts``: keep the env's state at each recorded episode's start (to replay it exactly).
 
         The loop is the hot path (hundreds of vector steps an epoch, each a few microseconds of
         numpy calls), so it does per step only what must be: a recorded episode is kept as
@@ -102,6 +105,7 @@ class Sampler:
         completed = 0
         episodes: list[tuple[int, int, int]] = []  # (copy, first step, last step) of each recorded one
         obs_buf, act_buf, rew_buf = [], [], []
+        start_of: dict[tuple[int, int], np.ndarray] | None = {} if starts else None  # (copy, step) -> state
         t = 0
         while True:
             if fresh is not None:
@@ -111,6 +115,9 @@ class Sampler:
                     to_start = np.flatnonzero(fresh)[: int(np.ceil(shortfall / typical))]
                     active[to_start] = True
                     started[to_start] = t
+                    if start_of is not None and len(to_start):
+                        states = copy_states(self.env)
+                        start_of.update({(c, t): None if states is None else states[c] for c in to_start.tolist()})
             if completed >= batch_steps and not active.any():
                 break
             if cancel is not None and cancel():
@@ -145,7 +152,15 @@ class Sampler:
             act=np.stack(act_buf).swapaxes(0, 1)[rec].astype(np.int64 if self._low is None else np.float32, copy=False),
             rew=np.stack(rew_buf).T[rec].astype(np.float64),
             lengths=np.array([last + 1 - first for _, first, last in episodes], np.int64),
+            start_states=_start_states(start_of, episodes),
         )
+
+
+def _start_states(start_of: dict | None, episodes: list[tuple[int, int, int]]) -> np.ndarray | None:
+    """The recorded episodes' start states in batch order; None when not kept or not known."""
+    if start_of is None or not episodes or any(start_of[(c, first)] is None for c, first, _ in episodes):
+        return None
+    return np.array([start_of[(c, first)] for c, first, _ in episodes])
 
 
 def _noise(policy: NumpyPolicy, rng: np.random.Generator, copies: int, block: int = 64):

@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from vpg_gui.algo.adam import Adam
+from vpg_gui.algo.batch_record import BatchRecord, weighting_name
 from vpg_gui.algo.budget import episode_slices, step_slices
 from vpg_gui.algo.checkpoint import MODEL_KEYS, CheckpointError, load_checkpoint, save_checkpoint
 from vpg_gui.algo.diagnostics import GradientRecorder, grad_norm, mean_kl
@@ -59,12 +60,15 @@ def prepare_training_process() -> None:
 
 
 class Trainer:
-    def __init__(self, config: TrainConfig, diagnostics: bool = True):
+    def __init__(self, config: TrainConfig, diagnostics: bool = True, record_batches: bool = False):
         """``diagnostics``: the gradient variance, norm and KL of each update (False: 0 in the
-        stats, the update's numbers unchanged)."""
+        stats, the update's numbers unchanged). ``record_batches``: keep what each update did to
+        its batch's steps in ``last_record`` (batch_record.py), the update's numbers unchanged."""
         prepare_training_process()
         self.config = config.validate()
         self.diagnostics = diagnostics
+        self.record_batches = record_batches
+        self.last_record: BatchRecord | None = None  # the last epoch's, when record_batches
         self.info = env_info(config.env_id)
         with torch.random.fork_rng(devices=[]):  # seed the init without disturbing global RNG
             torch.manual_seed(config.seed)
@@ -104,8 +108,16 @@ class Trainer:
         for group in self.value_optimizer.param_groups:
             group["lr"] = cfg.value_lr
         typical = self.history[-1].length_mean if self.history else 1.0
+        playing = self.sampling_policy()
         batch = self.sampler.collect(
-            self.sampling_policy(), cfg.batch_steps, cfg.seed, self.epoch + 1, typical, cancel, dict(cfg.physics)
+            playing,
+            cfg.batch_steps,
+            cfg.seed,
+            self.epoch + 1,
+            typical,
+            cancel,
+            dict(cfg.physics),
+            starts=self.record_batches,
         )
         if not np.isfinite(batch.obs).all():  # the env's fault, not the learning rate's
             raise EnvironmentFault(
@@ -127,7 +139,7 @@ class Trainer:
             )
             w = torch.from_numpy(weights.astype(np.float32))
 
-            loss, entropy, dists, sums = self._policy_gradient(obs, act, w, parts, batch.lengths, cancel)
+            loss, entropy, dists, sums, logp = self._policy_gradient(obs, act, w, parts, batch.lengths, cancel)
         except EpochCancelled:  # the value net may have stepped already
             self._load_model_state(before)
             raise
@@ -138,7 +150,10 @@ class Trainer:
             else grad_norm(self.policy.parameters())
         )
         self._guarded_step(loss, value_loss, before)
-        kl = mean_kl(self.policy, dists, obs, parts) if sums is not None else 0.0
+        logp_after = [] if self.record_batches else None
+        kl = mean_kl(self.policy, dists, obs, parts, act, logp_after) if sums is not None else 0.0
+        if self.record_batches:
+            self.last_record = self._record(batch, weights, values, logp, logp_after, loss, obs, act, parts, playing)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -173,11 +188,12 @@ class Trainer:
         weighted by its share of the batch, so the gradients add up to the whole batch's.
 
         Returns the loss, the mean entropy, the policy's distributions on each part before the
-        update (for the KL) and the gradient variance's sums, which a GradientRecorder's hooks
-        take from the same backward pass (diagnostics.py); without diagnostics, those are empty."""
+        update (for the KL), the gradient variance's sums, which a GradientRecorder's hooks
+        take from the same backward pass (diagnostics.py; without diagnostics, those are empty),
+        and each part's log-probabilities (for the batch record)."""
         c, steps, ends = self.config.entropy_coef, len(obs), np.cumsum(lengths)
         self.optimizer.zero_grad()
-        total_loss, total_entropy, dists = 0.0, 0.0, []
+        total_loss, total_entropy, dists, logps = 0.0, 0.0, [], []
         with GradientRecorder(self.policy) if self.diagnostics else contextlib.nullcontext() as recorder:
             for p in parts:
                 _stop_if(cancel)
@@ -190,11 +206,41 @@ class Trainer:
                 if c != 0:  # the entropy bonus: its own backward, so the diagnostics see the policy gradient alone
                     (-c * entropy).backward()
                 total_loss += loss.item() - c * entropy.item()
+                logps.append(logp.detach())
                 total_entropy += entropy.item()
                 if recorder is not None:
                     dists.append(dist.detach())
                     recorder.end_chunk(lengths[(ends > p.start) & (ends <= p.stop)], -steps)
-        return total_loss, total_entropy, dists, recorder.sums if recorder is not None else None
+        return total_loss, total_entropy, dists, recorder.sums if recorder is not None else None, logps
+
+    def _record(self, batch, weights, values, logp, logp_after, loss, obs, act, parts, playing) -> BatchRecord:
+        """What this epoch's update did to each step of its batch (batch_record.py)."""
+        cfg = self.config
+        if logp_after is None or len(logp_after) != len(parts):  # no KL pass (diagnostics off): one of its own
+            with torch.no_grad():
+                logp_after = [self.policy.distribution(self.policy.evaluate(obs[p])).log_prob(act[p]) for p in parts]
+        episodes = len(batch.lengths)
+        return BatchRecord(
+            epoch=self.epoch + 1,
+            env_id=cfg.env_id,
+            activation=cfg.activation,
+            physics=format_physics(cfg.physics),
+            weighting=weighting_name(cfg.weighting, cfg.baseline, cfg.gae_lambda, cfg.normalize_advantages),
+            gamma=cfg.gamma,
+            gae_lambda=cfg.gae_lambda,
+            loss=loss,
+            lengths=batch.lengths,
+            returns=batch.returns,
+            rewards=batch.rew,
+            values=np.zeros(0) if values is None else values,
+            weights=weights,
+            logp_before=torch.cat(logp).numpy(),
+            logp_after=torch.cat(logp_after).detach().numpy(),
+            obs=batch.obs,
+            actions=batch.act,
+            start_states=np.zeros((episodes, 0)) if batch.start_states is None else batch.start_states,
+            policy_before=playing.state(),
+        )
 
     def fit_value(self, obs: torch.Tensor, targets: np.ndarray, iters: int, cancel=None) -> float:
         """``iters`` Adam steps of the value net on the squared error to ``targets`` (each step's

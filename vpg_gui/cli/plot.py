@@ -6,6 +6,7 @@ vpg-plot runs/lr-0.01 --only return --out r.png    # the return plot alone
 vpg-plot ~/.local/share/vpg-gui/vpg-gui --diagnostic entropy --smooth 0.8 --out runs.svg
 vpg-plot runs/lr-sweep                             # a vpg-sweep: each swept value's seeds, mean +- std
 vpg-plot --sensitivity runs/lr-sweep --out s.png   # its final return against the swept values
+vpg-plot --inspect runs/rb --epoch 5 --out u.png   # inside epoch 5's update (vpg-train --record-batches)
 
 The same drawing as the window (qt/plots.py) and its export (qt/export.py): one curve per run,
 labelled by what sets it apart (model/labels.py).
@@ -40,6 +41,13 @@ def build_parser() -> OneLineParser:
         metavar="SWEEP_DIR",
         help="draw a vpg-sweep directory's final return against each swept value instead",
     )
+    parser.add_argument(
+        "--inspect",
+        type=Path,
+        metavar="RUN_DIR",
+        help="draw what one epoch's update did to its batch (--epoch N), from a vpg-train --record-batches run",
+    )
+    parser.add_argument("--epoch", type=int, default=1, help="the epoch --inspect draws (default 1)")
     parser.add_argument("--out", type=Path, help="write FILE.png or FILE.svg instead of opening a window")
     parser.add_argument(
         "--width", type=int, default=DEFAULT_WIDTH, help="width of --out in pixels, 16:9 (default 1920: 1920x1080)"
@@ -67,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--width {args.width}: must be between 320 and 7680")
     if args.out is not None and args.out.suffix.lower() not in SUFFIXES:
         parser.error(f"--out {args.out}: must end in .png or .svg")
+    if args.inspect is not None:
+        return _inspect(args)
     if not args.runs and args.sensitivity is None:
-        parser.error("give run directories to plot, or --sensitivity SWEEP_DIR")
+        parser.error("give run directories to plot, --sensitivity SWEEP_DIR or --inspect RUN_DIR")
     try:
         drawn = read_sweep_dir(args.sensitivity) if args.sensitivity is not None else read_runs(args.runs)
     except RunFilesError as exc:
@@ -93,6 +103,53 @@ def _quiet_qt() -> None:
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(handler)
+
+
+def _inspect(args) -> int:
+    from vpg_gui.algo.batch_record import BatchRecord
+    from vpg_gui.storage.run_dir import batch_path
+
+    path = batch_path(args.inspect, args.epoch)
+    if not path.is_file():
+        print(
+            f"{PROG}: error: {path}: no batch record of epoch {args.epoch} there "
+            f"(vpg-train --record-batches --out {args.inspect} writes one per epoch)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        record = BatchRecord.load(path)
+    except (ValueError, OSError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    if args.out is not None and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _quiet_qt()
+    from PySide6.QtWidgets import QApplication
+
+    from vpg_gui.qt.views.update_inspector import UpdateInspector
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    inspector = UpdateInspector()
+    inspector.setWindowTitle(f"{PROG}: {path}")
+    inspector.show_record(record, f"epoch {record.epoch} of {args.inspect}")
+    if args.out is None:
+        inspector.resize(*WINDOW_SIZE)
+        inspector.show()
+        return app.exec()
+    from vpg_gui.qt.views.export import slide_size, write_widget
+
+    inspector.set_presentation(args.width >= 1600)  # 22 px text on a full-size slide
+    size = slide_size(args.width)
+    code = _write(
+        lambda: write_widget(inspector, args.out, args.width),
+        args,
+        f"epoch {record.epoch}'s update",
+        f"{size.width()}x{size.height()}",
+    )
+    inspector.deleteLater()
+    app.processEvents()
+    return code
 
 
 def _draw_sensitivity(results, args) -> int:

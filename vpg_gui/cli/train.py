@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="skip the update's diagnostics (gradient variance, KL; written as 0): the training is the same",
     )
+    parser.add_argument(
+        "--record-batches",
+        action="store_true",
+        help="with --out: write each epoch's batch to DIR/batches/epoch-NNNN.npz (each step's weight and "
+        "log-probability before and after the update, what replays its episodes); vpg-plot --inspect draws one",
+    )
     add_tensorboard_flag(parser)
     parser.add_argument(
         "--seeds",
@@ -83,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                 return sweep(PROG, settings, {}, args.seeds, args)
             if args.env_id is not None:  # typed on the command line (not a preset's): its module may be imported
                 allow_module(args.env_id)
+            if args.record_batches and (args.out is None or args.seeds is not None):
+                raise ConfigError("--record-batches: needs --out DIR (the records go to DIR/batches/)")
             if args.resume is not None and args.preset is not None:
                 raise ConfigError("--preset: cannot be combined with --resume (the checkpoint has its settings)")
             trainer = stack.enter_context(contextlib.closing(_trainer(args, settings)))
@@ -102,9 +110,9 @@ def _trainer(args: argparse.Namespace, settings: dict):
     from vpg_gui.algo.trainer import Trainer
 
     if args.resume is None:
-        return Trainer(TrainConfig(**settings), diagnostics=args.diagnostics)
+        return Trainer(TrainConfig(**settings), diagnostics=args.diagnostics, record_batches=args.record_batches)
     trainer = Trainer.from_checkpoint(args.resume, {k: v for k, v in settings.items() if k in HOT_FIELDS})
-    trainer.diagnostics = args.diagnostics
+    trainer.diagnostics, trainer.record_batches = args.diagnostics, args.record_batches
     try:
         changed = sorted(k for k, v in settings.items() if k not in HOT_FIELDS and getattr(trainer.config, k) != v)
         if changed:
@@ -130,12 +138,15 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
     from vpg_gui.errors import EnvironmentFault, EpochCancelled, TrainingDiverged
     from vpg_gui.formats.checked_text import toml_with_checksum
     from vpg_gui.formats.files import atomic_write_bytes, os_reason
+    from vpg_gui.storage.run_dir import BATCHES, batch_path
 
     with stop_on_signals() as stop, contextlib.ExitStack() as opened:
         metrics = None
         if out is not None:
             try:
                 atomic_write_bytes(out / "config.toml", toml_with_checksum(trainer.config.to_dict()).encode())
+                if trainer.record_batches:
+                    (out / BATCHES).mkdir(exist_ok=True)
                 metrics = MetricsCsv(out / "metrics.csv", trainer.history)
             except OSError as exc:  # before any training: like a bad --out
                 return fail(os_reason(exc), prog=PROG)
@@ -157,6 +168,8 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
             try:
                 stats = trainer.train_epoch(cancel=stop.is_set)
                 if out is not None:
+                    if trainer.last_record is not None:
+                        trainer.last_record.save(batch_path(out, stats.epoch))
                     trainer.save(out / "checkpoint.pt")
                     metrics.append(trainer.history)
                     saved = trainer.epoch

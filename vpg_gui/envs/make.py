@@ -89,3 +89,54 @@ def make_vector_env(info: EnvInfo, num_envs: int) -> gym.vector.VectorEnv:
         spec = dataclasses.replace(spec, vector_entry_point=LeanCartPoleVectorEnv)
     mode = "vector_entry_point" if info.vectorised else "sync"
     return gym.make_vec(spec, num_envs=num_envs, vectorization_mode=mode)
+
+
+def copy_states(env: gym.vector.VectorEnv) -> np.ndarray | None:
+    """Each copy's full state (n, k), float64, for the classic-control envs that keep one in
+    ``state`` (the observation may be a rounded or transformed view of it); None for others.
+    What replays an episode exactly (replay_states)."""
+    inner = getattr(env, "unwrapped", env)
+    if isinstance(inner, LeanCartPoleVectorEnv) or hasattr(inner, "state") and not hasattr(inner, "envs"):
+        state = getattr(inner, "state", None)
+        return None if state is None else np.array(state, np.float64).T.copy()
+    copies = [getattr(e.unwrapped, "state", None) for e in getattr(inner, "envs", ())]
+    if not copies or any(s is None for s in copies):
+        return None
+    return np.array([np.asarray(s, np.float64).ravel() for s in copies])
+
+
+def replay_states(
+    info: EnvInfo, start_state: np.ndarray, first_obs: np.ndarray, actions: np.ndarray, physics: dict | None = None
+) -> np.ndarray:
+    """The observations of an episode played again from ``start_state`` (copy_states', whose
+    observation was ``first_obs``) with ``actions``, by the same vector env class that played
+    it: the same arithmetic, so the same observations, bit for bit. One per action (the one
+    each action was taken on).
+
+    >>> env = make_vector_env(env_info("CartPole-v1"), 2)
+    >>> first, _ = env.reset(seed=3)
+    >>> start = copy_states(env)[1]
+    >>> second, *_ = env.step(np.array([1, 0]))
+    >>> replayed = replay_states(env_info("CartPole-v1"), start, first[1], np.array([0, 1]))
+    >>> bool((replayed[0] == first[1]).all() and (replayed[1] == second[1]).all())
+    True
+    """
+    from vpg_gui.envs.physics import apply_physics
+
+    env = make_vector_env(info, 1)
+    try:
+        apply_physics(env, physics or {})
+        env.reset(seed=0)
+        inner = getattr(env, "unwrapped", env)
+        if hasattr(inner, "envs"):
+            state = inner.envs[0].unwrapped.state
+            inner.envs[0].unwrapped.state = np.array(start_state, np.float64).reshape(np.shape(state))
+        else:
+            inner.state = np.array(start_state, np.float64).reshape(-1, 1)
+        seen, obs = [], np.asarray(first_obs)[None]
+        for action in actions:
+            seen.append(obs[0])
+            obs, *_ = env.step(np.asarray(action)[None])
+        return np.array(seen, np.float32)
+    finally:
+        env.close()

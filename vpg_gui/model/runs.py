@@ -43,6 +43,13 @@ from vpg_gui.sweeps.results import SweepResults
 from vpg_gui.sweeps.spec import SweepSpec
 
 MAX_KEPT = 8  # runs kept for comparison; the oldest goes first
+# Time travel keeps a policy snapshot per epoch of every run on screen, up to this many bytes a run
+# (a CartPole net of 32 units is 1.3 KB: 24,000 epochs); past it, every other snapshot goes, but
+# never the first, the last or one at a marker. What each update did to its batch is kept for the
+# last RECENT_RECORDS epochs and the epochs at markers (a batch of 5000 steps is ~300 KB).
+SNAPSHOT_BUDGET = 32 * 2**20
+RECENT_RECORDS = 10
+RECORD_BUDGET = 64 * 2**20  # and at most this many bytes of them a run (the oldest unmarked go first)
 MAX_SEED_GROUPS = 4
 KEEP = object()  # reset(): leave the active preset as it is
 
@@ -63,6 +70,7 @@ class Run:
     origin: str = "settings"
     history: list[EpochStats] = field(default_factory=list)
     snapshots: dict[int, Any] = field(default_factory=dict, repr=False)
+    records: dict[int, Any] = field(default_factory=dict, repr=False)  # epoch -> BatchRecord (batch_record.py)
     settings: TrainConfig | None = None
     started: bool = False  # the worker has (or will have at the next epoch) this run's policy
     resume_state: dict | None = field(default=None, repr=False)  # Trainer.state() a session continues
@@ -126,6 +134,34 @@ class Run:
     def labelled(self) -> Labelled:
         return Labelled(self.name, self.end_settings(), self.setting_changes())
 
+    def keep_epoch(self, epoch: int, snapshot, record=None) -> None:
+        """Keep epoch ``epoch``'s policy (and its batch record), within the budgets above.
+
+        >>> run = Run(1, TrainConfig())
+        >>> for e in range(1, 31):
+        ...     run.keep_epoch(e, np.zeros(SNAPSHOT_BUDGET // 20, np.uint8), record=e)
+        >>> min(run.snapshots), max(run.snapshots), len(run.snapshots) <= 20  # the first and last stay
+        (1, 30, True)
+        >>> sorted(run.records) == list(range(21, 31))
+        True
+        """
+        self.snapshots[epoch] = snapshot
+        marked = {e for e, _ in self.markers()}
+        keep = marked | {min(self.snapshots), epoch}
+        size = _nbytes(snapshot)
+        if size * len(self.snapshots) > SNAPSHOT_BUDGET:
+            thinned = sorted(e for e in self.snapshots if e not in keep)[1::2]
+            for e in thinned:
+                del self.snapshots[e]
+        if record is not None:
+            self.records[epoch] = record
+            recent = sorted(self.records)[-RECENT_RECORDS:]
+            self.records = {e: r for e, r in self.records.items() if e in recent or e in marked}
+            for e in sorted(self.records, key=lambda e: (e in marked, e))[:-1]:  # oldest unmarked first
+                if sum(getattr(r, "nbytes", 0) for r in self.records.values()) <= RECORD_BUDGET:
+                    break
+                del self.records[e]
+
 
 @dataclass(eq=False)
 class SeedGroup:
@@ -162,6 +198,26 @@ class SeedGroup:
         return tuple(np.array(column, float) for column in zip(*rows, strict=True)) if rows else (np.zeros(0),) * 4
 
 
+def _nbytes(snapshot) -> int:
+    """A NumpyPolicy's size in bytes (an array's; 0 for what has neither)."""
+    layers = getattr(snapshot, "layers", None)
+    if layers is None:
+        return getattr(snapshot, "nbytes", 0)
+    return sum(w.nbytes + b.nbytes for w, b in layers)
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The epoch of a run the render panel, the action bars, the heatmap and the update
+    inspector show: the live run's newest unless the user picked another (time travel)."""
+
+    run: Run
+    epoch: int
+    snapshot: Any  # its NumpyPolicy (after that epoch's update)
+    record: Any  # its BatchRecord, when kept
+    latest: bool  # following the live run's newest epoch
+
+
 class RunState(str, enum.Enum):
     """The training job's state: what Train / Pause / Resume show."""
 
@@ -188,6 +244,7 @@ class Workspace:
     env_changed = Signal(object)  # the live run's environment, as its EnvInfo (solved line, episode cap)
     run_state_changed = Signal()  # run_state or quiet changed
     sweep_changed = Signal()  # the sweep shown began, a trial of it ended, or a session brought one
+    selection_changed = Signal()  # another epoch or run is selected (time travel), or following again
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -201,6 +258,7 @@ class Workspace:
         self.run_state = RunState.IDLE  # the training job's
         self.quiet = True  # no epoch in flight: the job waits for a command
         self.sweep: SweepResults | None = None  # the last sweep (Run > Sweep...), as far as it got
+        self.selection: tuple[int, int] | None = None  # (run number, epoch) picked; None: the live run's newest
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -229,9 +287,10 @@ class Workspace:
         self.settings_changed.emit()
         return True
 
-    def add_epoch(self, stats: EpochStats, snapshot, run: int | None = None) -> None:
-        """The live run grew by an epoch. ``run``: the number of the run it was trained for; an
-        epoch that was in flight when a Reset replaced that run is dropped.
+    def add_epoch(self, stats: EpochStats, snapshot, run: int | None = None, record=None) -> None:
+        """The live run grew by an epoch: its stats, its policy after the update and what the
+        update did to its batch (``record``). ``run``: the number of the run it was trained for;
+        an epoch that was in flight when a Reset replaced that run is dropped.
 
         >>> ws = Workspace(TrainConfig())
         >>> ws.reset(TrainConfig())  # run 1 had no epochs; run 2 is live
@@ -243,7 +302,7 @@ class Workspace:
             return
         before = self.live.history[-1] if self.live.history else None
         self.live.history.append(stats)
-        self.live.snapshots[stats.epoch] = snapshot
+        self.live.keep_epoch(stats.epoch, snapshot, record)
         if self.autosave is not None:
             self.autosave.append(self.live.history)
         self.epoch_added.emit(stats)
@@ -374,6 +433,68 @@ class Workspace:
         results.end(name, seconds, node, error)
         if results is self.sweep:
             self.sweep_changed.emit()
+
+    # --- time travel ---------------------------------------------------------------------------
+
+    def select(self, number: int, epoch: int) -> None:
+        """Show epoch ``epoch`` of run ``number`` (the nearest epoch whose policy is kept); the
+        live run's newest epoch means following it again.
+
+        >>> ws = Workspace(TrainConfig())
+        >>> for e in (1, 2, 3):
+        ...     ws.add_epoch(EpochStats(e, 9.0, 0, 9, 9, 9, 1, 9, 0, 0, 0.01, 9, 1, "", 0.1, 90), f"policy {e}")
+        >>> ws.select(1, 2); ws.selected().snapshot, ws.selection_text()
+        ('policy 2', "epoch 2 of run 'run 1'")
+        >>> ws.step_selection(+1); ws.selection, ws.selection_text()
+        (None, 'epoch 3 (latest)')
+        """
+        run = next((r for r in self.runs() if r.number == number), None)
+        if run is None or not run.snapshots:
+            return
+        epoch = min(run.snapshots, key=lambda e: (abs(e - epoch), e))
+        selection = None if run is self.live and epoch == max(run.snapshots) else (number, epoch)
+        if selection != self.selection:
+            self.selection = selection
+            self.selection_changed.emit()
+
+    def step_selection(self, by: int) -> None:
+        """The kept epoch ``by`` steps before (-1) or after (+1) the one shown, in the same run."""
+        shown = self.selected()
+        if shown is not None:
+            epochs = sorted(shown.run.snapshots)
+            index = min(max(epochs.index(shown.epoch) + by, 0), len(epochs) - 1)
+            self.select(shown.run.number, epochs[index])
+
+    def follow_latest(self) -> None:
+        """Show the live run's newest epoch again, and each new one as it comes."""
+        if self.selection is not None:
+            self.selection = None
+            self.selection_changed.emit()
+
+    def selected(self) -> Selected | None:
+        """What is shown: the selected epoch, or the live run's newest (None before any epoch)."""
+        if self.selection is not None:
+            number, epoch = self.selection
+            run = next((r for r in self.runs() if r.number == number), None)
+            if run is not None and epoch in run.snapshots:
+                return Selected(run, epoch, run.snapshots[epoch], run.records.get(epoch), False)
+        live = self.live
+        if not live.snapshots:
+            return None
+        epoch = max(live.snapshots)
+        return Selected(live, epoch, live.snapshots[epoch], live.records.get(epoch), True)
+
+    def selection_text(self) -> str:
+        """The render panel's caption: which policy it plays."""
+        shown = self.selected()
+        if shown is None:
+            return "no policy yet: press Train"
+        if shown.latest:
+            return f"epoch {shown.epoch} (latest)"
+        label = dict(
+            (item.number, text) for item, text in zip((*self.runs(), *self.seed_groups), self.labels(), strict=True)
+        )
+        return f"epoch {shown.epoch} of run '{label[shown.run.number]}'"
 
     def close(self) -> None:
         if self.autosave is not None:

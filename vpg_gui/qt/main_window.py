@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from vpg_gui.algo.metrics import EpochStats
 from vpg_gui.config import ConfigError, TrainConfig
-from vpg_gui.envs.physics import format_physics
 from vpg_gui.formats.files import os_reason
 from vpg_gui.model.runs import Workspace
 from vpg_gui.qt.actions.files import FileActions
 from vpg_gui.qt.actions.sweeps import SweepActions
+from vpg_gui.qt.actions.time_travel import TimeTravel
 from vpg_gui.qt.jobs.background import Jobs
 from vpg_gui.qt.jobs.training import RunState, TrainingWorker
 from vpg_gui.qt.views.controls import ControlsPanel
@@ -66,6 +66,10 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("R", "Reset"),
     ("P", "Play / stop playing episodes"),
     ("A", "Plots: show every run whole again (after zooming or panning)"),
+    ("[", "Time travel: show the policy of the epoch before"),
+    ("]", "Time travel: show the policy of the epoch after"),
+    ("L", "Follow latest: show the newest policy as training goes on"),
+    ("U", "Inside the update: what the shown epoch's update did to its batch"),
     ("Del", "Run list: remove the selected kept run"),
     ("+", "Pace: epochs come faster"),
     ("-", "Pace: epochs come slower"),
@@ -161,6 +165,7 @@ class MainWindow(QMainWindow):
         self._start_worker(config)
         self.files = FileActions(self, self.workspace, self.settings, self.jobs)
         self.sweeps = SweepActions(self, self.workspace, self.valid_config, self.settings, self.jobs)
+        self.time_travel = TimeTravel(self, self.workspace)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -270,6 +275,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "Export metrics CSV...", files.export_csv)
         self._action(file, "Export plots (PNG / SVG)...", files.export_plots_dialog)
+        self._action(file, "Export update inspector (PNG / SVG)...", files.export_inspector)
         self._action(file, "Export episode GIF...", files.export_episode_gif)
         self._action(file, "Record evolution GIF...", files.record_evolution)
         file.addSeparator()
@@ -297,6 +303,11 @@ class MainWindow(QMainWindow):
         self.clear_runs_action.setToolTip("Take the kept runs and seed comparisons off the plots")
         self.fit_action = self._action(view, "Show every run whole", self.plots.fit_all, "A", "fitAllAction")
         self.fit_action.setToolTip("After zooming or panning a plot: every plot shows every run whole again")
+        view.addSeparator()
+        view.addAction(self.time_travel.inspector_action)
+        for action in self.time_travel.actions:
+            view.addAction(action)
+        view.addSeparator()
         self.restore_defaults_action = self._action(
             view, "Restore defaults", self.restore_defaults, None, "restoreDefaultsAction"
         )
@@ -346,6 +357,7 @@ class MainWindow(QMainWindow):
         self.plots.set_presentation(on)
         self.controls.set_presentation(on)
         self.render_panel.set_presentation(on)
+        self.time_travel.inspector.set_presentation(on)
         self.sweeps.set_font_px(PRESENTATION_PX if on else NORMAL_PX)
         # A widget in a toolbar is shown by its action: hide the action, not the widget.
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
@@ -524,8 +536,6 @@ class MainWindow(QMainWindow):
 
     def _on_epoch_added(self, stats: EpochStats) -> None:
         self._show_autosave_warning()
-        self.render_panel.set_policy(self.workspace.live.snapshots[stats.epoch], stats.epoch)
-        self.render_panel.set_physics(stats.physics)  # replays use the physics training used
         if not self._redraw.isActive():  # coalesce bursts of fast epochs into one redraw
             self._redraw.start()
 
@@ -543,13 +553,8 @@ class MainWindow(QMainWindow):
         self.controls.show_pending([])
         self.reset_button.setStyleSheet("")
         self.render_panel.set_env(run.settings.env_id)
-        # Episodes play under the physics in force: the last epoch's, or the settings' before any.
-        self.render_panel.set_physics(run.history[-1].physics if run.history else format_physics(run.settings.physics))
-        if run.snapshots:
-            epoch = max(run.snapshots)
-            self.render_panel.set_policy(run.snapshots[epoch], epoch)
-        else:
-            self.render_panel.clear_policy()
+        self.workspace.follow_latest()
+        self.time_travel.show()  # the new live run's newest policy (none before its first epoch)
         self._show_autosave_warning()
         self._refresh()  # the plots redraw on the "runs" that follows every new live run
 
@@ -566,9 +571,9 @@ class MainWindow(QMainWindow):
         self.plots.set_env(info.reward_threshold, info.max_episode_steps)
         self.render_panel.set_env(info.env_id)
 
-    def _on_epoch(self, run: int, stats: EpochStats, snapshot) -> None:
+    def _on_epoch(self, run: int, stats: EpochStats, snapshot, record) -> None:
         if not self._closing:
-            self.workspace.add_epoch(stats, snapshot, run)
+            self.workspace.add_epoch(stats, snapshot, run, record)
 
     def _show_autosave_warning(self) -> None:
         """Autosave off or paused is shown until it works again; training goes on either way."""

@@ -40,6 +40,7 @@ RUN_FILES = (
     "sensitivity.png",
 )
 TRIAL_FILES = frozenset({"metrics.csv", "config.toml"})
+BATCHES = "batches"  # vpg-train --record-batches: batches/epoch-NNNN.npz (algo/batch_record.py)
 
 
 class RunDirError(ValueError):
@@ -68,7 +69,7 @@ def claim_run_dir(
                 f"{shown}: holds files that are not a vpg-gui run ({', '.join(names[:3])}); "
                 "choose a new or empty directory"
             )
-        links = [name for name in (MARKER, *RUN_FILES, "trials") if (path / name).is_symlink()]
+        links = [name for name in (MARKER, *RUN_FILES, "trials", BATCHES) if (path / name).is_symlink()]
         if links:
             raise RunDirError(
                 f"{shown}: its {links[0]} is a symbolic link, which vpg-gui never writes through; "
@@ -148,3 +149,16 @@ def _remove_run_files(path: Path) -> None:
     trials = path / "trials"
     if trials.is_dir() and all(f.is_dir() and {g.name for g in f.iterdir()} <= TRIAL_FILES for f in trials.iterdir()):
         shutil.rmtree(trials)  # only when it holds nothing but trials' files
+    batches = path / BATCHES
+    if batches.is_dir() and all(f.is_file() and f.name.startswith("epoch-") for f in batches.iterdir()):
+        shutil.rmtree(batches)  # only when it holds nothing but batch records
+
+
+def batch_path(path: Path, epoch: int) -> Path:
+    """Where run directory ``path`` keeps epoch ``epoch``'s batch record (the directory
+    ``batches/`` is made by whoever writes them; claim_run_dir refused a symbolic link there).
+
+    >>> batch_path(Path("run"), 7).as_posix()
+    'run/batches/epoch-0007.npz'
+    """
+    return path / BATCHES / f"epoch-{epoch:04d}.npz"

@@ -136,19 +136,40 @@ def _fitted(path: Path | str, data: dict, net: str, activation: str, sizes: tupl
 
 
 def _run_data(run: Run) -> dict[str, Any]:
+    epochs = sorted(run.snapshots)
     return {
         "number": run.number,
         "origin": run.origin,
         "config": run.config.to_dict(),
         "history": [s.to_dict() for s in run.history],
+        # Each epoch's policy kept for time travel (within the model's budget), as numpy weights.
+        "snapshots": {"epochs": epochs, "policies": [run.snapshots[e].state() for e in epochs]},
     }
+
+
+def _snapshots(run: Run, data: dict | None) -> None:
+    """Put a session's snapshots of ``run`` back (absent in older sessions), each checked to fit
+    the run's settings and to belong to one of its epochs."""
+    if data is None:
+        return
+    epochs, policies = data["epochs"], data["policies"]
+    if not isinstance(epochs, list) or not isinstance(policies, list) or len(epochs) != len(policies):
+        raise ValueError(f"{run.name}'s snapshots: one policy per epoch")
+    if not all(type(e) is int and 1 <= e <= len(run.history) for e in epochs):
+        raise ValueError(f"{run.name}'s snapshots: epochs must be among its {len(run.history)} epochs")
+    info = env_info(run.config.env_id)
+    sizes = (info.obs_dim, *run.config.hidden_sizes, info.n_actions)
+    for epoch, policy in zip(epochs, policies, strict=True):
+        run.snapshots[epoch] = policy_from_state(policy, run.config.activation, sizes)
 
 
 def _run(data: dict, history: list[EpochStats], settings: TrainConfig | None = None) -> Run:
     origin = data["origin"]
     if not isinstance(origin, str) or len(origin) > 200:
         raise ValueError(f"run origin {shown(origin)}: must be text of at most 200 characters")
-    return Run(_number(data["number"]), TrainConfig.from_dict(data["config"]), origin, history, settings=settings)
+    run = Run(_number(data["number"]), TrainConfig.from_dict(data["config"]), origin, history, settings=settings)
+    _snapshots(run, data.get("snapshots"))
+    return run
 
 
 def _group(data: dict) -> SeedGroup:

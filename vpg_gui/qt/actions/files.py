@@ -26,7 +26,7 @@ from vpg_gui.envs.physics import parse_physics
 from vpg_gui.formats.files import atomic_write_bytes, os_reason
 from vpg_gui.model.runs import Workspace
 from vpg_gui.qt.jobs.background import Job, Jobs
-from vpg_gui.qt.views.export import DEFAULT_WIDTH, EXPORT_CHOICES, PLOTS, slide_size, write_plots
+from vpg_gui.qt.views.export import DEFAULT_WIDTH, EXPORT_CHOICES, PLOTS, slide_size, write_plots, write_widget
 from vpg_gui.storage.presets import PRESETS, Preset, load_preset, save_preset
 from vpg_gui.storage.user_settings import UserSettings
 
@@ -188,6 +188,28 @@ class FileActions(QObject):
             lambda: write_plots(plots, path, width, which),
             f"Plots saved to {path} ({size.width()}x{size.height()})",
         )
+
+    def export_inspector(self) -> None:
+        path = self._save_path("Export the update inspector", "update.png", "PNG image (*.png);;SVG (*.svg)")
+        if path:
+            self.export_inspector_file(path)
+
+    def export_inspector_file(self, path: str | Path, width: int = DEFAULT_WIDTH) -> bool:
+        """The update inspector as it shows its epoch (what if, row order), as a 16:9 slide with
+        22 px text at 1920, PNG or SVG by the suffix."""
+        inspector = self.window.time_travel.inspector
+        if inspector.record is None:
+            self._refuse("Nothing to export", "Open View > Inside the update (U) on an epoch with its batch first.")
+            return False
+        figure = inspector.twin()
+        size = slide_size(width)
+        try:
+            return self._write(
+                lambda: write_widget(figure, path, width),
+                f"Update inspector saved to {path} ({size.width()}x{size.height()})",
+            )
+        finally:
+            figure.deleteLater()
 
     def export_episode_gif(self) -> None:
         if self.window.render_panel.current_episode() is None:

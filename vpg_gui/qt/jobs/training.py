@@ -9,7 +9,7 @@ reports through queued signals carrying copies: a frozen EpochStats and a numpy 
 It never touches a widget.
 
     worker = jobs.start(TrainingWorker(TrainConfig()))
-    worker.train()                     # ... epoch_finished(run, stats, snapshot) per epoch
+    worker.train()                     # ... epoch_finished(run, stats, snapshot, record) per epoch
     jobs.shutdown()                    # cancel(): the loop returns, ended is emitted, the thread quits
 """
 
@@ -31,7 +31,8 @@ from vpg_gui.qt.jobs.background import Job
 
 
 class TrainingWorker(Job):
-    epoch_finished = Signal(int, object, object)  # the run's number (reset's ``run``), EpochStats, NumpyPolicy
+    # the run's number (reset's ``run``), EpochStats, NumpyPolicy, BatchRecord (what the update did)
+    epoch_finished = Signal(int, object, object, object)
     state_changed = Signal(str)  # a RunState value (read .state for the current one)
     # The loop waits for a command: no epoch in flight. Carries the number of commands given by
     # then, so a notice that arrives after a newer command can be told stale (``commands``).
@@ -162,7 +163,7 @@ class TrainingWorker(Job):
                 self._set_state(RunState.PAUSED)
             self.diverged.emit(str(exc))
             return True
-        self.epoch_finished.emit(run, stats, self._remote.snapshot)
+        self.epoch_finished.emit(run, stats, self._remote.snapshot, self._remote.record)
         with self._cond:
             if self._steps_left:
                 self._steps_left -= 1

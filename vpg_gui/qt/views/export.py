@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 
@@ -96,6 +96,15 @@ def write_items(items, path: Path | str, width: int = DEFAULT_WIDTH) -> None:
         places.append((item, QRectF(0, y, width, height)))
         y += height
     _write(path, QSize(width, round(y)), lambda painter: _paint(painter, places, None, [], 0))
+
+
+def write_widget(widget, path: Path | str, width: int = DEFAULT_WIDTH) -> None:
+    """Write a widget (e.g. the update inspector) as a 16:9 slide ``width`` wide: laid out at
+    that size, with 22 px text at 1920 (set by the caller, e.g. set_presentation), then painted."""
+    size = slide_size(width)
+    widget.resize(size)
+    widget.layout().activate()
+    _write(path, size, lambda painter: widget.render(painter, QPoint(0, 0)))
 
 
 def _write(path: Path | str, size: QSize, paint) -> None:

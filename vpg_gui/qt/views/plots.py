@@ -39,6 +39,9 @@ BAND_BRUSH = pg.mkBrush("#d3e3f5")
 LENGTH_COLOR = "#2e7d32"
 MARKER_COLOR = "#8e24aa"
 THRESHOLD_PEN = pg.mkPen("#c62828", width=1.5, style=Qt.PenStyle.DashLine)
+CURSOR_PEN = pg.mkPen("#455a64", width=2, style=Qt.PenStyle.DotLine)
+CURSOR_HOVER_PEN = pg.mkPen("#263238", width=4)
+CLICK_WIDTH = 8  # px either side of a curve that a click on it still selects its epoch
 BAND_POINTS = 400  # the min-max band is drawn from at most this many points
 # The return plot's least height: its data area stays >= 120 px whatever takes the window's height
 # (a 600 px screen, the Sweep dock).
@@ -209,6 +212,20 @@ class TrainingPlots(QWidget):
         self._kept: dict[int, _KeptItems] = {}  # run number -> its items
         self._groups: dict[int, _GroupItems] = {}  # seed group number -> its items
         self.return_plot.getViewBox().sigRangeChanged.connect(self._place_marker_labels)
+        # Time travel: the epoch shown in the render panel and the inspector, dragged or set by a
+        # click on any run's curve (the model's selection; this draws it).
+        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=CURSOR_PEN, hoverPen=CURSOR_HOVER_PEN)
+        self.cursor.setObjectName("epochCursor")
+        self.cursor.setToolTip("The epoch whose policy is shown: drag it, or click a curve ([ and ] step it)")
+        self.cursor.setZValue(20)
+        self.cursor.hide()
+        self.cursor.sigDragged.connect(self._cursor_dragged)
+        self.return_plot.addItem(self.cursor, ignoreBounds=True)
+        self._cursor_on = True  # an export's twin draws none
+        for curve in (self.mean_curve, self.length_curve):
+            self._clickable(curve, lambda: self.workspace.live)
+        workspace.selection_changed.connect(self._place_cursor)
+        workspace.epoch_added.connect(self._place_cursor)
         self.set_presentation(False)  # draws everything, at the sizes leaving presentation mode comes back to
 
     # --- what is drawn -----------------------------------------------------------------------
@@ -340,6 +357,8 @@ class TrainingPlots(QWidget):
     def _add_kept(self, run: Run) -> None:
         pen = pg.mkPen(run_color(run.number), width=1.5 * self._width)
         curves = (self.return_plot.plot([], [], pen=pen), self.length_plot.plot([], [], pen=pen))
+        for curve in curves:
+            self._clickable(curve, lambda: run)
         items = _KeptItems(run, curves, _Markers())
         self._kept[run.number] = items
         self._sync_markers(items.markers, run, label=False, color=run_color(run.number))
@@ -433,6 +452,24 @@ class TrainingPlots(QWidget):
 
     # --- ranges, env, presentation -----------------------------------------------------------
 
+    # --- time travel -------------------------------------------------------------------------
+
+    def _clickable(self, curve: pg.PlotDataItem, run) -> None:
+        """A click on ``curve`` selects that epoch of ``run()``."""
+        curve.curve.setClickable(True, width=CLICK_WIDTH)
+        curve.sigClicked.connect(lambda _item, ev: self.workspace.select(run().number, round(ev.pos().x())))
+
+    def _cursor_dragged(self, *_) -> None:
+        shown = self.workspace.selected()
+        if shown is not None:
+            self.workspace.select(shown.run.number, round(self.cursor.value()))
+
+    def _place_cursor(self, *_) -> None:
+        shown = self.workspace.selected()
+        self.cursor.setVisible(shown is not None and self._cursor_on)
+        if shown is not None and self.cursor.value() != shown.epoch:
+            self.cursor.setValue(shown.epoch)
+
     def fit_all(self) -> None:
         """Every plot shows every shown run whole again, and keeps doing so as runs grow."""
         self.fitting = True
@@ -485,6 +522,7 @@ class TrainingPlots(QWidget):
         """New plots of the same runs drawn the same way (env, smoothing, diagnostic and its
         scale), showing every run whole: an export's figure, never on screen."""
         twin = TrainingPlots(self.workspace)
+        twin._cursor_on = False
         twin.set_env(*self._env)
         twin.diagnostics.choose(self.diagnostics.field)
         twin.diagnostics.log_check.setChecked(self.diagnostics.log_check.isChecked())

@@ -5,6 +5,8 @@ probabilities, and for CartPole a heatmap of P(push right) over pole angle x ang
     probs.set_probs(("push left", "push right"), np.array([0.3, 0.7]))
     heatmap = PolicyHeatmap()
     heatmap.set_policy(snapshot)   # redrawn at most every REFRESH_MS, however fast epochs come
+    heatmap.set_batch(record, before)  # the batch's episodes as paths, each step coloured by its weight;
+    heatmap.show_change(True)          # and P(right) after the update minus before (``before``'s policy)
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from vpg_gui.algo.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpo
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_axis_fonts, set_plot_fonts
 
 REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread
+DIVERGING = pg.colormap.get("CET-D1")  # blue below 0 (or left), white at 0 (or even odds), red above
+SHADES = [pg.mkBrush(c) for c in DIVERGING.map(np.linspace(0, 1, 17), mode="qcolor")]  # the batch's dots
+MAX_DOTS = 3000  # steps of a batch drawn on the map (whole episodes, evenly chosen)
 BAR = QColor("#1565c0")
 CHOSEN = QColor("#e65100")
 
@@ -139,7 +144,17 @@ class PolicyHeatmap(pg.PlotWidget):
         self._rect = QRectF(-degrees, -ANGULAR_VELOCITY_LIMIT, 2 * degrees, 2 * ANGULAR_VELOCITY_LIMIT)
         self.addItem(self.image)
         self.setRange(xRange=(-degrees, degrees), yRange=(-ANGULAR_VELOCITY_LIMIT, ANGULAR_VELOCITY_LIMIT), padding=0)
-        self.grid: np.ndarray | None = None  # the probabilities drawn
+        self.grid: np.ndarray | None = None  # the probabilities drawn (or their change)
+        # The batch the policy was updated on: each episode a path (pole angle, angular velocity),
+        # each step a dot coloured by the weight its action got; drawn over the map, never scaling it.
+        self.paths = pg.PlotCurveItem(pen=pg.mkPen(60, 60, 60, 70, width=1), connect="pairs")
+        self.dots = pg.ScatterPlotItem(size=4, pen=None)
+        self.dots.setObjectName("batchDots")
+        for item in (self.paths, self.dots):
+            self.addItem(item, ignoreBounds=True)
+        self._record = None
+        self._before = None  # the policy before the update, for the change map
+        self.change = False  # drawing P(right) after minus before
         self.set_presentation(False)  # the sizes leaving presentation mode comes back to
         self._policy = None
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._draw)
@@ -149,15 +164,75 @@ class PolicyHeatmap(pg.PlotWidget):
         for axis in (self.color_bar.axis, self.color_bar.getAxis("left")):  # its ticks, and its label's side
             set_axis_fonts(axis, PRESENTATION_PX if on else NORMAL_PX)
 
-    def set_policy(self, policy) -> None:
+    def set_policy(self, policy, at_once: bool = False) -> None:
+        """Map ``policy``: within REFRESH_MS (epochs coming fast redraw it once), or ``at_once``
+        (another epoch was picked: the map must show it now)."""
         self._policy = policy
-        if not self._timer.isActive():
+        if at_once:
+            self._timer.stop()
+            self._draw()
+        elif not self._timer.isActive():
             self._timer.start()
 
+    def set_batch(self, record, before, at_once: bool = False) -> None:
+        """Draw ``record``'s batch (a BatchRecord, or None for none) over the map with the policy
+        (throttled like it, or ``at_once``); ``before``: the policy before its update (None when
+        not kept: no change map)."""
+        self._record, self._before = record, before
+        if at_once:
+            self._timer.stop()
+            self._draw()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    def _draw_batch(self) -> None:
+        """Paths and dots of the batch: whole episodes, every k-th one past MAX_DOTS steps; the
+        dots' colours in 17 shades, so pyqtgraph renders 17 symbols, not one per step."""
+        record = self._record
+        if record is None:
+            self.paths.setData([], [])
+            self.dots.clear()
+            return
+        stride = max(1, int(np.ceil(record.lengths.sum() / MAX_DOTS)))
+        chosen = np.zeros(len(record.weights), bool)
+        for episode in range(0, len(record.lengths), stride):
+            first = int(record.starts[episode])
+            chosen[first : first + int(record.lengths[episode])] = True
+        ends = np.zeros(len(record.weights), bool)
+        ends[np.cumsum(record.lengths) - 1] = True
+        angle, velocity = np.degrees(record.obs[:, 2]), record.obs[:, 3]
+        pairs = np.flatnonzero(chosen & ~ends)  # no segment from an episode's end to the next's start
+        self.paths.setData(
+            np.column_stack([angle[pairs], angle[pairs + 1]]).ravel(),
+            np.column_stack([velocity[pairs], velocity[pairs + 1]]).ravel(),
+        )
+        weights = record.weights[chosen]
+        top = max(float(np.abs(weights).max()), 1e-12)
+        shades = np.clip(np.round((weights / top + 1) / 2 * (len(SHADES) - 1)), 0, len(SHADES) - 1).astype(int)
+        self.dots.setData(angle[chosen], velocity[chosen], brush=[SHADES[i] for i in shades])
+
+    def show_change(self, on: bool) -> None:
+        """The map shows P(right) after the update minus before (blue: pushes left more, red:
+        right more), where the batch's weights pushed it; off: P(right) itself."""
+        self.change = on
+        self._draw()
+
     def _draw(self) -> None:
+        self._draw_batch()
         if self._policy is None:
             self.grid = None
             self.image.clear()
             return
         self.grid = cartpole_heatmap(self._policy)
-        self.image.setImage(self.grid, autoLevels=False, rect=self._rect)
+        levels, title = (0.0, 1.0), "P(push right), cart at rest"
+        if (
+            self.change
+            and self._before is not None
+            and self._before.layers[0][0].shape == self._policy.layers[0][0].shape
+        ):
+            self.grid = self.grid - cartpole_heatmap(self._before)
+            top = max(float(np.abs(self.grid).max()), 1e-6)
+            levels, title = (-top, top), "change of P(push right) in this update"
+        self.getPlotItem().titleLabel.setText(title)  # keeps its font (set_plot_fonts)
+        self.color_bar.setLevels(levels)
+        self.image.setImage(self.grid, autoLevels=False, levels=levels, rect=self._rect)

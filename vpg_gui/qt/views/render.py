@@ -1,4 +1,5 @@
-"""The render panel: plays episodes of the latest policy snapshot at the env's own frame rate.
+"""The render panel: plays episodes of the policy shown (the latest, or an epoch picked on the
+plots) at the env's own frame rate; its caption names that policy.
 
 A precise QTimer ticks at ``render_fps`` (times the speed when slower than 1x); faster speeds
 take several env steps per shown frame instead of asking for more than 50 repaints a second.
@@ -8,13 +9,14 @@ their aspect ratio kept, the step count and return written on them.
     panel = RenderPanel()
     panel.set_env("CartPole-v1")
     panel.set_policy(snapshot, epoch=12)   # used from the next episode on
+    panel.set_caption("epoch 12 (latest)", latest=True)
     panel.play_button.click()              # plays episode after episode until clicked again
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -78,8 +80,22 @@ class FrameView(QWidget):
 
 
 class RenderPanel(QWidget):
+    follow_requested = Signal()  # Follow latest (L): show the live run's newest policy again
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.caption = QLabel("no policy yet: press Train", objectName="policyCaption", wordWrap=True)
+        self.caption.setToolTip(
+            "The policy played here, in the action bars and on the heatmap: click a curve or drag the epoch "
+            "cursor to show another epoch ([ and ] step it), Follow latest (L) to follow training again"
+        )
+        self.follow = QPushButton("Follow latest", objectName="followLatestButton")
+        self.follow.setToolTip("Show the live run's newest policy, and each new one as it comes (L)")
+        self.follow.clicked.connect(self.follow_requested)
+        self.same_start = QCheckBox("Same start", objectName="sameStartCheck")
+        self.same_start.setToolTip(
+            "Start every episode from the same state, so two epochs' policies are compared on the same situation"
+        )
         self.view = FrameView()
         self.play_button = QPushButton("Play", objectName="playButton", checkable=True)
         self.play_button.setToolTip("Play episodes of the latest policy while training goes on (P)")
@@ -96,16 +112,42 @@ class RenderPanel(QWidget):
         bar.addWidget(QLabel("Speed"))
         bar.addWidget(self.speed)
         bar.addWidget(self.greedy)
+        bar.addWidget(self.same_start)
         bar.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.caption, 1)
+        top.addWidget(self.follow)
         self.action_probs = ActionProbsView()
         self.heatmap = PolicyHeatmap()
         self.heatmap.setMinimumHeight(150)
+        self.batch_check = QCheckBox("Batch on the map", objectName="batchPathsCheck", checked=True)
+        self.batch_check.setToolTip(
+            "Draw the batch this policy was trained on over the map: each episode a path, each step a dot "
+            "coloured by the weight its action got (red: made more likely, blue: less)"
+        )
+        self.change_check = QCheckBox("Change map", objectName="changeMapCheck")
+        self.change_check.setToolTip(
+            "Show how the update moved P(push right): after minus before, so the class sees the policy move "
+            "where the weights pushed it"
+        )
+        self.batch_check.toggled.connect(lambda _on: self._show_batch())
+        self.change_check.toggled.connect(self.heatmap.show_change)
+        # The map's two checks share the info line (a row of their own cost the 1024x600 window its Sweep dock).
+        self.map_bar = QWidget()
+        map_bar = QHBoxLayout(self.map_bar)
+        map_bar.setContentsMargins(0, 0, 0, 0)
+        map_bar.addWidget(self.batch_check)
+        map_bar.addWidget(self.change_check)
+        info_row = QHBoxLayout()
+        info_row.addWidget(self.info, 1)
+        info_row.addWidget(self.map_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
         layout.addWidget(self.view, 3)
         layout.addWidget(self.action_probs)
         layout.addLayout(bar)
-        layout.addWidget(self.info)  # its own line: the panel's whole width
+        layout.addLayout(info_row)
         layout.addWidget(self.heatmap, 2)
 
         self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer)
@@ -120,6 +162,8 @@ class RenderPanel(QWidget):
         self._episode_epoch = 0
         self._hold = 0
         self._physics: dict[str, float] = {}
+        self._recorded = None  # (frames, weights, title, step) of a batch episode being played
+        self._batch = (None, None)  # the record of the policy's update, and the policy before it
 
     def set_env(self, env_id: str) -> None:
         """Play ``env_id`` from now on (a new environment is made at the next episode)."""
@@ -127,15 +171,38 @@ class RenderPanel(QWidget):
             self._env_id = env_id
             self._close_player()
         self.heatmap.setVisible(is_cartpole(env_id))
+        self.map_bar.setVisible(is_cartpole(env_id))
         self.heatmap.set_policy(None)  # a policy of the old env does not fit the new one
 
     def set_physics(self, physics: str) -> None:
         """The knobs ("gravity=12,length=0.8") for the next episode on."""
         self._physics = dict(parse_physics(physics))
 
-    def set_policy(self, policy, epoch: int) -> None:
+    def set_policy(self, policy, epoch: int, restart: bool = False) -> None:
+        """Play ``policy`` (epoch ``epoch``'s) from the next episode on; ``restart``: from now
+        (another epoch was picked: the episode on screen is the old policy's)."""
         self._policy, self._policy_epoch = policy, epoch
-        self.heatmap.set_policy(policy if is_cartpole(self._env_id or "CartPole-v1") else None)
+        self.heatmap.set_policy(policy if is_cartpole(self._env_id or "CartPole-v1") else None, at_once=restart)
+        if restart and self.play_button.isChecked() and self._player is not None and self._recorded is None:
+            self._start_episode()
+
+    def set_batch(self, record, before, at_once: bool = False) -> None:
+        """The batch the policy shown was trained on (a BatchRecord or None) and the policy before
+        that update, for the heatmap's paths and change map (CartPole); ``at_once`` as set_policy."""
+        self._batch = (record, before)
+        self._show_batch(at_once)
+
+    def _show_batch(self, at_once: bool = True) -> None:
+        record, before = self._batch
+        if not is_cartpole(self._env_id or "CartPole-v1"):  # the map is CartPole's (pole angle x velocity)
+            record = before = None
+        self.heatmap.set_batch(record if self.batch_check.isChecked() else None, before, at_once)
+        self.change_check.setEnabled(before is not None)
+
+    def set_caption(self, text: str, latest: bool) -> None:
+        """Name the policy shown; Follow latest is offered when it is not the newest."""
+        self.caption.setText(text)
+        self.follow.setEnabled(not latest)
 
     def current_episode(self) -> tuple[str, int, list[int], int, dict[str, float]] | None:
         """(env id, reset seed, actions, fps, physics) of the episode on screen, enough to replay it."""
@@ -168,6 +235,20 @@ class RenderPanel(QWidget):
         self.play_button.setChecked(False)
         self._close_player()
 
+    def play_recorded(self, record, index: int, physics: dict[str, float]) -> None:
+        """Play episode ``index`` of a batch record once, from its recorded start with its recorded
+        actions, each step's weight under the frame; then back to what was playing."""
+        from vpg_gui.algo.episode import replay_frames
+        from vpg_gui.envs.make import env_info
+
+        episode = record.episode(index)
+        frames = replay_frames(record.env_id, 0, episode["actions"], physics, episode["start_state"])
+        title = f"batch episode {index + 1} of epoch {record.epoch} ({record.weighting})"
+        self._recorded = (frames, episode["weights"], title, 0)
+        self.timer.setInterval(round(1000 / env_info(record.env_id).render_fps))
+        self.timer.start()
+        self._tick()
+
     def toggle_play(self) -> None:
         """Play episodes of the policy shown, or stop playing them (the P key)."""
         self.play_button.click()
@@ -192,12 +273,15 @@ class RenderPanel(QWidget):
 
             self._player = EpisodePlayer(self._env_id or "CartPole-v1")
             self.info.setText(f"{self._player.env.spec.id} @ {self._player.render_fps} fps")
-        self._player.start(self._policy, self._physics)
+        self._player.start(self._policy, self._physics, self.same_start.isChecked())
         self._episode_epoch = self._policy_epoch
         self._hold = 0
         self._show()
 
     def _tick(self) -> None:
+        if self._recorded is not None:
+            self._tick_recorded()
+            return
         player = self._player
         if player.done:
             self._hold += 1
@@ -208,6 +292,20 @@ class RenderPanel(QWidget):
             if player.step(self.greedy.isChecked()):
                 break
         self._show()
+
+    def _tick_recorded(self) -> None:
+        frames, weights, title, step = self._recorded
+        frame = next(frames, None)
+        if frame is None:  # over: back to the episodes of the policy shown, if they were playing
+            self._recorded = None
+            if self.play_button.isChecked() and self._player is not None:
+                self._retime()
+            else:
+                self.timer.stop()
+            return
+        weight = f"   weight Φ = {weights[step]:.3g}" if step < len(weights) else "   (done)"
+        self.view.show_frame(frame, f"{title}   step {step}{weight}")
+        self._recorded = (frames, weights, title, step + 1)
 
     def _show(self) -> None:
         player = self._player
