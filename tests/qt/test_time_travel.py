@@ -7,7 +7,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QWidget
 
 from vpg_gui.algo.policy_view import cartpole_heatmap
+from vpg_gui.qt.views.policy_views import DOT_COLORS, DOT_GRID
 from vpg_gui.qt.views.update_inspector import batch_grid
+
+
+def dot_pixel(heatmap, angle_rad: float, velocity: float):
+    """The colour of the batch layer's pixel where a step at (pole angle, angular velocity) is drawn."""
+    rect = heatmap.dots.mapRectToParent(heatmap.dots.boundingRect())
+    col = round((np.degrees(angle_rad) - rect.left()) / rect.width() * (DOT_GRID - 1))
+    row = round((velocity - rect.top()) / rect.height() * (DOT_GRID - 1))
+    return heatmap.dots.image[row, col]
 
 
 def caption(window) -> str:
@@ -96,11 +105,13 @@ def test_the_inspector_shows_the_batches_weights_what_the_update_did_and_what_if
     weights = inspector.findChild(QWidget, "weightsImage")
     order = np.argsort(-record.returns, kind="stable")
     assert np.array_equal(weights.image.image, batch_grid(record, record.weights, order), equal_nan=True)
-    delta = inspector.findChild(QWidget, "deltaLogpImage")
-    assert np.array_equal(delta.image.image, batch_grid(record, record.delta_logp, order), equal_nan=True)
+    delta = inspector.findChild(QWidget, "deltaLogpImage")  # drawn in the next turns of the event loop
+    expected_delta = batch_grid(record, record.delta_logp, order)
+    qtbot.waitUntil(lambda: np.array_equal(delta.image.image, expected_delta, equal_nan=True))
     assert "R(tau)" in weights.getPlotItem().titleLabel.text
     scatter = inspector.findChild(QWidget, "weightScatter")
-    assert scatter is not None and f"slope {record.slope():.3g}" in inspector.fit_text.toPlainText()
+    qtbot.waitUntil(lambda: f"slope {record.slope():.3g}" in inspector.fit_text.toPlainText())
+    assert scatter is not None
     formula = inspector.findChild(QLabel, "updateFormula").text()
     assert f"{len(record.lengths)} episodes" in formula and "not" in formula
     assert f"gradient variance {record.gradient_variance():.3g}" in formula
@@ -154,16 +165,21 @@ def test_the_heatmap_draws_the_batch_and_the_change_its_update_made(qtbot, windo
     step(window, 2)
     live, panel = window.workspace.live, window.render_panel
     heatmap, record = panel.heatmap, live.records[2]
-    qtbot.waitUntil(lambda: len(heatmap.dots.data) == record.lengths.sum())  # a dot per step (drawn with the map)
-    x, y = heatmap.dots.getData()
-    assert np.allclose(x, np.degrees(record.obs[:, 2])) and np.allclose(y, record.obs[:, 3])
+    qtbot.waitUntil(lambda: heatmap.dots.image is not None)  # drawn with the map, at most every 0.5 s
+    best = np.argmax(np.abs(record.weights))  # the strongest weight: drawn on top, in the scale's end colour
+    end = 255 if record.weights[best] > 0 else 0
+    assert np.array_equal(dot_pixel(heatmap, *record.obs[best, 2:4]), DOT_COLORS[end])
+    painted = heatmap.dots.image[..., 3] > 0
+    assert (
+        painted.sum() >= 9 * len(np.unique(np.round(record.obs[:, 2:4], 2), axis=0)) // 4
+    )  # a 3x3 dot per step, some overlap
     change = panel.findChild(QCheckBox, "changeMapCheck")
     assert change.isEnabled()  # epoch 1's policy, the one before epoch 2's update, is kept
     change.setChecked(True)
     expected = cartpole_heatmap(live.snapshots[2]) - cartpole_heatmap(live.snapshots[1])
     qtbot.waitUntil(lambda: heatmap.grid is not None and np.allclose(heatmap.grid, expected))
     panel.findChild(QCheckBox, "batchPathsCheck").setChecked(False)
-    assert len(heatmap.dots.data) == 0
+    assert heatmap.dots.image is None
     click_curve(qtbot, window, 1)  # epoch 1: the policy before it is the record's (the initial one)
     first = live.records[1]
     qtbot.waitUntil(

@@ -64,6 +64,7 @@ class BatchRecord:
     gamma: float
     gae_lambda: float
     loss: float
+    grad_var: float  # the trainer's gradient variance of this update (0 without diagnostics)
     lengths: np.ndarray
     returns: np.ndarray
     rewards: np.ndarray
@@ -224,6 +225,6 @@ def _example() -> BatchRecord:
     """A two-episode record, for the examples."""
     one = np.ones(3)
     return BatchRecord(
-        1, "CartPole-v1", "tanh", "", "reward-to-go", 1.0, 0.97, 0.0, np.array([2, 1]), np.array([2.0, 1.0]), one,
+        1, "CartPole-v1", "tanh", "", "reward-to-go", 1.0, 0.97, 0.0, 0.0, np.array([2, 1]), np.array([2.0, 1.0]), one,
         np.zeros(0), one, one, one, np.zeros((3, 4), np.float32), np.zeros(3, np.int64), np.zeros((2, 4)),
     )  # fmt: skip

@@ -152,8 +152,10 @@ class Trainer:
         self._guarded_step(loss, value_loss, before)
         logp_after = [] if self.record_batches else None
         kl = mean_kl(self.policy, dists, obs, parts, act, logp_after) if sums is not None else 0.0
+        grad_var = sums.variance() if sums is not None else 0.0
         if self.record_batches:
-            self.last_record = self._record(batch, weights, values, logp, logp_after, loss, obs, act, parts, playing)
+            update = (loss, grad_var, logp, logp_after)
+            self.last_record = self._record(batch, weights, values, update, obs, act, parts, playing)
 
         seconds = time.perf_counter() - start
         returns = batch.returns
@@ -173,7 +175,7 @@ class Trainer:
             value_loss=value_loss,
             kl=kl,
             grad_norm=norm,
-            grad_var=sums.variance() if sums is not None else 0.0,
+            grad_var=grad_var,
             # the hot settings in force (physics as text, so it reads in a CSV cell)
             **{name: getattr(cfg, name) for name in HOT_STATS if name != "physics"},
             physics=format_physics(cfg.physics),
@@ -213,9 +215,12 @@ class Trainer:
                     recorder.end_chunk(lengths[(ends > p.start) & (ends <= p.stop)], -steps)
         return total_loss, total_entropy, dists, recorder.sums if recorder is not None else None, logps
 
-    def _record(self, batch, weights, values, logp, logp_after, loss, obs, act, parts, playing) -> BatchRecord:
-        """What this epoch's update did to each step of its batch (batch_record.py)."""
+    def _record(self, batch, weights, values, update, obs, act, parts, playing) -> BatchRecord:
+        """What this epoch's update did to each step of its batch (batch_record.py); ``update``:
+        its loss, gradient variance and log-probabilities before and after (after: None or empty
+        when the KL's pass did not take them)."""
         cfg = self.config
+        loss, grad_var, logp, logp_after = update
         if logp_after is None or len(logp_after) != len(parts):  # no KL pass (diagnostics off): one of its own
             with torch.no_grad():
                 logp_after = [self.policy.distribution(self.policy.evaluate(obs[p])).log_prob(act[p]) for p in parts]
@@ -229,6 +234,7 @@ class Trainer:
             gamma=cfg.gamma,
             gae_lambda=cfg.gae_lambda,
             loss=loss,
+            grad_var=grad_var,
             lengths=batch.lengths,
             returns=batch.returns,
             rewards=batch.rew,

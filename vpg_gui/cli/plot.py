@@ -132,7 +132,7 @@ def _inspect(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     inspector = UpdateInspector()
     inspector.setWindowTitle(f"{PROG}: {path}")
-    inspector.show_record(record, f"epoch {record.epoch} of {args.inspect}")
+    inspector.show_record(record, f"epoch {record.epoch} of {args.inspect}", at_once=True)
     if args.out is None:
         inspector.resize(*WINDOW_SIZE)
         inspector.show()

@@ -13,7 +13,7 @@ the batch in the render panel, from its recorded start with its recorded actions
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
@@ -23,6 +23,7 @@ from vpg_gui.model.runs import RECENT_RECORDS, Workspace
 from vpg_gui.qt.views.update_inspector import UpdateInspector
 
 INSPECTOR_HEIGHT = 300  # the dock's first height: the plots keep most of theirs
+INSPECT_MS = 1000  # following a live run, the inspector redraws at most this often
 
 
 class TimeTravel(QObject):
@@ -47,6 +48,7 @@ class TimeTravel(QObject):
         ]
         self.render_panel.follow_requested.connect(workspace.follow_latest)
         self.inspector.episode_clicked.connect(self._play_episode)
+        self._inspect_timer = QTimer(self, singleShot=True, interval=INSPECT_MS, timeout=self._inspect)
         workspace.selection_changed.connect(self._on_selection)
         workspace.epoch_added.connect(self._on_epoch)
 
@@ -78,10 +80,18 @@ class TimeTravel(QObject):
         # The heatmap's paths and change map: the policy before the update, as the record kept it.
         before = shown.record.before() if shown.record is not None else run.snapshots.get(shown.epoch - 1)
         panel.set_batch(shown.record, before, restart)
-        if self.inspector_action.isChecked():  # the dock is open (or opening)
-            self._inspect(shown)
+        if not self.inspector_action.isChecked():  # the dock is closed
+            return
+        if restart:  # picked: shown now
+            self._inspect_timer.stop()
+            self._inspect()
+        elif not self._inspect_timer.isActive():  # following training: at most every INSPECT_MS
+            self._inspect_timer.start()
 
-    def _inspect(self, shown) -> None:
+    def _inspect(self) -> None:
+        shown = self.workspace.selected()
+        if shown is None:
+            return
         if shown.record is None:
             self.inspector.clear(
                 f"No batch kept for {self.workspace.selection_text()}: the window keeps the last "
@@ -102,7 +112,7 @@ class TimeTravel(QObject):
         if on and not self.dock.isFloating():
             self.window.resizeDocks([self.dock], [INSPECTOR_HEIGHT], Qt.Orientation.Vertical)
         if on:
-            self.show()
+            self._inspect()
 
     def _play_episode(self, index: int) -> None:
         """Play episode ``index`` of the batch shown in the inspector, with its weights."""

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from vpg_gui.algo.batch_record import BatchRecord
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, set_axis_fonts, set_plot_fonts
 
-SCATTER_POINTS = 4000  # at most this many steps drawn in the scatter (every step counts in the fit)
+SCATTER_POINTS = 800  # at most this many steps drawn in the scatter (every step counts in the fit)
+STAGE_MS = 40  # between the parts of a draw, so each is painted on its own (see _draw)
 DIVERGING = pg.colormap.get("CET-D1")  # blue below 0, white at 0, red above
 AS_TRAINED = "as trained"
 FORMULA = (  # the estimator, as the seed post writes it
@@ -46,11 +47,26 @@ def batch_grid(record: BatchRecord, per_step: np.ndarray, order: np.ndarray) -> 
     >>> batch_grid(_example(), np.array([1.0, 2.0, 3.0]), np.array([1, 0])).tolist()
     [[3.0, nan], [1.0, 2.0]]
     """
-    grid = np.full((len(record.lengths), int(record.lengths.max())), np.nan)
-    for row, episode in enumerate(order):
-        first, n = int(record.starts[episode]), int(record.lengths[episode])
-        grid[row, :n] = per_step[first : first + n]
+    lengths = record.lengths
+    grid = np.full((len(lengths), int(lengths.max())), np.nan)
+    row_of = np.empty(len(lengths), int)
+    row_of[order] = np.arange(len(order))  # each episode's row
+    steps = np.arange(len(per_step)) - np.repeat(record.starts, lengths)  # each step's column
+    grid[np.repeat(row_of, lengths), steps] = per_step
     return grid
+
+
+def nice_ceiling(value: float) -> float:
+    """The colour scale's end: 1, 2 or 5 times a power of ten, at least ``value``, so that it (and
+    the colour bar's axis, which costs a repaint) rarely changes from epoch to epoch.
+
+    >>> nice_ceiling(0.27), nice_ceiling(61.0), nice_ceiling(0.0)
+    (0.5, 100.0, 1.0)
+    """
+    if not value > 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= value * (1 - 1e-12)))
 
 
 class BatchImage(pg.PlotWidget):
@@ -72,16 +88,18 @@ class BatchImage(pg.PlotWidget):
         )
         self.color_bar.setImageItem(self.image, insert_in=self.getPlotItem())
         self.order = np.zeros(0, int)
+        self._shape = (0, 0)
         self.image.mouseClickEvent = self._clicked
 
     def show_grid(self, grid: np.ndarray, order: np.ndarray) -> None:
         finite = grid[np.isfinite(grid)]
-        top = float(np.abs(finite).max()) if finite.size else 1.0
-        top = top if top > 0 else 1.0
+        top = nice_ceiling(float(np.abs(finite).max()) if finite.size else 1.0)
         self.order = order
         self.image.setImage(grid, autoLevels=False, levels=(-top, top))
         self.color_bar.setLevels((-top, top))  # centred on 0: white is "no push either way"
-        self.autoRange(padding=0)
+        if grid.shape != self._shape:  # a new range redraws the axes: only when the batch's shape changed
+            self._shape = grid.shape
+            self.autoRange(padding=0)
 
     def _clicked(self, event) -> None:
         row = int(event.pos().y())
@@ -96,7 +114,10 @@ class UpdateInspector(QWidget):
         super().__init__(parent, objectName="updateInspector")
         self.record: BatchRecord | None = None
         self._px = NORMAL_PX
-        self.caption = QLabel(objectName="inspectorCaption", wordWrap=True)
+        self._variances_of: BatchRecord | None = None
+        self._variances: dict[str, float] = {}  # the what-if's choice -> the variance, for _variances_of
+        self._drawing = 0  # draws started (a stage of an older one is dropped)
+        self.caption = QLabel(objectName="inspectorCaption")
         self.formula = QLabel(objectName="updateFormula", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.what_if = QComboBox(objectName="whatIfCombo")
         self.what_if.addItems(list(WHAT_IFS))
@@ -138,12 +159,13 @@ class UpdateInspector(QWidget):
         self.set_presentation(False)
         self.clear("Train an epoch: its update shows here")
 
-    def show_record(self, record: BatchRecord, caption: str) -> None:
-        """Show what ``record``'s update did; ``caption`` names the run and epoch."""
+    def show_record(self, record: BatchRecord, caption: str, at_once: bool = False) -> None:
+        """Show what ``record``'s update did; ``caption`` names the run and epoch. ``at_once``:
+        every part drawn before returning (an export), not over three turns of the event loop."""
         self.record = record
         self.caption.setText(f"Inside the update of {caption}")
         self._what_if_allowed(len(record.values) > 0)
-        self._draw()
+        self._draw(at_once)
 
     def twin(self) -> UpdateInspector:
         """A new inspector showing the same record the same way (what if, row order), at slide
@@ -153,7 +175,7 @@ class UpdateInspector(QWidget):
         twin.sort.setChecked(self.sort.isChecked())
         twin.set_presentation(True)
         if self.record is not None:
-            twin.show_record(self.record, self.caption.text().removeprefix("Inside the update of "))
+            twin.show_record(self.record, self.caption.text().removeprefix("Inside the update of "), at_once=True)
         return twin
 
     def clear(self, why: str) -> None:
@@ -175,6 +197,10 @@ class UpdateInspector(QWidget):
         self.fit_text.setFont(pixel_font(px))
         for widget in (self.caption, self.formula, self.what_if, self.sort, *self.findChildren(QLabel)):
             widget.setFont(pixel_font(px))
+        # Fixed heights: a text of another length each epoch must not lay the plots out again.
+        lines = self.formula.fontMetrics().lineSpacing()
+        self.caption.setFixedHeight(lines + 4)
+        self.formula.setFixedHeight(3 * lines + 6)
 
     def weights_shown(self) -> np.ndarray:
         """The weights the image shows: the update's, or the what-if's."""
@@ -184,6 +210,15 @@ class UpdateInspector(QWidget):
         weighting, normalize, with_values = choice
         return record.what_if(weighting, normalize, record.values if with_values else None)
 
+    def _variance(self, record: BatchRecord, weights: np.ndarray | None) -> float:
+        """record.gradient_variance(weights), each at most once per record and weighting (a few ms each)."""
+        if self._variances_of is not record:  # another record: the old numbers are not needed
+            self._variances_of, self._variances = record, {}
+        key = self.what_if.currentText() if weights is not None else AS_TRAINED
+        if key not in self._variances:
+            self._variances[key] = record.gradient_variance(weights)
+        return self._variances[key]
+
     def _what_if_allowed(self, has_values: bool) -> None:
         """The GAE choice needs the value net's V(s), which only a run with the baseline kept."""
         item = self.what_if.model().item(list(WHAT_IFS).index("GAE advantage (this value net)"))
@@ -191,17 +226,60 @@ class UpdateInspector(QWidget):
         if not has_values and WHAT_IFS[self.what_if.currentText()] and WHAT_IFS[self.what_if.currentText()][2]:
             self.what_if.setCurrentText(AS_TRAINED)
 
-    def _draw(self) -> None:
+    def _draw(self, at_once: bool = False) -> None:
+        """Draw the record in three parts STAGE_MS apart (the weights and the formula, Δ log π, the
+        scatter), each painted on its own: all at once, ~40 ms of drawing and painting made a live
+        run's window late (benchmarks/bench_gui.py --inspector). A newer draw drops the rest of an
+        older one."""
+        self._drawing += 1
+        self._draw_weights()
+        for later, stage in enumerate((self._draw_delta, self._draw_scatter), start=1):
+            if at_once:
+                stage()
+            else:
+                QTimer.singleShot(
+                    later * STAGE_MS, self, lambda stage=stage, n=self._drawing: n == self._drawing and stage()
+                )
+
+    def _order(self) -> np.ndarray:
+        record = self.record
+        return np.argsort(-record.returns, kind="stable") if self.sort.isChecked() else np.arange(len(record.lengths))
+
+    def _draw_weights(self) -> None:
         record = self.record
         if record is None:
             return
         weights = self.weights_shown()
-        order = np.argsort(-record.returns, kind="stable") if self.sort.isChecked() else np.arange(len(record.lengths))
+        order = self._order()
         trained = self.what_if.currentText() == AS_TRAINED
         name = record.weighting if trained else f"{self.what_if.currentText()} (what if: no training)"
-        self.weights.setTitle(f"weight Φ: {name}", color="#222", size=f"{self._px}px")
+        title = f"weight Φ: {name}"
+        if self.weights.getPlotItem().titleLabel.text != title:  # a new title lays the plot out again
+            self.weights.setTitle(title, color="#222", size=f"{self._px}px")
         self.weights.show_grid(batch_grid(record, weights, order), order)
-        self.delta.show_grid(batch_grid(record, record.delta_logp, order), order)
+        steps = len(record.weights)
+        as_trained = record.grad_var or self._variance(record, None)  # the trainer's, unless it had no diagnostics
+        variance = f"gradient variance {as_trained:.3g}"
+        if not trained:
+            variance += f", what if: {self._variance(record, weights):.3g} (weights: mean {weights.mean():.3g})"
+        self.formula.setText(
+            f"{FORMULA}"
+            f"&nbsp;&nbsp; with |D| = {len(record.lengths)} episodes, {steps:,} steps, "
+            f"mean Φ = {record.weights.mean():.3g} (spread {record.weights.std():.3g}), "
+            f"loss = {record.loss:.4g}<br>{variance}<br>"
+            "<i>The loss is only what its gradient needs: its value says nothing "
+            "about how well the policy does (the return does).</i>"
+        )
+
+    def _draw_delta(self) -> None:
+        if self.record is not None:
+            order = self._order()
+            self.delta.show_grid(batch_grid(self.record, self.record.delta_logp, order), order)
+
+    def _draw_scatter(self) -> None:
+        record = self.record
+        if record is None:
+            return
         steps = len(record.weights)
         pick = np.linspace(0, steps - 1, min(steps, SCATTER_POINTS)).astype(int)
         self.points.setData(record.weights[pick], record.delta_logp[pick])
@@ -211,14 +289,3 @@ class UpdateInspector(QWidget):
         self.fit_text.setText(f"slope {slope:.3g}, correlation {record.correlation():.2f}")
         self.fit_text.setPos(lo, float(record.delta_logp.max()))
         self.scatter.autoRange()
-        variance = f"gradient variance {record.gradient_variance():.3g}"
-        if not trained:
-            variance += f", what if: {record.gradient_variance(weights):.3g} (weights: mean {weights.mean():.3g})"
-        self.formula.setText(
-            f"{FORMULA}"
-            f"&nbsp;&nbsp; with |D| = {len(record.lengths)} episodes, {steps:,} steps, "
-            f"mean Φ = {record.weights.mean():.3g} (spread {record.weights.std():.3g}), "
-            f"loss = {record.loss:.4g}<br>{variance}<br>"
-            "<i>The loss is only what its gradient needs: its value says nothing "
-            "about how well the policy does (the return does).</i>"
-        )
