@@ -166,7 +166,7 @@ def headless_seconds(epochs):
 
 
 def frame_cost(app: QApplication, n: int = 300):
-    from vpg_gui.algo.episode import EpisodePlayer
+    from vpg_gui.playback.episode import EpisodePlayer
     from vpg_gui.qt.views.render import FrameView
 
     player = EpisodePlayer("CartPole-v1")

@@ -54,7 +54,7 @@ def test_pendulum_trains_with_a_gaussian_policy_and_shows_mean_and_std(qtbot, wi
 def test_an_episode_gif_replays_with_the_physics_it_was_played_under(qtbot, window, step, tmp_path):
     import imageio.v2 as imageio
 
-    from vpg_gui.algo.episode import replay_frames
+    from vpg_gui.playback.episode import replay_frames
 
     knob(window, "length").setValue(1.5)  # a pole three times as long
     step(window)

@@ -307,7 +307,7 @@ def test_closing_during_a_seed_comparison_ends_its_processes(qtbot, tmp_path, fa
 
 
 def test_the_policy_views_show_probabilities_and_the_heatmap_forms(qtbot, window):
-    from vpg_gui.algo.policy_view import cartpole_heatmap
+    from vpg_gui.playback.policy_view import cartpole_heatmap
 
     probs_view = window.findChild(QWidget, "actionProbsView")
     heatmap = window.findChild(pg.PlotWidget, "policyHeatmap")

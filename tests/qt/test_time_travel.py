@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QWidget
 
-from vpg_gui.algo.policy_view import cartpole_heatmap
+from vpg_gui.playback.policy_view import cartpole_heatmap
 from vpg_gui.qt.views.policy_views import DOT_COLORS, DOT_GRID
 from vpg_gui.qt.views.update_inspector import batch_grid
 

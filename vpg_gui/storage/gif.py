@@ -17,9 +17,9 @@ from pathlib import Path
 import imageio.v2 as imageio
 import numpy as np
 
-from vpg_gui.algo.episode import play_frames
 from vpg_gui.algo.numpy_policy import NumpyPolicy
 from vpg_gui.formats.files import new_temp_beside
+from vpg_gui.playback.episode import play_frames
 
 
 class GifCancelled(Exception):

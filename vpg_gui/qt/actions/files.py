@@ -220,7 +220,7 @@ class FileActions(QObject):
             self.export_episode_gif_file(path)
 
     def export_episode_gif_file(self, path: str | Path) -> None:
-        from vpg_gui.algo.episode import replay_frames
+        from vpg_gui.playback.episode import replay_frames
 
         env_id, seed, actions, fps, physics = self.window.render_panel.current_episode()
         self._start_gif(str(path), replay_frames(env_id, seed, actions, physics), fps)

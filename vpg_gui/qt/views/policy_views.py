@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from vpg_gui.algo.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
+from vpg_gui.playback.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_axis_fonts, set_plot_fonts
 
 REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread

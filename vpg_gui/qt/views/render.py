@@ -20,8 +20,8 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from vpg_gui.algo.policy_view import action_names, is_cartpole
 from vpg_gui.envs.physics import parse_physics
+from vpg_gui.playback.policy_view import action_names, is_cartpole
 from vpg_gui.qt.views.policy_views import ActionProbsView, PolicyHeatmap
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -238,8 +238,8 @@ class RenderPanel(QWidget):
     def play_recorded(self, record, index: int, physics: dict[str, float]) -> None:
         """Play episode ``index`` of a batch record once, from its recorded start with its recorded
         actions, each step's weight under the frame; then back to what was playing."""
-        from vpg_gui.algo.episode import replay_frames
         from vpg_gui.envs.make import env_info
+        from vpg_gui.playback.episode import replay_frames
 
         episode = record.episode(index)
         frames = replay_frames(record.env_id, 0, episode["actions"], physics, episode["start_state"])
@@ -269,7 +269,7 @@ class RenderPanel(QWidget):
 
     def _start_episode(self) -> None:
         if self._player is None:
-            from vpg_gui.algo.episode import EpisodePlayer  # gymnasium + pygame load on first Play
+            from vpg_gui.playback.episode import EpisodePlayer  # gymnasium + pygame load on first Play
 
             self._player = EpisodePlayer(self._env_id or "CartPole-v1")
             self.info.setText(f"{self._player.env.spec.id} @ {self._player.render_fps} fps")
