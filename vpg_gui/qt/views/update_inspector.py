@@ -192,6 +192,8 @@ class UpdateInspector(QWidget):
         px = self._px = PRESENTATION_PX if on else NORMAL_PX
         for plot in (self.weights, self.delta, self.scatter):
             set_plot_fonts(plot, px)
+            title = plot.getPlotItem().titleLabel
+            plot.setTitle(title.text, color="#222", size=f"{px}px")  # the titles at the text's size too
         for image in (self.weights, self.delta):
             set_axis_fonts(image.color_bar.axis, px)
         self.fit_text.setFont(pixel_font(px))
