@@ -185,3 +185,17 @@ def test_the_heatmap_draws_the_batch_and_the_change_its_update_made(qtbot, windo
     qtbot.waitUntil(
         lambda: np.allclose(heatmap.grid, cartpole_heatmap(live.snapshots[1]) - cartpole_heatmap(first.before()))
     )
+
+
+def test_in_presentation_mode_the_inspectors_plots_keep_room_at_1920x1080(qtbot, window, step):
+    step(window)
+    window.resize(1920, 1080)
+    QTest.keyClick(window, Qt.Key.Key_U)
+    window.presentation_action.trigger()
+    inspector = window.findChild(QWidget, "updateInspector")
+    for name in ("weightsImage", "deltaLogpImage", "weightScatter"):
+        plot = inspector.findChild(QWidget, name)
+        qtbot.waitUntil(lambda plot=plot: plot.height() >= 180)
+    for label in inspector.findChildren(QLabel):
+        assert label.font().pixelSize() >= 22, label.objectName()
+    window.presentation_action.trigger()

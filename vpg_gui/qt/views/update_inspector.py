@@ -24,6 +24,7 @@ from vpg_gui.algo.batch_record import BatchRecord
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, set_axis_fonts, set_plot_fonts
 
 SCATTER_POINTS = 800  # at most this many steps drawn in the scatter (every step counts in the fit)
+PRESENTATION_PLOT_HEIGHT = 180  # px of each plot in presentation mode: the dock asks the window for them
 STAGE_MS = 40  # between the parts of a draw, so each is painted on its own (see _draw)
 DIVERGING = pg.colormap.get("CET-D1")  # blue below 0, white at 0, red above
 AS_TRAINED = "as trained"
@@ -192,6 +193,7 @@ class UpdateInspector(QWidget):
         px = self._px = PRESENTATION_PX if on else NORMAL_PX
         for plot in (self.weights, self.delta, self.scatter):
             set_plot_fonts(plot, px)
+            plot.setMinimumHeight(PRESENTATION_PLOT_HEIGHT if on else 0)  # 22 px axes need room for a plot
             title = plot.getPlotItem().titleLabel
             plot.setTitle(title.text, color="#222", size=f"{px}px")  # the titles at the text's size too
         for image in (self.weights, self.delta):
