@@ -374,11 +374,6 @@ def field_help(name: str) -> str:
     return TrainConfig.__dataclass_fields__[name].metadata["help"]
 
 
-def field_range(name: str) -> tuple[float, float]:
-    meta = TrainConfig.__dataclass_fields__[name].metadata
-    return meta["min"], meta["max"]
-
-
 def cold_changes(old: TrainConfig, new: TrainConfig) -> list[str]:
     """Names of the cold fields that differ: the ones a running policy cannot take on."""
     return [name for name in FIELD_NAMES if name in COLD_FIELDS and getattr(old, name) != getattr(new, name)]

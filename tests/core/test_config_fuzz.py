@@ -6,7 +6,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vpg_gui.config import ConfigError, TrainConfig, field_range
+from vpg_gui.config import ConfigError, TrainConfig
 
 NUMERIC = {"lr": st.floats(allow_nan=True, allow_infinity=True), "gamma": st.floats(allow_nan=True)}
 INTEGER = ("batch_steps", "epochs", "seed", "num_envs")
@@ -25,7 +25,8 @@ def test_every_value_is_accepted_in_range_or_refused_by_name(field, value):
         assert str(exc).startswith(f"{field} = ") and exc.field == field
         return
     if field in NUMERIC or field in INTEGER:
-        lo, hi = field_range(field)
+        meta = TrainConfig.__dataclass_fields__[field].metadata
+        lo, hi = meta["min"], meta["max"]
         assert not isinstance(value, bool) and lo <= value <= hi and not math.isnan(value)
         assert field in NUMERIC or isinstance(value, int)
     elif field == "hidden_sizes":
