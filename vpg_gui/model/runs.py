@@ -157,10 +157,11 @@ class Run:
             self.records[epoch] = record
             recent = sorted(self.records)[-RECENT_RECORDS:]
             self.records = {e: r for e, r in self.records.items() if e in recent or e in marked}
+            total = sum(getattr(r, "nbytes", 0) for r in self.records.values())
             for e in sorted(self.records, key=lambda e: (e in marked, e))[:-1]:  # oldest unmarked first
-                if sum(getattr(r, "nbytes", 0) for r in self.records.values()) <= RECORD_BUDGET:
+                if total <= RECORD_BUDGET:
                     break
-                del self.records[e]
+                total -= getattr(self.records.pop(e), "nbytes", 0)
 
 
 @dataclass(eq=False)
@@ -448,7 +449,7 @@ class Workspace:
         >>> ws.step_selection(+1); ws.selection, ws.selection_text()
         (None, 'epoch 3 (latest)')
         """
-        run = next((r for r in self.runs() if r.number == number), None)
+        run = self._run(number)
         if run is None or not run.snapshots:
             return
         epoch = min(run.snapshots, key=lambda e: (abs(e - epoch), e))
@@ -465,6 +466,10 @@ class Workspace:
             index = min(max(epochs.index(shown.epoch) + by, 0), len(epochs) - 1)
             self.select(shown.run.number, epochs[index])
 
+    def _run(self, number: int) -> Run | None:
+        """The live or kept run ``number`` (None once it is gone)."""
+        return next((r for r in self.runs() if r.number == number), None)
+
     def follow_latest(self) -> None:
         """Show the live run's newest epoch again, and each new one as it comes."""
         if self.selection is not None:
@@ -475,7 +480,7 @@ class Workspace:
         """What is shown: the selected epoch, or the live run's newest (None before any epoch)."""
         if self.selection is not None:
             number, epoch = self.selection
-            run = next((r for r in self.runs() if r.number == number), None)
+            run = self._run(number)
             if run is not None and epoch in run.snapshots:
                 return Selected(run, epoch, run.snapshots[epoch], run.records.get(epoch), False)
         live = self.live
