@@ -177,22 +177,62 @@ def _values_parser() -> argparse.ArgumentParser:
 def parse_grid(text: str) -> tuple[str, tuple]:
     """'lr=0.01,0.1' -> ("lr", (0.01, 0.1)); each value read as its flag would read it."""
     name, _, values = text.partition("=")
-    name = {"env": "env_id"}.get(name.strip().replace("-", "_"), name.strip().replace("-", "_"))
+    name = _field(name)
     if name not in FIELD_NAMES or not values.strip():
         raise argparse.ArgumentTypeError(
             f"{text!r}: must be FIELD=V1,V2,... with FIELD one of {', '.join(FIELD_NAMES)}"
         )
-    parsed = []
-    for part in (p.strip() for p in values.split(";" if name in LISTS else ",")):
-        if isinstance(getattr(TrainConfig(), name), bool):
-            if part.lower() not in ("true", "false"):
-                raise argparse.ArgumentTypeError(f"{name}={part}: must be true or false")
-            parsed.append(part.lower() == "true")
-            continue
-        try:
-            parsed.append(getattr(_values_parser().parse_args([FLAGS[name], part]), name))
-        except argparse.ArgumentTypeError as exc:
-            raise argparse.ArgumentTypeError(f"{name}={part}: {exc}") from None
+    parsed = [_value(name, part.strip()) for part in values.split(";" if name in LISTS else ",")]
     if len(set(parsed)) != len(parsed):
         raise argparse.ArgumentTypeError(f"{text!r}: each value may be given once")
     return name, tuple(parsed)
+
+
+def _field(name: str) -> str:
+    """A setting's field name as written in a grid or a lane: lr, batch-steps, env."""
+    name = name.strip().replace("-", "_")
+    return {"env": "env_id"}.get(name, name)
+
+
+def _value(name: str, text: str):
+    """One value of setting ``name``, read as its flag reads it (true / false for a switch)."""
+    if isinstance(getattr(TrainConfig(), name), bool):
+        if text.lower() not in ("true", "false"):
+            raise argparse.ArgumentTypeError(f"{name}={text}: must be true or false")
+        return text.lower() == "true"
+    try:
+        return getattr(_values_parser().parse_args([FLAGS[name], text]), name)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{name}={text}: {exc}") from None
+
+
+def parse_lane(text: str) -> dict:
+    """A race lane (vpg-train --race): comma-separated ``field=value`` settings, and / or
+    ``preset=N`` (the preset's settings; the fields given override them). A list's own commas
+    stay with it (hidden_sizes=64,64; physics=length=1.5,masspole=0.2).
+
+    >>> parse_lane("weighting=reward-to-go,hidden_sizes=64,64")
+    {'weighting': 'reward-to-go', 'hidden_sizes': (64, 64)}
+    >>> parse_lane("preset=2,lr=0.02")["weighting"], parse_lane("preset=2,lr=0.02")["lr"]
+    ('reward-to-go', 0.02)
+    """
+    parts: list[list[str]] = []  # [name, value]
+    for token in text.split(","):
+        name, sep, value = token.partition("=")
+        if sep and (_field(name) in FIELD_NAMES or name.strip() == "preset") or not parts:
+            parts.append([name.strip(), value if sep else None])
+        else:  # a list's own comma
+            parts[-1][1] = f"{parts[-1][1]},{token}"
+    given, preset = {}, None
+    for name, value in parts:
+        if value is None or not value.strip() or (_field(name) not in FIELD_NAMES and name != "preset"):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: {name!r} must be FIELD=VALUE (FIELD one of {', '.join(FIELD_NAMES)}) or preset=N"
+            )
+        if name == "preset":
+            preset = _preset(value.strip())
+        elif _field(name) in given:
+            raise argparse.ArgumentTypeError(f"{text!r}: {name} is given twice")
+        else:
+            given[_field(name)] = _value(_field(name), value.strip())
+    return given if preset is None else {**{n: getattr(preset.config, n) for n in FIELD_NAMES}, **given}

@@ -183,6 +183,7 @@ _EXAMPLE = {
 STATS_COLUMNS = tuple(f.name for f in dataclasses.fields(EpochStats))
 # metrics.csv adds "change": the hot settings that changed at that epoch (the plots' markers).
 CSV_COLUMNS = (*STATS_COLUMNS, "change")
+RACE_COLUMNS = ("lane", *CSV_COLUMNS)  # vpg-train --race's race.csv: a row per epoch and lane
 
 
 def csv_rows(history: list[EpochStats]) -> list[dict[str, Any]]:
@@ -283,14 +284,17 @@ class MetricsCsv:
     that cannot be written whole (a full disk) is cut off again: the file never ends in half a row.
     """
 
-    def __init__(self, path: Path, history: list[EpochStats]):
+    def __init__(self, path: Path, history: list[EpochStats], columns: tuple[str, ...] = CSV_COLUMNS):
         self.path = Path(path)
-        atomic_write_bytes(self.path, csv_text(history).encode())
+        self.columns = columns  # a race's race.csv: RACE_COLUMNS, a lane's number first
+        atomic_write_bytes(self.path, checked_text.csv_text(columns, csv_rows(history)).encode())
         self._fd = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND)
 
-    def append(self, history: list[EpochStats]) -> None:
-        """Write the last epoch of ``history`` (the whole history names what changed at it)."""
-        line = checked_text.csv_line(CSV_COLUMNS, csv_rows(history[-2:])[-1]).encode()
+    def append(self, history: list[EpochStats], **cells) -> None:
+        """Write the last epoch of ``history`` (the whole history names what changed at it), with
+        ``cells`` of the columns beyond an epoch's (race.csv's lane)."""
+        row = {**cells, **csv_rows(history[-2:])[-1]}
+        line = checked_text.csv_line(self.columns, row).encode()
         size = os.fstat(self._fd).st_size
         try:
             written = 0

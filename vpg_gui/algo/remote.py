@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import signal
+import time
 import traceback
 from collections.abc import Callable
 
@@ -75,9 +76,12 @@ class TrainerProcess:
     def finished(self) -> bool:
         return self.config is not None and 0 < self.config.epochs <= self.epoch
 
-    def new_run(self, config: TrainConfig, state: dict | None = None, cancel: Cancel = None) -> EnvInfo:
-        """Start a run from ``config`` or continue ``state`` (Trainer.state()); returns its EnvInfo."""
-        info, self.snapshot = self._call(("new", config, state, modules_for(config.env_id)), cancel)
+    def new_run(
+        self, config: TrainConfig, state: dict | None = None, cancel: Cancel = None, record: bool = True
+    ) -> EnvInfo:
+        """Start a run from ``config`` or continue ``state`` (Trainer.state()); returns its EnvInfo.
+        ``record``: keep each epoch's batch record (the window's update inspector; off headless)."""
+        info, self.snapshot = self._call(("new", config, state, modules_for(config.env_id), record), cancel)
         self.config, self.epoch = config, len(state["history"]) if state else 0
         return info
 
@@ -87,9 +91,28 @@ class TrainerProcess:
 
     def train_epoch(self, cancel: Cancel = None) -> EpochStats:
         """Like Trainer.train_epoch: raises EpochCancelled or TrainingDiverged as it does."""
-        stats, self.snapshot, self.record = self._call(("epoch",), cancel)
+        self.begin_epoch()
+        return self.end_epoch(cancel)
+
+    def begin_epoch(self) -> None:
+        """Start an epoch and return at once, so several children train at the same time (a race);
+        ``end_epoch`` waits for it (``ready`` tells when it would not wait)."""
+        self._send(("epoch",))
+
+    def end_epoch(self, cancel: Cancel = None) -> EpochStats:
+        """The epoch begun: its EpochStats (snapshot and record are then its policy and batch)."""
+        stats, self.snapshot, self.record = self._receive(cancel)
         self.epoch = stats.epoch
         return stats
+
+    @property
+    def connection(self):
+        """The pipe's end here, for multiprocessing.connection.wait over several children."""
+        return self._conn
+
+    def save(self, path, cancel: Cancel = None) -> None:
+        """Write the run's checkpoint to ``path`` (as Trainer.save), from the child."""
+        self._call(("save", str(path)), cancel)
 
     def apply(self, config: TrainConfig, cancel: Cancel = None) -> None:
         self._call(("apply", config), cancel)
@@ -103,23 +126,41 @@ class TrainerProcess:
         """The child process's id."""
         return self._process.pid
 
-    def close(self) -> None:
-        """End the child: politely, then by force after a second."""
-        if self._process.is_alive():
-            try:
-                self._conn.send(("close",))
-            except OSError:
-                pass
-            self._process.join(CANCEL_GRACE_S)
+    def close(self, grace: float = CANCEL_GRACE_S) -> None:
+        """End the child: politely (cutting an epoch in flight short), by force after ``grace`` seconds."""
+        self.ask_to_close()
+        self._process.join(grace)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
         self._conn.close()
 
+    def ask_to_close(self) -> None:
+        """Cancel what the child does and tell it to end, without waiting (close_all ends many at once)."""
+        self._cancel.value = 1
+        if self._process.is_alive():
+            try:
+                self._conn.send(("close",))
+            except OSError:
+                pass
+
     def _call(self, message: tuple, cancel: Cancel):
+        self._send(message)
+        return self._receive(cancel)
+
+    def _send(self, message: tuple) -> None:
         self._cancel.value = 0
         try:
             self._conn.send(message)
+        except OSError:
+            self._ended()
+
+    def _ended(self):
+        self._process.join(CANCEL_GRACE_S)  # the pipe can close before the exit is seen
+        raise RuntimeError(f"the training process ended unexpectedly (exit code {self._process.exitcode})") from None
+
+    def _receive(self, cancel: Cancel):
+        try:
             waited = None  # seconds since the call was cancelled
             while not self._conn.poll(POLL_S):
                 if not self._process.is_alive():
@@ -134,10 +175,7 @@ class TrainerProcess:
                         raise EpochCancelled
             kind, payload = self._conn.recv()
         except (EOFError, OSError):
-            self._process.join(CANCEL_GRACE_S)  # the pipe can close before the exit is seen
-            raise RuntimeError(
-                f"the training process ended unexpectedly (exit code {self._process.exitcode})"
-            ) from None
+            self._ended()
         if kind == "ok":
             return payload
         if kind == "cancelled":
@@ -145,6 +183,15 @@ class TrainerProcess:
         if kind == "diverged":
             raise TrainingDiverged(payload)
         raise RemoteError(*payload)
+
+
+def close_all(remotes: list[TrainerProcess], grace: float = CANCEL_GRACE_S) -> None:
+    """End several children at once: all are told first, so together they take ``grace`` at most."""
+    for remote in remotes:
+        remote.ask_to_close()
+    deadline = time.monotonic() + grace
+    for remote in remotes:
+        remote.close(max(0.0, deadline - time.monotonic()))
 
 
 def start_server() -> None:
@@ -179,19 +226,22 @@ def _serve(conn, cancel) -> None:
             break
         try:
             if op == "new":
-                config, state, modules = args
+                config, state, modules, record = args
                 allow_modules(modules)  # env modules the user named in the parent
                 if trainer is not None:
                     trainer.close()
                     trainer = None
                 trainer = Trainer.from_state("session", state) if state else Trainer(config)
-                trainer.record_batches = True  # the window's update inspector shows them
+                trainer.record_batches = record  # the window's update inspector shows them
                 reply = ("ok", (trainer.info, trainer.sampling_policy()))
             elif op == "epoch":
                 stats = trainer.train_epoch(cancel=lambda: bool(cancel.value))
                 record = trainer.last_record  # the window keeps records of batches up to WINDOW_RECORD_STEPS
                 record = record if record is not None and len(record.weights) <= WINDOW_RECORD_STEPS else None
                 reply = ("ok", (stats, trainer.sampling_policy(), record))
+            elif op == "save":
+                trainer.save(args[0])
+                reply = ("ok", None)
             elif op == "apply":
                 trainer.apply(args[0])
                 reply = ("ok", None)

@@ -47,3 +47,22 @@ def stop_on_signals():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, signal.SIG_IGN if stop.is_set() else handler)
+
+
+def summary(history, threshold: float | None, out, prog: str) -> str:
+    """The last line of a run: epochs, best mean return, solve epoch, where the files went.
+
+    >>> from vpg_gui.algo.metrics import EpochStats
+    >>> h = [EpochStats(i, r, 0, r, r, r, 1, 500, 0, 0, 0.01, 500, 1, "e", 0.1, 5e3) for i, r in [(1, 20), (2, 480)]]
+    >>> summary(h, 475.0, None, 'vpg-train')
+    'vpg-train: 2 epochs, best mean return 480.0 at epoch 2, solved (475) at epoch 2; nothing kept (no --out)'
+    """
+    if not history:
+        return f"{prog}: no epoch finished" + (f"; {out} holds the run's settings" if out else "")
+    best = max(history, key=lambda s: s.return_mean)
+    epochs = history[-1].epoch
+    text = f"{prog}: {epochs} epoch{'s' * (epochs != 1)}, best mean return {best.return_mean:.1f} at epoch {best.epoch}"
+    if threshold is not None:
+        solved = next((s.epoch for s in history if s.return_mean >= threshold), None)
+        text += f", solved ({threshold:g}) at epoch {solved}" if solved else f", not solved ({threshold:g})"
+    return text + (f"; files in {out}" if out is not None else "; nothing kept (no --out)")

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from vpg_gui.cli.common import fail, stop_on_signals
+from vpg_gui.cli.common import fail, stop_on_signals, summary
 from vpg_gui.config import HOT_FIELDS, ConfigError, TrainConfig
 from vpg_gui.flags import (
     FLAGS,
@@ -25,6 +25,7 @@ from vpg_gui.flags import (
     flag_message,
     given_settings,
     out_dir,
+    parse_lane,
     seeds_arg,
 )
 
@@ -60,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_tensorboard_flag(parser)
     parser.add_argument(
+        "--race",
+        nargs="+",
+        type=parse_lane,
+        metavar="LANE",
+        help="train 2 to 4 lanes at once, in lock-step, one process each; a lane is comma-separated "
+        "FIELD=VALUE settings (weighting=reward-to-go,lr=0.02) or preset=N, on top of the other flags' "
+        "settings; with --out, lane N's files go to DIR/lane-N/ and a row per epoch and lane to DIR/race.csv",
+    )
+    parser.add_argument(
         "--seeds",
         type=seeds_arg,
         metavar="A-B|A,B,...",
@@ -79,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     from vpg_gui.formats.files import os_reason
     from vpg_gui.storage.run_dir import RunDirError, claim_run_dir
 
+    if args.race is not None:
+        from vpg_gui.cli.race import race
+
+        return race(PROG, settings, args)
     with contextlib.ExitStack() as stack:
         try:
             if args.seeds is not None:
@@ -198,30 +212,11 @@ def _run(trainer, out: Path | None, as_json: bool, tensorboard: Path | None = No
                 print(json.dumps(csv_rows(trainer.history[-2:])[-1]), flush=True)
             bar.set_postfix(epoch=stats.epoch, ret=f"{stats.return_mean:.1f}", steps_s=f"{stats.steps_per_s:,.0f}")
             bar.update(1)
-    print(summary(trainer.history, trainer.info.reward_threshold, out), file=sys.stderr)
+    print(summary(trainer.history, trainer.info.reward_threshold, out, PROG), file=sys.stderr)
     if stop.is_set():
         print(f"{PROG}: stopped after epoch {trainer.epoch}", file=sys.stderr)
         return stop.code
     return 0
-
-
-def summary(history, threshold: float | None, out: Path | None) -> str:
-    """The last line of a run: epochs, best mean return, solve epoch, where the files went.
-
-    >>> from vpg_gui.algo.metrics import EpochStats
-    >>> h = [EpochStats(i, r, 0, r, r, r, 1, 500, 0, 0, 0.01, 500, 1, "e", 0.1, 5e3) for i, r in [(1, 20), (2, 480)]]
-    >>> summary(h, 475.0, None)
-    'vpg-train: 2 epochs, best mean return 480.0 at epoch 2, solved (475) at epoch 2; nothing kept (no --out)'
-    """
-    if not history:
-        return f"{PROG}: no epoch finished" + (f"; {out} holds the run's settings" if out else "")
-    best = max(history, key=lambda s: s.return_mean)
-    epochs = history[-1].epoch
-    text = f"{PROG}: {epochs} epoch{'s' * (epochs != 1)}, best mean return {best.return_mean:.1f} at epoch {best.epoch}"
-    if threshold is not None:
-        solved = next((s.epoch for s in history if s.return_mean >= threshold), None)
-        text += f", solved ({threshold:g}) at epoch {solved}" if solved else f", not solved ({threshold:g})"
-    return text + (f"; files in {out}" if out is not None else "; nothing kept (no --out)")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from vpg_gui.algo.metrics import HOT_STATS, EpochStats, changes, hot_changes
 from vpg_gui.config import HOT_FIELDS, TrainConfig, cold_changes
 from vpg_gui.envs.physics import parse_physics
 from vpg_gui.model.labels import Labelled, run_labels
+from vpg_gui.model.race import RaceModel
 from vpg_gui.sweeps.results import SweepResults
 from vpg_gui.sweeps.spec import SweepSpec
 
@@ -246,6 +247,7 @@ class Workspace:
     run_state_changed = Signal()  # run_state or quiet changed
     sweep_changed = Signal()  # the sweep shown began, a trial of it ended, or a session brought one
     selection_changed = Signal()  # another epoch or run is selected (time travel), or following again
+    race_changed = Signal()  # a race began or ended (model/race.py's RaceModel: the lanes' own events)
 
     def __init__(self, config: TrainConfig, autosave=None):
         self._numbers = itertools.count(1)
@@ -260,6 +262,7 @@ class Workspace:
         self.quiet = True  # no epoch in flight: the job waits for a command
         self.sweep: SweepResults | None = None  # the last sweep (Run > Sweep...), as far as it got
         self.selection: tuple[int, int] | None = None  # (run number, epoch) picked; None: the live run's newest
+        self.race: RaceModel | None = None  # the race on screen (Run > Race...), its lanes among the kept runs
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -354,6 +357,26 @@ class Workspace:
         self.runs_changed.emit()
         self.preset_changed.emit()
         self.sweep_changed.emit()
+
+    def start_race(self, configs: list[TrainConfig], lockstep: bool = True) -> RaceModel:
+        """A race of a lane per config: each lane a run, kept beside the others from the start."""
+        runs = [Run(next(self._numbers), config, f"race lane {i}", started=True) for i, config in enumerate(configs, 1)]
+        self.kept = [*self.kept, *runs][-max(MAX_KEPT, len(runs)) :]
+        self.race = RaceModel(runs, lockstep)
+        self.race.labels_changed.connect(self.labels_changed.emit)
+        self.runs_changed.emit()
+        self.race_changed.emit()
+        return self.race
+
+    def end_race(self) -> None:
+        """The race is over: its lanes stay as kept runs (those that finished no epoch go)."""
+        if self.race is None:
+            return
+        empty = {id(lane.run) for lane in self.race.lanes if not lane.run.history}
+        self.kept = [run for run in self.kept if id(run) not in empty]
+        self.race = None
+        self.runs_changed.emit()
+        self.race_changed.emit()
 
     def clear(self) -> None:
         """Drop the kept runs and seed groups (the live run stays)."""
@@ -512,8 +535,16 @@ class Workspace:
         return [self.live, *self.kept]
 
     def labels(self) -> list[str]:
-        """Legend labels of ``runs()`` then ``seed_groups``, computed over all of them."""
-        return run_labels([item.labelled() for item in (*self.runs(), *self.seed_groups)])
+        """Legend labels of ``runs()`` then ``seed_groups``, computed over all of them (but the
+        live run while a race hides it: the lanes are told apart from each other only)."""
+        items = [item.labelled() for item in (*self.runs(), *self.seed_groups)]
+        if self._live_unlisted():
+            return [self.live.name, *run_labels(items[1:])]
+        return run_labels(items)
+
+    def _live_unlisted(self) -> bool:
+        """The live run has no epoch and a race is on: it is not the next one compared, the lanes are."""
+        return self.race is not None and not self.live.history
 
     def listed(self) -> list[tuple[Run | SeedGroup, str]]:
         """The runs the run list shows, with their labels: the live run once it has epochs or
@@ -528,7 +559,7 @@ class Workspace:
         [('seeds 1-2', 'seeds 1-2 (mean ± std)')]
         """
         listed = list(zip([*self.runs(), *self.seed_groups], self.labels(), strict=True))
-        return listed if self.live.history or self.kept else listed[1:]
+        return listed if (self.live.history or self.kept) and not self._live_unlisted() else listed[1:]
 
     def shown(self, item: Run | SeedGroup) -> bool:
         return item.number not in self.hidden

@@ -38,6 +38,7 @@ from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.formats.files import os_reason
 from vpg_gui.model.runs import Workspace
 from vpg_gui.qt.actions.files import FileActions
+from vpg_gui.qt.actions.race import RaceActions
 from vpg_gui.qt.actions.sweeps import SweepActions
 from vpg_gui.qt.actions.time_travel import TimeTravel
 from vpg_gui.qt.jobs.background import Jobs
@@ -75,6 +76,7 @@ SHORTCUTS = (  # (key, what it does): the Help > Shortcuts list and the actions'
     ("-", "Pace: epochs come slower"),
     ("Ctrl+K", "Compare seeds of the current settings"),
     ("Ctrl+Shift+K", "Sweep a setting over values and seeds"),
+    ("Ctrl+R", "Race two to four settings side by side"),
     ("F11", "Presentation mode"),
     ("Ctrl+O", "Open session"),
     ("Ctrl+S", "Save session"),
@@ -160,12 +162,17 @@ class MainWindow(QMainWindow):
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self._redraw_live_run)
+        self._redraw_lanes = QTimer(self, singleShot=True, interval=REDRAW_MS)  # a race's lanes, as they grow
+        self._redraw_lanes.timeout.connect(self.plots.redraw)
         # Training, sweeps and file writes run in the background, each a job of this one registry.
         self.jobs = Jobs(self)
         self._start_worker(config)
         self.files = FileActions(self, self.workspace, self.settings, self.jobs)
         self.sweeps = SweepActions(self, self.workspace, self.valid_config, self.settings, self.jobs)
         self.time_travel = TimeTravel(self, self.workspace)
+        self._presets = [load_preset(path) for path in builtin_presets()]
+        self.race = RaceActions(self, self.workspace, self.valid_config, self.jobs, self._presets)
+        self.race.view_changed.connect(self.show_race)
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
@@ -221,7 +228,6 @@ class MainWindow(QMainWindow):
         self.preset_combo.setMinimumContentsLength(15)
         self.preset_combo.view().setMinimumWidth(420)
         self.preset_combo.addItem(NO_PRESET)
-        self._presets = [load_preset(path) for path in builtin_presets()]
         for preset in self._presets:
             self.preset_combo.addItem(preset.title)
         self.preset_combo.activated.connect(self._on_preset_chosen)
@@ -244,7 +250,7 @@ class MainWindow(QMainWindow):
         for per_s in PACES:
             self.pace.addItem(_pace_text(per_s), per_s)
         self.pace.setCurrentIndex(len(PACES) - 1)
-        self.pace.currentIndexChanged.connect(lambda: self.worker.set_pace(self.pace.currentData()))
+        self.pace.currentIndexChanged.connect(self._on_pace)
         bar.addWidget(self.pace)
         self.toolbar = bar
 
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Export update inspector (PNG / SVG)...", files.export_inspector)
         self._action(file, "Export episode GIF...", files.export_episode_gif)
         self._action(file, "Record evolution GIF...", files.record_evolution)
+        self.race_gif_action = self._action(file, "Export race GIF...", files.export_race_gif, None, "raceGifAction")
         file.addSeparator()
         self._action(file, "Quit", self.close, "Ctrl+Q")
 
@@ -316,6 +323,7 @@ class MainWindow(QMainWindow):
         run.addSeparator()
         run.addAction(self.sweeps.compare_action)
         run.addAction(self.sweeps.sweep_action)
+        run.addAction(self.race.race_action)
         self.toolbar.addAction(self.sweeps.compare_action)
 
         help_menu = bar.addMenu("&Help")
@@ -358,6 +366,7 @@ class MainWindow(QMainWindow):
         self.controls.set_presentation(on)
         self.render_panel.set_presentation(on)
         self.time_travel.inspector.set_presentation(on)
+        self.race.set_presentation(on)
         self.sweeps.set_font_px(PRESENTATION_PX if on else NORMAL_PX)
         # A widget in a toolbar is shown by its action: hide the action, not the widget.
         steps = (self._toolbar_actions[self.step_button], self._toolbar_actions[self.stop_button])
@@ -377,12 +386,7 @@ class MainWindow(QMainWindow):
             self._normal_pace = self.pace.currentData()
             self.showFullScreen()
             self.setGeometry(self.screen().geometry())  # also where no window manager does it
-            # The form keeps a few controls: give its width to the plots, and its height to the run list.
-            form = self.controls.sizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
-            rest = max(self.width() - form, 0)
-            self.splitter.setSizes([form, rest * 3 // 5, rest * 2 // 5])
-            form_h = self.controls.sizeHint().height()
-            self.side.setSizes([form_h, max(self.side.height() - form_h, 0)])
+            self._presentation_panels()
             # Presentation keeps its own pace (slow enough to narrate, until the lecturer picks another).
             pace = self.settings.get("presentation_pace", float)
             self.set_pace(pace if pace in PACES else PRESENTATION_PACE)
@@ -399,8 +403,20 @@ class MainWindow(QMainWindow):
             self.setGeometry(self._normal_layout[0])
             self._restore_panels()
 
+    def _presentation_panels(self) -> None:
+        """The form keeps a few controls: its width goes to the plots (and a race's lanes), its
+        height to the run list. Again at each resize (a projector of another resolution)."""
+        form = self.controls.sizeHint().width() + self.controls_scroll.verticalScrollBar().sizeHint().width()
+        rest = max(self.width() - form, 0)
+        lanes = rest // 2 if self.workspace.race is not None else rest * 2 // 5  # a race's lanes need room
+        self.splitter.setSizes([form, rest - lanes, lanes])
+        form_h = self.controls.sizeHint().height()
+        self.side.setSizes([form_h, max(self.side.height() - form_h, 0)])
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        if self.presentation_action.isChecked():
+            self._presentation_panels()
         self._restore_panels()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -457,6 +473,31 @@ class MainWindow(QMainWindow):
         self.pace.setCurrentIndex(self.pace.findData(epochs_per_s))
         self.statusBar().showMessage(f"Pace: {self.pace.currentText()}", 3000)
 
+    def _on_pace(self) -> None:
+        self.worker.set_pace(self.pace.currentData())
+        self.race.set_pace(self.pace.currentData())
+
+    def show_race(self, view) -> None:
+        """The race view in the render panel's place, with room for its lanes (None: the race
+        ended, the render panel is back). Racing pauses the live run: the lanes get the cores."""
+        if view is not None:
+            if self.state == RunState.TRAINING:
+                self.worker.pause()
+            self.workspace.race.epoch_added.connect(self._on_lane_epoch)
+            self.render_panel.stop()
+            self.race.set_presentation(self.presentation_action.isChecked())
+            sizes = self.splitter.sizes()
+            self.splitter.replaceWidget(2, view)
+            self.splitter.setSizes([sizes[0], (sizes[1] + sizes[2]) // 2, (sizes[1] + sizes[2]) // 2])
+        elif self.splitter.indexOf(self.render_panel) < 0:
+            self.splitter.replaceWidget(2, self.render_panel)
+            self.render_panel.show()
+        self._refresh()
+
+    def _on_lane_epoch(self, _lane: int, _stats: EpochStats) -> None:
+        if not self._redraw_lanes.isActive():
+            self._redraw_lanes.start()
+
     def _step_pace(self, by: int) -> None:
         self.set_pace(self.pace.itemData(min(max(self.pace.currentIndex() + by, 0), self.pace.count() - 1)))
 
@@ -474,7 +515,7 @@ class MainWindow(QMainWindow):
         self.worker.stop()
 
     def on_reset(self) -> None:
-        config = self.valid_config()
+        config = None if self._racing() else self.valid_config()
         if config is None:
             return
         self.workspace.reset(self.workspace.reset_settings(config))
@@ -482,7 +523,7 @@ class MainWindow(QMainWindow):
 
     def _ready_to_run(self) -> bool:
         """True when Train / Step may go ahead; otherwise says why in the status bar."""
-        config = self.valid_config()
+        config = None if self._racing() else self.valid_config()
         if config is None:
             return False
         if self.workspace.begin(config):  # a new run: its settings are the form's
@@ -493,6 +534,12 @@ class MainWindow(QMainWindow):
             )
             return False
         return True
+
+    def _racing(self) -> bool:
+        """A race is on (the lanes have the cores): says so in the status bar."""
+        if self.workspace.race is not None:
+            self.statusBar().showMessage("A race is on: End race (in the race view) first", 5000)
+        return self.workspace.race is not None
 
     def valid_config(self) -> TrainConfig | None:
         """The form's settings, or None after showing why they are not valid."""
@@ -644,6 +691,10 @@ class MainWindow(QMainWindow):
         labels = {RunState.TRAINING: "Pause", RunState.PAUSED: "Resume", RunState.IDLE: "Train"}
         self.train_button.setText(labels[self.state])
         self.stop_button.setEnabled(self.state != RunState.IDLE)
+        racing = self.workspace.race is not None  # the lanes have the cores: the live run waits
+        for widget in (self.train_button, self.step_button, self.reset_button, self.train_action):
+            widget.setEnabled(not racing)
+        self.race_gif_action.setEnabled(racing)
         last = self.history[-1] if self.history else None
         total_steps, elapsed = self.workspace.live.totals()
         self.status_labels["epoch"].setText(f"epoch {last.epoch if last else 0}")

@@ -6,6 +6,7 @@ complete. Each episode is played under the physics in force when it was trained.
 
     write_gif("episode.gif", replay_frames("CartPole-v1", seed, actions, {"length": 1.0}), fps=50)
     write_gif("evolution.gif", evolution_frames("CartPole-v1", [(1, p1, {}), (20, p20, {})]), fps=50)
+    write_gif("race.gif", race_frames([("1. reward-to-go, epoch 30", "CartPole-v1", p, {}), ...]), fps=50)
 """
 
 from __future__ import annotations
@@ -54,6 +55,31 @@ def evolution_frames(
     for epoch, policy, physics in snapshots:
         for frame in play_frames(env_id, policy, seed, max_steps, physics):
             yield caption(frame, f"epoch {epoch}")
+
+
+def race_frames(
+    lanes: list[tuple[str, str, NumpyPolicy, dict[str, float]]], seed: int = 0, max_steps: int = 500
+) -> Iterator[np.ndarray]:
+    """A race's lanes side by side: one greedy episode per (title, env id, policy, physics), all
+    from the same start, frame by frame, each captioned with its title; a lane whose episode has
+    ended holds its last frame until the longest ends."""
+    players = [play_frames(env_id, policy, seed, max_steps, physics) for _, env_id, policy, physics in lanes]
+    last: list[np.ndarray | None] = [None] * len(lanes)
+    while True:
+        frames = [next(player, None) for player in players]
+        if all(frame is None for frame in frames):
+            return
+        last = [frame if frame is not None else held for frame, held in zip(frames, last, strict=True)]
+        height = max(frame.shape[0] for frame in last if frame is not None)
+        titles = [title for title, *_ in lanes]
+        yield np.hstack([_padded(caption(frame, title), height) for frame, title in zip(last, titles, strict=True)])
+
+
+def _padded(frame: np.ndarray, height: int) -> np.ndarray:
+    """``frame`` on a white strip ``height`` tall (lanes of different envs differ in size)."""
+    if frame.shape[0] == height:
+        return frame
+    return np.vstack([frame, np.full((height - frame.shape[0], *frame.shape[1:]), 255, np.uint8)])
 
 
 def caption(frame: np.ndarray, text: str) -> np.ndarray:

@@ -38,9 +38,12 @@ RUN_FILES = (
     "summary.csv",
     "sweep.toml",
     "sensitivity.png",
+    "race.csv",
 )
 TRIAL_FILES = frozenset({"metrics.csv", "config.toml"})
 BATCHES = "batches"  # vpg-train --record-batches: batches/epoch-NNNN.npz (algo/batch_record.py)
+RACE_FILE = "race.csv"  # vpg-train --race: a row per epoch and lane; lane N's run in lane-N/
+LANE_FILES = frozenset({"metrics.csv", "config.toml", "checkpoint.pt", MARKER})
 
 
 class RunDirError(ValueError):
@@ -152,6 +155,24 @@ def _remove_run_files(path: Path) -> None:
     batches = path / BATCHES
     if batches.is_dir() and all(f.is_file() and f.name.startswith("epoch-") for f in batches.iterdir()):
         shutil.rmtree(batches)  # only when it holds nothing but batch records
+    for lane in lane_dirs(path):
+        if not lane.is_symlink() and {f.name for f in lane.iterdir()} <= LANE_FILES:
+            shutil.rmtree(lane)  # a race's lane, holding nothing but its run's files
+
+
+def lane_dir(path: Path, number: int) -> Path:
+    """Where lane ``number`` (from 1) of a race in run directory ``path`` keeps its run.
+
+    >>> lane_dir(Path("runs/race"), 2).as_posix()
+    'runs/race/lane-2'
+    """
+    return path / f"lane-{number}"
+
+
+def lane_dirs(path: Path) -> list[Path]:
+    """The lanes' directories of a race in ``path``, in lane order (lane-1, lane-2, ...)."""
+    found = [p for p in path.glob("lane-*") if p.name[5:].isdigit() and p.is_dir()]
+    return sorted(found, key=lambda p: int(p.name[5:]))
 
 
 def batch_path(path: Path, epoch: int) -> Path:

@@ -1,7 +1,8 @@
 """Runs read back from disk into the run model (model/runs.py), for ``vpg-plot``.
 
 A path is one of: a run directory of ``vpg-train --out`` (``config.toml`` + ``metrics.csv``); a
-sweep directory (``vpg-sweep`` or ``vpg-train --seeds``), read as one seed group per swept value
+race's directory (``vpg-train --race --out``: each lane a run); a sweep directory (``vpg-sweep``
+or ``vpg-train --seeds``), read as one seed group per swept value
 (or combination of values); a directory of ``seed-N/`` run directories (older ``--seeds``), one
 group; the window's autosave directory (``last-run.*`` / ``previous-run.*``); or a metrics CSV
 with its settings beside it (``X.toml`` or ``config.toml``). Every file is checked as when the
@@ -19,6 +20,7 @@ from vpg_gui.config import ConfigError, TrainConfig
 from vpg_gui.formats.checked_text import checked_toml
 from vpg_gui.formats.files import os_reason, read_text
 from vpg_gui.model.runs import Run, SeedGroup, Workspace
+from vpg_gui.storage.run_dir import RACE_FILE, lane_dirs
 from vpg_gui.sweeps.files import SPEC_FILE, read_sweep
 from vpg_gui.sweeps.results import SweepResults
 
@@ -39,6 +41,11 @@ def read_runs(paths: list[Path | str]) -> Workspace:
         )
         if path.is_dir() and (path / SPEC_FILE).exists():
             groups.extend(_sweep_groups(path))
+        elif path.is_dir() and (path / RACE_FILE).exists():  # each lane a run
+            lanes = [lane for lane in lane_dirs(path) if (lane / "metrics.csv").exists()]
+            if not lanes:
+                raise RunFilesError(f"{path}: the race has no lane with epochs yet")
+            runs.extend((lane, *_read(lane / "metrics.csv", lane / "config.toml")) for lane in lanes)
         elif path.is_dir() and (path / "metrics.csv").exists():
             runs.append((path, *_read(path / "metrics.csv", path / "config.toml")))
         elif seeds:

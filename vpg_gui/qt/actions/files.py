@@ -225,6 +225,29 @@ class FileActions(QObject):
         env_id, seed, actions, fps, physics = self.window.render_panel.current_episode()
         self._start_gif(str(path), replay_frames(env_id, seed, actions, physics), fps)
 
+    def export_race_gif(self) -> None:
+        race = self.workspace.race
+        if race is None or not all(lane.run.snapshots for lane in race.lanes):
+            self._refuse("Nothing to export", "Start a race (Run > Race...) and let every lane finish an epoch first.")
+            return
+        path = self._save_path("Export race GIF", "race.gif", "GIF (*.gif)")
+        if path:
+            self.export_race_gif_file(path)
+
+    def export_race_gif_file(self, path: str | Path) -> None:
+        """Every lane's newest policy playing one episode from the same start, side by side,
+        each labelled with its lane, its label and its epoch."""
+        from vpg_gui.envs.make import env_info
+        from vpg_gui.storage.gif import race_frames
+
+        labels = dict((item.number, text) for item, text in self.workspace.listed())
+        lanes = []
+        for number, lane in enumerate(self.workspace.race.lanes, 1):
+            run, epoch = lane.run, max(lane.run.snapshots)
+            title = f"{number}. {labels.get(run.number, run.name)}, epoch {epoch}"
+            lanes.append((title, run.config.env_id, run.snapshots[epoch], dict(run.settings.physics)))
+        self._start_gif(str(path), race_frames(lanes), env_info(lanes[0][1]).render_fps)
+
     def record_evolution(self) -> None:
         snapshots = self.workspace.live.snapshots
         if not snapshots:

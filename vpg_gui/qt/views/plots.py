@@ -368,6 +368,7 @@ class TrainingPlots(QWidget):
         x = run.column("epoch")
         for curve, name in zip(items.curves, ("return_mean", "length_mean"), strict=True):
             curve.setData(x, ema(run.column(name), self.smoothing))
+        self._sync_markers(items.markers, run, label=False, color=run_color(run.number))  # a race's lanes grow
 
     def _drop_kept(self, number: int) -> None:
         items = self._kept.pop(number)

@@ -79,6 +79,19 @@ class FrameView(QWidget):
         painter.end()
 
 
+def show_episode(player, view: FrameView, bars: ActionProbsView, who: str) -> None:
+    """Draw ``player``'s frame on ``view`` with ``who`` plays it, the step and the return written
+    over it, and its policy's action probabilities on ``bars`` (the render panel's and a race lane's)."""
+    status = "  (done)" if player.done else ""
+    view.show_frame(player.frame(), f"{who}   step {player.steps}   return {player.total_return:g}{status}")
+    space = player.env.action_space
+    names = action_names(player.env.spec.id, space.n if player.discrete else space.shape[0], player.discrete)
+    if player.discrete:
+        bars.set_probs(names, player.probs())
+    else:
+        bars.set_gaussian(names, player.mean_std(), space.low, space.high)
+
+
 class RenderPanel(QWidget):
     follow_requested = Signal()  # Follow latest (L): show the live run's newest policy again
 
@@ -308,17 +321,8 @@ class RenderPanel(QWidget):
         self._recorded = (frames, weights, title, step + 1)
 
     def _show(self) -> None:
-        player = self._player
-        frame = player.frame()
-        who = f"epoch {self._episode_epoch} policy" if player.policy is not None else "random policy"
-        status = "  (done)" if player.done else ""
-        self.view.show_frame(frame, f"{who}   step {player.steps}   return {player.total_return:g}{status}")
-        space = player.env.action_space
-        names = action_names(player.env.spec.id, space.n if player.discrete else space.shape[0], player.discrete)
-        if player.discrete:
-            self.action_probs.set_probs(names, player.probs())
-        else:
-            self.action_probs.set_gaussian(names, player.mean_std(), space.low, space.high)
+        who = f"epoch {self._episode_epoch} policy" if self._player.policy is not None else "random policy"
+        show_episode(self._player, self.view, self.action_probs, who)
 
     def _close_player(self) -> None:
         if self._player is not None:

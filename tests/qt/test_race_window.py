@@ -1,0 +1,118 @@
+"""The race (Run > Race...), driven as a lecturer would: the dialog, the lanes, their own
+controls, the end of the race, closing mid-race, presentation mode and the race GIF."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v2 as imageio
+import pytest
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
+
+from vpg_gui.algo.remote import start_server
+from vpg_gui.config import TrainConfig
+from vpg_gui.qt.views.render import FrameView
+
+RACE_OF_THREE = (("episode-return", "none"), ("reward-to-go", "none"), ("reward-to-go", "value"))
+
+
+@pytest.fixture
+def forkserver_up():
+    """The fork server started before a test counts processes: it outlives windows by design."""
+    start_server()
+
+
+def lanes_of(window):
+    view = window.findChild(QWidget, "raceView")
+    return [view.findChild(QWidget, f"raceLane{i}") for i in range(4) if view.findChild(QWidget, f"raceLane{i}")]
+
+
+def start_from_dialog(qtbot, window, change=None):
+    window.findChild(type(window.race.race_action), "raceAction").trigger()
+    dialog = window.findChild(QDialog, "raceDialog")
+    qtbot.waitUntil(dialog.isVisible)
+    if change is not None:
+        dialog.findChild(QLineEdit, "raceChange1").setText(change)
+    return dialog
+
+
+def test_a_race_from_the_dialog_runs_in_lock_step_and_its_lanes_become_kept_runs(
+    qtbot, window, forkserver_up, live_descendants
+):
+    before = live_descendants()
+    dialog = start_from_dialog(qtbot, window)
+    assert dialog.findChild(QLineEdit, "raceChange1").text() == "weighting=reward-to-go"
+    dialog.findChild(QPushButton, "raceStartButton").click()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "raceView") is not None)
+    race = window.workspace.race
+    spread = []
+    race.epoch_added.connect(
+        lambda *_: spread.append(max(la.epoch for la in race.lanes) - min(la.epoch for la in race.lanes))
+    )
+    assert len(lanes_of(window)) == 2 and not window.train_button.isEnabled()
+    qtbot.waitUntil(lambda: min(lane.epoch for lane in race.lanes) >= 3, timeout=60000)
+    assert max(spread) <= 1  # no lane two epochs ahead of the other
+    # Each lane plays its newest policy, its epoch on the frame.
+    frame = lanes_of(window)[1].findChild(FrameView)
+    qtbot.waitUntil(lambda: frame.text.startswith("lane 2: epoch ") and not frame.text.startswith("lane 2: epoch 0"))
+
+    # Lane 2's hot change: a marker on lane 2's run only.
+    lane2 = lanes_of(window)[1]
+    lane2.findChild(QWidget, "lrSpin").setValue(0.05)
+    marked = race.lanes[1].epoch + 1
+    qtbot.waitUntil(lambda: bool(race.lanes[1].run.markers()), timeout=60000)
+    assert race.lanes[1].run.markers()[0][0] >= marked and race.lanes[0].run.markers() == []
+    runs = [lane.run for lane in race.lanes]
+
+    window.findChild(QPushButton, "raceEndButton").click()
+    qtbot.waitUntil(lambda: window.workspace.race is None, timeout=10000)
+    assert window.findChild(QWidget, "raceView") is None and window.render_panel.isVisible()
+    assert all(run in window.workspace.kept and run.history for run in runs)
+    labels = dict((item.number, text) for item, text in window.workspace.listed())
+    assert labels[runs[0].number] != labels[runs[1].number]
+    assert "reward-to-go" in labels[runs[1].number]
+    qtbot.waitUntil(lambda: not live_descendants() - before)  # every lane's process has ended
+    window.workspace.select(runs[0].number, 1)  # time travel works on a lane as on any run
+    assert window.workspace.selected().run is runs[0]
+
+
+def test_a_bad_lane_is_named_inline_and_start_waits(qtbot, window):
+    dialog = start_from_dialog(qtbot, window, change="lr=-1")
+    error = dialog.findChild(QLabel, "raceError")
+    assert error.isVisible() and "Lane 2" in error.text() and "lr" in error.text()
+    assert not dialog.findChild(QPushButton, "raceStartButton").isEnabled()
+    dialog.findChild(QLineEdit, "raceChange1").setText("weighting=reward-to-go,seed=4")
+    assert not error.isVisible() and dialog.findChild(QPushButton, "raceStartButton").isEnabled()
+    dialog.reject()
+
+
+def test_closing_the_window_mid_race_leaves_no_process(qtbot, open_window, forkserver_up, live_descendants):
+    window = open_window()
+    before = live_descendants()
+    window.race.start([TrainConfig(batch_steps=200_000, seed=s) for s in (1, 2, 3)])
+    qtbot.waitUntil(lambda: len(live_descendants() - before) >= 3, timeout=30000)
+    started = live_descendants() - before
+    window.close()
+    assert window.jobs.running() == [] and not started & live_descendants()
+
+
+def test_three_lanes_in_presentation_mode_at_1920x1080(tmp_path):
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080}]}))
+    gif = tmp_path / "race.gif"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
+    script = Path(__file__).with_name("race_on_a_1920_screen.py")
+    done = subprocess.run([sys.executable, str(script), str(gif)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["window"] == [1920, 1080] and seen["trained"] and seen["written"]
+    assert all(w >= 300 and h >= 150 for w, h in seen["frames"])  # each lane's episode, large enough to see
+    (x0, y0, w0, _), (x1, y1, _, _), (x2, y2, _, _) = seen["lanes"]
+    assert y0 == y1 < y2 and x0 == x2 < x1  # a 2x2 grid: lanes 1 and 2 side by side, lane 3 below lane 1
+    view = seen["view"]
+    assert all(x + w <= view[2] and y + h <= view[3] for x, y, w, h in seen["lanes"])  # none cut off
+    assert seen["smallest_text_px"] >= 22 and seen["frame_text_px"] >= 22
+    first = imageio.mimread(gif, memtest=False)[0]  # the race as one GIF: the lanes side by side
+    assert first.shape[1] == 3 * 600
