@@ -126,3 +126,49 @@ def test_a_bad_race_is_one_line_and_exit_2(argv, said, capsys, one_line):
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and one_line(err) and said in err
+
+
+def epoch_of(n, lr=0.01, weighting="episode-return"):
+    from vpg_gui.algo.metrics import EpochStats
+
+    return EpochStats(n, 20.0 + n, 1, 10, 40, 20, 50, 1000, 1.0, 0.69, lr, 1000, 1.0, weighting, 0.05, 1e5)
+
+
+def test_the_race_in_the_model_keeps_its_lanes_as_runs_until_and_after_it_ends():
+    from vpg_gui.model.runs import MAX_KEPT, Workspace
+
+    ws = Workspace(TrainConfig())
+    for _ in range(MAX_KEPT):  # a full set of kept runs before the race
+        ws.begin(ws.live.settings)
+        ws.add_epoch(epoch_of(1), None)
+        ws.reset(TrainConfig())
+    race = ws.start_race([TrainConfig(), TrainConfig(weighting="reward-to-go"), TrainConfig(lr=0.02)])
+    lanes = [lane.run for lane in race.lanes]
+    assert all(run in ws.kept for run in lanes) and len(ws.kept) == MAX_KEPT  # the oldest kept runs made room
+    for index, lane in enumerate(race.lanes[:2]):
+        race.add_epoch(index, epoch_of(1, weighting=lane.run.config.weighting), f"policy {index}")
+    race.edit(1, TrainConfig(lr=0.05, hidden_sizes=(8,)))
+    assert lanes[1].settings.lr == 0.05 and lanes[1].settings.hidden_sizes == (32,)  # a hot change only
+    race.add_epoch(1, epoch_of(2, lr=0.05, weighting="reward-to-go"), "policy")
+    assert lanes[1].markers() == [(2, "lr 0.01 -> 0.05")] and lanes[0].markers() == []
+    # The unstarted live run is not listed while the race is on: the lanes are labelled apart from each other.
+    listed = dict((item.number, label) for item, label in ws.listed())
+    assert ws.live.number not in listed and listed[lanes[0].number] != listed[lanes[1].number]
+    ws.clear()
+    ws.remove(lanes[0].number)
+    assert ws.kept == lanes  # a race's lanes stay while it runs
+    ws.select(lanes[0].number, 1)
+    assert ws.selected().snapshot == "policy 0"  # time travel on a lane
+    ws.end_race()
+    assert ws.race is None and ws.kept == lanes[:2]  # the lane with no epoch goes
+
+
+def test_opening_a_session_ends_the_race():
+    from vpg_gui.model.runs import Run, Workspace
+
+    ws = Workspace(TrainConfig())
+    ws.start_race([TrainConfig(), TrainConfig(lr=0.02)])
+    ended = []
+    ws.race_changed.connect(lambda: ended.append(ws.race))
+    ws.adopt(Run(1, TrainConfig()), [], [])
+    assert ended == [None] and ws.race is None and ws.kept == []

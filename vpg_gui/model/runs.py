@@ -347,7 +347,8 @@ class Workspace:
 
     def adopt(self, live: Run, kept: list[Run], seed_groups: list[SeedGroup], preset=None, sweep=None) -> None:
         """Take over a saved workspace (a session): its runs, active preset and sweep replace
-        everything on screen."""
+        everything on screen (a race on ends: its lanes are not the session's)."""
+        self.end_race()
         self._numbers = itertools.count(max([live.number] + [r.number for r in (*kept, *seed_groups)]) + 1)
         self.live, self.kept, self.seed_groups, self.preset = live, list(kept), list(seed_groups), preset
         self.sweep = sweep
@@ -361,8 +362,8 @@ class Workspace:
     def start_race(self, configs: list[TrainConfig], lockstep: bool = True) -> RaceModel:
         """A race of a lane per config: each lane a run, kept beside the others from the start."""
         runs = [Run(next(self._numbers), config, f"race lane {i}", started=True) for i, config in enumerate(configs, 1)]
-        self.kept = [*self.kept, *runs][-max(MAX_KEPT, len(runs)) :]
         self.race = RaceModel(runs, lockstep)
+        self.kept = self._trimmed([*self.kept, *runs])
         self.race.labels_changed.connect(self.labels_changed.emit)
         self.runs_changed.emit()
         self.race_changed.emit()
@@ -379,8 +380,8 @@ class Workspace:
         self.race_changed.emit()
 
     def clear(self) -> None:
-        """Drop the kept runs and seed groups (the live run stays)."""
-        self.kept, self.seed_groups = [], []
+        """Drop the kept runs and seed groups (the live run and a race's lanes stay)."""
+        self.kept, self.seed_groups = self.racing_runs(), []
         self.runs_changed.emit()
 
     def set_run_state(self, state: RunState, quiet: bool) -> None:
@@ -412,8 +413,8 @@ class Workspace:
             self.runs_changed.emit()
 
     def remove(self, number: int) -> None:
-        """Take the kept run or seed group ``number`` off the screen (the live run stays)."""
-        kept = [r for r in self.kept if r.number != number]
+        """Take the kept run or seed group ``number`` off the screen (the live run and a race's lanes stay)."""
+        kept = [r for r in self.kept if r.number != number or r in self.racing_runs()]
         groups = [g for g in self.seed_groups if g.number != number]
         if (len(kept), len(groups)) != (len(self.kept), len(self.seed_groups)):
             self.kept, self.seed_groups, self.hidden = kept, groups, self.hidden - {number}
@@ -572,4 +573,15 @@ class Workspace:
 
     def _keep(self, run: Run) -> None:
         if run.history:
-            self.kept = [*self.kept, run][-MAX_KEPT:]
+            self.kept = self._trimmed([*self.kept, run])
+
+    def _trimmed(self, kept: list[Run]) -> list[Run]:
+        """``kept`` within MAX_KEPT: the oldest go first, but never a lane of the race on."""
+        racing = self.racing_runs()
+        while len(kept) > MAX_KEPT and any(run not in racing for run in kept):
+            kept.remove(next(run for run in kept if run not in racing))
+        return kept
+
+    def racing_runs(self) -> list[Run]:
+        """The runs of the race on (they stay kept, and listed, while it runs)."""
+        return [lane.run for lane in self.race.lanes] if self.race is not None else []

@@ -30,6 +30,7 @@ class RaceActions(QObject):
         self.window, self.workspace, self.config_source = window, workspace, config_source
         self.jobs, self.presets = jobs, presets
         self.job: RaceJob | None = None
+        self._race = None  # the model's race this job trains
         self.view: RaceView | None = None
         self.pace = 0.0  # the window's pace, handed to each race
         self.race_action = QAction("Race...", window, objectName="raceAction", shortcut="Ctrl+R")
@@ -38,6 +39,7 @@ class RaceActions(QObject):
             "compares them at the same epoch"
         )
         self.race_action.triggered.connect(self.open_dialog)
+        workspace.race_changed.connect(self._on_race_changed)
 
     def open_dialog(self) -> None:
         if self.job is not None:
@@ -52,7 +54,7 @@ class RaceActions(QObject):
 
     def start(self, configs: list[TrainConfig], lockstep: bool = True) -> None:
         """Race ``configs``: a lane each, in its own process."""
-        race = self.workspace.start_race(configs, lockstep)
+        self._race = self.workspace.start_race(configs, lockstep)
         self.job = RaceJob(configs, lockstep, self.pace)
         self.job.epoch_finished.connect(self._on_epoch)
         self.job.diverged.connect(self._on_diverged)
@@ -66,7 +68,6 @@ class RaceActions(QObject):
         self.view.end_requested.connect(self.end)
         self.jobs.start(self.job)
         self.view_changed.emit(self.view)
-        self._race = race
 
     def end(self) -> None:
         """Stop every lane (their processes end within a second); the lanes stay as kept runs."""
@@ -85,25 +86,33 @@ class RaceActions(QObject):
     # --- the job's reports and the view's commands (the window's thread) ------------------------
 
     def _on_epoch(self, lane: int, stats, snapshot, record) -> None:
-        race = self.workspace.race
-        if race is not None and race is self._race:
-            race.add_epoch(lane, stats, snapshot, record)
+        if self.workspace.race is self._race:  # not one a session replaced meanwhile
+            self._race.add_epoch(lane, stats, snapshot, record)
+
+    def _on_race_changed(self) -> None:
+        if self.workspace.race is None:  # ended by the model (a session opened): the lanes stop too
+            self.end()
 
     def _on_paused(self, lane: int, paused: bool) -> None:
-        self.workspace.race.set_running(lane, not paused)
-        self.job.set_running(lane, not paused)
+        if self.job is not None:
+            self._race.set_running(lane, not paused)
+            self.job.set_running(lane, not paused)
 
     def _on_edited(self, lane: int, config: TrainConfig) -> None:
-        self.workspace.race.edit(lane, config)
-        self.job.apply(lane, config)
+        if self.job is not None:
+            self._race.edit(lane, config)
+            self.job.apply(lane, config)
 
     def _on_lockstep(self, on: bool) -> None:
-        self.workspace.race.set_lockstep(on)
-        self.job.set_lockstep(on)
+        if self.job is not None:
+            self._race.set_lockstep(on)
+            self.job.set_lockstep(on)
 
     def _on_diverged(self, lane: int, message: str) -> None:
-        self.workspace.race.set_running(lane, False)
-        QMessageBox.warning(self.window, "Race", f"Lane {lane + 1} is paused: {message}")
+        if self.workspace.race is self._race:
+            self._race.set_running(lane, False)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Race", f"Lane {lane + 1} is paused: {message}", parent=self.window)
+        box.open()
 
     def _on_failed(self, message: str, details: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Race", message, parent=self.window)
