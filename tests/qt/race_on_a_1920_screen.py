@@ -37,7 +37,7 @@ def main() -> None:
     race = window.workspace.race
     view = window.findChild(QWidget, "raceView")
     frames = [view.findChild(QWidget, f"raceLane{i}").findChild(FrameView) for i in range(3)]
-    trained = wait(app, lambda: min(lane.epoch for lane in race.lanes) >= 1 and all(f.image() for f in frames))
+    trained = wait(app, lambda: min(lane.epoch for lane in race.lanes) >= 1 and all(f.shown for f in frames))
     lanes = [view.findChild(QWidget, f"raceLane{i}") for i in range(3)]
     texts = [t for lane in lanes for t in lane.findChildren(QWidget) if isinstance(t, TEXTS) and t.isVisible()]
     window.files.export_race_gif_file(sys.argv[1])

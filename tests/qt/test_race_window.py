@@ -9,6 +9,7 @@ from pathlib import Path
 
 import imageio.v2 as imageio
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from vpg_gui.algo.remote import start_server
@@ -116,3 +117,31 @@ def test_three_lanes_in_presentation_mode_at_1920x1080(tmp_path):
     assert seen["smallest_text_px"] >= 22 and seen["frame_text_px"] >= 22
     first = imageio.mimread(gif, memtest=False)[0]  # the race as one GIF: the lanes side by side
     assert first.shape[1] == 3 * 600
+
+
+@pytest.mark.parametrize("length", [0.5, 1.2])
+def test_a_lanes_cartpole_painted_as_shapes_looks_as_gymnasiums_frame(qtbot, length):
+    import gymnasium as gym
+    import numpy as np
+
+    from vpg_gui.playback.cartpole_scene import cartpole_scene
+
+    env = gym.make("CartPole-v1", render_mode="rgb_array")
+    env.unwrapped.length = length
+    env.reset(seed=3)
+    for action in (1, 1, 1, 0, 1, 1):
+        env.step(action)
+    frame = env.render()
+    x, _, theta, _ = env.unwrapped.state
+    env.close()
+    view = FrameView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show_scene(cartpole_scene(float(x), float(theta), length), "")
+    image = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    painted = (
+        np.frombuffer(image.constBits(), np.uint8).reshape(400, image.bytesPerLine())[:, :1800].reshape(400, 600, 3)
+    )
+    differs = np.abs(painted.astype(int) - frame.astype(int)).max(axis=2) > 80
+    assert differs.mean() < 0.003  # only edges' antialiasing differs
+    assert (frame != 255).any(axis=2).sum() > 2000  # the frame has a cart and a pole to compare

@@ -60,9 +60,11 @@ class Lane:
 
 class Race:
     """The lanes of ``configs``, each with its own TrainerProcess (``record``: keep each epoch's
-    batch record, for the window's update inspector)."""
+    batch record, for the window's update inspector; ``nice``: the processes' lower priority)."""
 
-    def __init__(self, configs: list[TrainConfig], lockstep: bool = True, record: bool = False, cancel: Cancel = None):
+    def __init__(
+        self, configs: list[TrainConfig], lockstep: bool = True, record: bool = False, cancel: Cancel = None, nice=0
+    ):
         if len(configs) not in LANES:
             raise ValueError(f"a race has {LANES.start} to {LANES.stop - 1} lanes, not {len(configs)}")
         self.lockstep = lockstep
@@ -70,7 +72,7 @@ class Race:
         self.lanes: list[Lane] = []
         try:
             for config in configs:
-                self.lanes.append(Lane(config, TrainerProcess()))
+                self.lanes.append(Lane(config, TrainerProcess(nice)))
             for lane in self.lanes:
                 lane.info = lane.remote.new_run(lane.config, cancel=cancel, record=record)
         except BaseException:

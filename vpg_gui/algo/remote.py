@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import signal
 import time
 import traceback
@@ -50,11 +51,15 @@ class TrainerProcess:
     """One child process for many runs: ``new_run`` replaces the child's Trainer (torch is loaded
     once). Calls block until the child answers; a ``cancel`` callback can cut the wait short."""
 
-    def __init__(self):
+    def __init__(self, nice: int = 0):
+        """``nice``: how much lower the child's scheduling priority is (os.nice), so that several
+        of them (a race's lanes) leave the window's thread the CPU it needs whenever it wakes."""
         ctx = process_context()
         self._conn, child_end = ctx.Pipe()
         self._cancel = ctx.RawValue("b", 0)  # read by the child every vector step: no lock
-        self._process = ctx.Process(target=_serve, args=(child_end, self._cancel), name="vpg-trainer", daemon=True)
+        self._process = ctx.Process(
+            target=_serve, args=(child_end, self._cancel, nice), name="vpg-trainer", daemon=True
+        )
         self._process.start()
         child_end.close()
         self.config: TrainConfig | None = None  # settings of the run, None before new_run()
@@ -129,7 +134,15 @@ class TrainerProcess:
     def close(self, grace: float = CANCEL_GRACE_S) -> None:
         """End the child: politely (cutting an epoch in flight short), by force after ``grace`` seconds."""
         self.ask_to_close()
-        self._process.join(grace)
+        deadline = time.monotonic() + grace
+        while self._process.is_alive() and time.monotonic() < deadline:
+            # A reply the child is sending (an epoch's, hundreds of KB) fills the pipe: take it, or the
+            # child waits in send() and never reads "close" (seen: End race killing a lane after 1 s).
+            try:
+                if self._conn.poll(POLL_S / 5):
+                    self._conn.recv()
+            except (EOFError, OSError):
+                self._process.join(max(0.0, deadline - time.monotonic()))
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
@@ -211,9 +224,11 @@ def process_context():
     return ctx
 
 
-def _serve(conn, cancel) -> None:
+def _serve(conn, cancel, nice: int = 0) -> None:
     """The child's loop: one reply per request, until "close" or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the parent's to handle
+    if nice:
+        os.nice(nice)
     from vpg_gui.algo.trainer import Trainer  # torch loads here
 
     trainer = None

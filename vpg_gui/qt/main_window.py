@@ -53,6 +53,7 @@ from vpg_gui.storage.presets import PACES, builtin_presets, load_preset
 from vpg_gui.storage.user_settings import UserSettings
 
 REDRAW_MS = 100  # plots and status redraw at most 10 times a second, however fast epochs come
+RACE_REDRAW_MS = 250
 PANEL_SIZES = (700, 500)  # plots, render panel; the form gets the width it asks for
 PLOTS_MIN_WIDTH = 380  # the return plot's data area stays >= 300 px wide beside its axis
 TITLE = "vpg-gui: the simplest policy gradient"
@@ -162,8 +163,10 @@ class MainWindow(QMainWindow):
 
         self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
         self._redraw.timeout.connect(self._redraw_live_run)
-        self._redraw_lanes = QTimer(self, singleShot=True, interval=REDRAW_MS)  # a race's lanes, as they grow
-        self._redraw_lanes.timeout.connect(self.plots.redraw)
+        # A race's lanes, as they grow: less often than the live run, as three or four lanes' epochs
+        # arrive at once, and their episodes already fill the window's frames (benchmarks/bench_race.py).
+        self._redraw_lanes = QTimer(self, singleShot=True, interval=RACE_REDRAW_MS)
+        self._redraw_lanes.timeout.connect(self._redraw_race)
         # Training, sweeps and file writes run in the background, each a job of this one registry.
         self.jobs = Jobs(self)
         self._start_worker(config)
@@ -493,6 +496,9 @@ class MainWindow(QMainWindow):
             self.splitter.replaceWidget(2, self.render_panel)
             self.render_panel.show()
         self._refresh()
+
+    def _redraw_race(self) -> None:
+        self.plots.redraw(growing=self.workspace.race is not None)  # x keeps room ahead while the lanes grow
 
     def _on_lane_epoch(self, _lane: int, _stats: EpochStats) -> None:
         if not self._redraw_lanes.isActive():

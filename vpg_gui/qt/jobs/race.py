@@ -24,6 +24,11 @@ from vpg_gui.config import TrainConfig
 from vpg_gui.errors import EpochCancelled, TrainingDiverged
 from vpg_gui.qt.jobs.background import Job
 
+# More training processes than cores: at equal priority the window's thread waited its turn behind
+# them (ticks 60-190 ms late with three lanes on two cores, benchmarks/bench_race.py); a little
+# lower, they take what the window leaves.
+LANE_NICE = 10
+
 
 class RaceJob(Job):
     epoch_finished = Signal(int, object, object, object)  # lane index, EpochStats, NumpyPolicy, BatchRecord
@@ -68,7 +73,7 @@ class RaceJob(Job):
         race = None
         try:
             start_server()
-            race = Race(self.configs, self._lockstep, record=True, cancel=self.cancelled.is_set)
+            race = Race(self.configs, self._lockstep, record=True, cancel=self.cancelled.is_set, nice=LANE_NICE)
             race.pace = self._pace
             self.started.emit(race.lanes[0].info)
             while not self.cancelled.is_set():

@@ -146,6 +146,7 @@ class _KeptItems:
     run: Run
     curves: tuple[pg.PlotDataItem, pg.PlotDataItem]  # on the return and the length plot
     markers: _Markers
+    drawn: tuple[int, float] = (-1, 0.0)  # (epochs, smoothing) the curves show: a race's lanes grow, the rest do not
 
 
 @dataclass
@@ -187,6 +188,7 @@ class TrainingPlots(QWidget):
             plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
 
         self._width = 1.0  # line width scale (presentation mode)
+        self._styled = None  # what the pens were last set from (redraw)
         self._highlight: int | None = None  # the run (or seed group) number drawn thick
         self._text_px = NORMAL_PX  # marker and solved labels (presentation mode: larger)
         # The live run's mean curve is the plot's first data item (tests and scripts read it).
@@ -241,8 +243,9 @@ class TrainingPlots(QWidget):
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def redraw(self) -> None:
-        """Everything: kept runs and seed groups as the workspace has them, shown or hidden, the live run."""
+    def redraw(self, growing: bool = False) -> None:
+        """Everything: kept runs and seed groups as the workspace has them, shown or hidden, the
+        live run. ``growing``: runs are training (a race's lanes), so x keeps room ahead."""
         ws = self.workspace
         for number in [n for n, items in self._kept.items() if items.run not in ws.kept]:
             self._drop_kept(number)
@@ -255,9 +258,14 @@ class TrainingPlots(QWidget):
         for group in ws.seed_groups:
             if group.number not in self._groups:
                 self._add_group(group)
-        self.redraw_seeds()
-        self._restyle()
-        self.redraw_live()
+        self.redraw_seeds(growing)
+        # Pens only when what they depend on changed: re-setting them repaints every curve, and a
+        # race redraws several times a second (benchmarks/bench_race.py).
+        style = (self._highlight, ws.hidden, self._width, tuple(self._kept), tuple(self._groups), ws.live.number)
+        if style != self._styled:
+            self._styled = style
+            self._restyle()
+        self.redraw_live(growing)
 
     def redraw_live(self, growing: bool = False) -> None:
         """The live run's curves, band and markers (cheap: each epoch is converted once, in the
@@ -279,7 +287,7 @@ class TrainingPlots(QWidget):
         self._render_diagnostics()
         self._fit(growing)
 
-    def redraw_seeds(self) -> None:
+    def redraw_seeds(self, growing: bool = False) -> None:
         """Each seed group as its epochs arrive: every seed's own curve, thin, and the mean +- std
         (inside the observed returns) over the seeds that reached each epoch."""
         for items in self._groups.values():
@@ -293,7 +301,7 @@ class TrainingPlots(QWidget):
                     items.seeds[seed] = self.return_plot.plot([], [], pen=pen)
                 if history:
                     items.seeds[seed].setData([s.epoch for s in history], [s.return_mean for s in history])
-        self._fit()
+        self._fit(growing)
 
     def set_smoothing(self, smoothing: float) -> None:
         """EMA factor for the mean curves (0 = raw); the min-max band stays raw."""
@@ -365,6 +373,9 @@ class TrainingPlots(QWidget):
 
     def _draw_kept(self, items: _KeptItems) -> None:
         run = items.run
+        if items.drawn == (len(run.history), self.smoothing):
+            return
+        items.drawn = (len(run.history), self.smoothing)
         x = run.column("epoch")
         for curve, name in zip(items.curves, ("return_mean", "length_mean"), strict=True):
             curve.setData(x, ema(run.column(name), self.smoothing))

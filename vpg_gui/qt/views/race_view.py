@@ -101,12 +101,16 @@ class RaceLane(QFrame):
                 self._start()
             return
         player.step(greedy=False)
-        show_episode(player, self.view, self.bars, f"lane {self.index + 1}: epoch {self.playing_epoch}")
+        self._show()
 
     def _start(self) -> None:
         self.player.start(self.policy, dict(self.run.settings.physics))
         self.playing_epoch, self.hold = self.epoch, 0
-        show_episode(self.player, self.view, self.bars, f"lane {self.index + 1}: epoch {self.playing_epoch}")
+        self._show()
+
+    def _show(self) -> None:
+        who = f"lane {self.index + 1}: epoch {self.playing_epoch}"
+        show_episode(self.player, self.view, self.bars, who, shapes=True)  # three lanes of frames: too slow
 
     def close_player(self) -> None:
         if self.player is not None:
@@ -176,15 +180,21 @@ class RaceView(QWidget):
             view.pause.setChecked(not lane.running)
             view.pause.setText("Resume" if not lane.running else "Pause")
         self.lockstep.setChecked(race.lockstep)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        race = self.workspace.race
         epochs = [lane.epoch for lane in race.lanes]
         self.status.setText(f"Race: epoch {min(epochs)}" if race.lockstep else f"Race: epochs {epochs}")
 
     def _on_epoch(self, index: int, stats) -> None:
         run = self.lanes[index].run
         self.lanes[index].set_policy(run.snapshots.get(stats.epoch), stats.epoch)
-        if self.lanes[index].player is not None:
-            self.timer.setInterval(round(1000 / self.lanes[index].player.render_fps))
-        self.render()
+        player = self.lanes[index].player
+        interval = round(1000 / player.render_fps) if player is not None else self.timer.interval()
+        if interval != self.timer.interval():  # setInterval restarts the timer: an epoch would delay a frame
+            self.timer.setInterval(interval)
+        self._show_status()  # the labels change only with labels_changed (a first epoch, a hot change)
 
     def _tick(self) -> None:
         for lane in self.lanes:

@@ -16,11 +16,14 @@ their aspect ratio kept, the step count and return written on them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontInfo, QImage, QPainter, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from vpg_gui.envs.physics import parse_physics
+from vpg_gui.playback.cartpole_scene import AXLE_COLOR, CART_COLOR, POLE_COLOR, POLE_W, cartpole_scene
+from vpg_gui.playback.cartpole_scene import HEIGHT as SCENE_HEIGHT
+from vpg_gui.playback.cartpole_scene import WIDTH as SCENE_WIDTH
 from vpg_gui.playback.policy_view import action_names, is_cartpole
 from vpg_gui.qt.views.policy_views import ActionProbsView, PolicyHeatmap
 
@@ -36,6 +39,7 @@ class FrameView(QWidget):
         self.setMinimumSize(240, 120)  # with the heatmap's, the panel fits a 600 px screen with the Sweep dock open
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
+        self._scene = None  # a CartPoleScene, painted as shapes (playback/cartpole_scene.py)
         self._text = "Press Play to watch the current policy"
 
     def show_frame(self, frame: np.ndarray, text: str) -> None:
@@ -45,8 +49,20 @@ class FrameView(QWidget):
         self._image = QImage(frame.data, w, h, 3 * w, QImage.Format.Format_RGB888).convertToFormat(
             QImage.Format.Format_RGB32
         )
+        self._scene = None
         self._text = text
         self.update()
+
+    def show_scene(self, scene, text: str) -> None:
+        """Paint CartPole's shapes (a CartPoleScene) in place of a frame: sharp at any size, and
+        a fraction of a frame's cost."""
+        self._image, self._scene, self._text = None, scene, text
+        self.update()
+
+    @property
+    def shown(self) -> bool:
+        """Whether an episode's frame or scene is on the view."""
+        return self._image is not None or self._scene is not None
 
     def image(self) -> QImage | None:
         return self._image
@@ -60,13 +76,19 @@ class FrameView(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#fafafa"))
         target = QRectF(self.rect())
-        if self._image is not None:
-            scale = min(self.width() / self._image.width(), self.height() / self._image.height())
-            w, h = self._image.width() * scale, self._image.height() * scale
+        size = (self._image.width(), self._image.height()) if self._image is not None else None
+        if self._scene is not None:
+            size = (SCENE_WIDTH, SCENE_HEIGHT)
+        if size is not None:
+            scale = min(self.width() / size[0], self.height() / size[1])
+            w, h = size[0] * scale, size[1] * scale
             target = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+        if self._image is not None:
             # No smooth scaling: PySide holds the GIL while it paints, and this paint was the GUI
             # thread's largest cost to the training thread (py-spy --gil; bench_gui.py).
             painter.drawImage(target, self._image)
+        elif self._scene is not None:
+            paint_scene(painter, self._scene, target)
         font = QFont(self.font())  # the window's size, larger on a large frame
         font.setPixelSize(max(QFontInfo(self.font()).pixelSize(), round(target.height() / 18)))
         painter.setFont(font)
@@ -79,11 +101,37 @@ class FrameView(QWidget):
         painter.end()
 
 
-def show_episode(player, view: FrameView, bars: ActionProbsView, who: str) -> None:
+def paint_scene(painter: QPainter, scene, target: QRectF) -> None:
+    """CartPole's shapes as gymnasium's frame has them, scaled into ``target``."""
+    painter.save()
+    painter.fillRect(target, QColor("white"))
+    painter.translate(target.topLeft())
+    painter.scale(target.width() / SCENE_WIDTH, target.height() / SCENE_HEIGHT)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("black"))
+    track = scene.track_y + 0.5  # the middle of its pixel row: one sharp line, not two grey ones
+    painter.drawLine(QPointF(0, track), QPointF(SCENE_WIDTH, track))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(*CART_COLOR))
+    painter.drawRect(QRectF(*scene.cart))
+    painter.setBrush(QColor(*POLE_COLOR))
+    painter.drawPolygon(QPolygonF([QPointF(*p) for p in scene.pole]))
+    painter.setBrush(QColor(*AXLE_COLOR))
+    painter.drawEllipse(QPointF(*scene.axle), POLE_W / 2, POLE_W / 2)
+    painter.restore()
+
+
+def show_episode(player, view: FrameView, bars: ActionProbsView, who: str, shapes: bool = False) -> None:
     """Draw ``player``'s frame on ``view`` with ``who`` plays it, the step and the return written
-    over it, and its policy's action probabilities on ``bars`` (the render panel's and a race lane's)."""
+    over it, and its policy's action probabilities on ``bars`` (the render panel's and a race
+    lane's). ``shapes``: CartPole painted as shapes (cartpole_scene.py) rather than its frame."""
     status = "  (done)" if player.done else ""
-    view.show_frame(player.frame(), f"{who}   step {player.steps}   return {player.total_return:g}{status}")
+    text = f"{who}   step {player.steps}   return {player.total_return:g}{status}"
+    env = player.env.unwrapped
+    if shapes and is_cartpole(player.env.spec.id) and env.state is not None:
+        view.show_scene(cartpole_scene(float(env.state[0]), float(env.state[2]), float(env.length)), text)
+    else:
+        view.show_frame(player.frame(), text)
     space = player.env.action_space
     names = action_names(player.env.spec.id, space.n if player.discrete else space.shape[0], player.discrete)
     if player.discrete:
