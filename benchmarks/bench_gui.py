@@ -40,17 +40,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.lateness import LatenessProbe  # noqa: E402
 from vpg_gui.algo.trainer import Trainer  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
 from vpg_gui.qt.app import prepare_process  # noqa: E402
 from vpg_gui.qt.main_window import MainWindow  # noqa: E402
 from vpg_gui.qt.views.render import RenderPanel  # noqa: E402
-
-TICK_MS = 10
 
 
 def pct(values, q):
@@ -90,18 +89,9 @@ def responsiveness(
     poll.start()
     loop.exec()
     poll.stop()
-    lateness: list[float] = []
-    last = [clock.nsecsElapsed()]
-
-    def on_tick():
-        now = clock.nsecsElapsed()
-        lateness.append(max(0.0, (now - last[0]) / 1e6 - TICK_MS))
-        last[0] = now
-
-    probe = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer, timeout=on_tick)
+    probe = LatenessProbe()
     start_epoch = len(window.history)
     render_ticks.clear()
-    last[0] = clock.nsecsElapsed()
     probe.start()
     QTimer.singleShot(round(seconds * 1000), loop.quit)
     loop.exec()
@@ -118,7 +108,7 @@ def responsiveness(
             selections.append(time.perf_counter() - start)
     window.close()
     RenderPanel._show = show
-    return lateness, epochs, wall_s, render_ticks, frame_costs
+    return probe.late, epochs, wall_s, render_ticks, frame_costs
 
 
 def first_seconds(app: QApplication, seconds: float, settle_s: float):
@@ -133,19 +123,9 @@ def first_seconds(app: QApplication, seconds: float, settle_s: float):
     loop = QEventLoop()
     QTimer.singleShot(round(settle_s * 1000), loop.quit)
     loop.exec()
-    clock = QElapsedTimer()
-    lateness: list[tuple[float, float]] = []  # (seconds since Train, ms late)
-    last = [0]
-
-    def on_tick():
-        now = clock.nsecsElapsed()
-        lateness.append((now / 1e9, max(0.0, (now - last[0]) / 1e6 - TICK_MS)))
-        last[0] = now
-
+    probe = LatenessProbe()  # its ticks: (seconds since Train, ms late)
     first = []
-    window.worker.epoch_finished.connect(lambda *_: first or first.append(clock.nsecsElapsed() / 1e9))
-    probe = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer, timeout=on_tick)
-    clock.start()
+    window.worker.epoch_finished.connect(lambda *_: first or first.append(probe.clock.nsecsElapsed() / 1e9))
     probe.start()
     window.render_panel.play_button.click()
     window.train_button.click()
@@ -153,7 +133,7 @@ def first_seconds(app: QApplication, seconds: float, settle_s: float):
     loop.exec()
     probe.stop()
     window.close()
-    return (first[0] if first else float("nan")), lateness
+    return (first[0] if first else float("nan")), probe.ticks
 
 
 def headless_seconds(epochs):

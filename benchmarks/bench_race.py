@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.lateness import LatenessProbe  # noqa: E402
 from vpg_gui.algo.race import Race  # noqa: E402
 from vpg_gui.algo.remote import TrainerProcess, start_server  # noqa: E402
 from vpg_gui.config import TrainConfig  # noqa: E402
@@ -45,7 +46,6 @@ from vpg_gui.qt.app import prepare_process  # noqa: E402
 from vpg_gui.qt.main_window import MainWindow  # noqa: E402
 from vpg_gui.qt.views.race_view import RaceLane  # noqa: E402
 
-TICK_MS = 10
 BATCH = 5000
 
 
@@ -97,22 +97,12 @@ def race(app: QApplication, lanes: int, seconds: float) -> dict:
     model = window.workspace.race
     wait(app, lambda: min(lane.epoch for lane in model.lanes) >= 2)  # torch loaded, first policies playing
     views = list(range(len(model.lanes)))
-    clock = QElapsedTimer()
-    clock.start()
-    lateness: list[float] = []
-    last = [clock.nsecsElapsed()]
-
-    def on_tick():
-        now = clock.nsecsElapsed()
-        lateness.append(max(0.0, (now - last[0]) / 1e6 - TICK_MS))
-        last[0] = now
-
     first = min(lane.epoch for lane in model.lanes) + 1  # lock-step: they finish an epoch together
     steps_before = [sum(s.steps for s in lane.run.history[: first - 1]) for lane in model.lanes]
     frames_before = [frames[v] for v in views]
     cpu_before = time.process_time()
     rss_before = rss_mb()
-    probe = QTimer(interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer, timeout=on_tick)
+    probe = LatenessProbe()
     start = time.perf_counter()
     probe.start()
     loop = QEventLoop()
@@ -134,7 +124,7 @@ def race(app: QApplication, lanes: int, seconds: float) -> dict:
     window.close()
     RaceLane.tick = tick
     return {
-        "lateness": lateness,
+        "lateness": probe.late,
         "fps": fps,
         "steps_per_s": steps / elapsed,
         "rss": (rss_before, rss_after),
