@@ -1,6 +1,7 @@
 """The race (Run > Race...), driven as a lecturer would: the dialog, the lanes, their own
 controls, the end of the race, closing mid-race, presentation mode and the race GIF."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -13,8 +14,15 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from vpg_gui.algo.remote import start_server
+from vpg_gui.algo.trainer import Trainer
 from vpg_gui.config import TrainConfig
 from vpg_gui.qt.views.render import FrameView
+
+
+def untimed(stats):
+    """An epoch's figures but its wall-clock ones, which two runs of one setting never share."""
+    return dataclasses.replace(stats, seconds=0.0, steps_per_s=0.0)
+
 
 RACE_OF_THREE = (("episode-return", "none"), ("reward-to-go", "none"), ("reward-to-go", "value"))
 
@@ -75,6 +83,16 @@ def test_a_race_from_the_dialog_runs_in_lock_step_and_its_lanes_become_kept_runs
     assert labels[runs[0].number] != labels[runs[1].number]
     assert "reward-to-go" in labels[runs[1].number]
     qtbot.waitUntil(lambda: not live_descendants() - before)  # every lane's process has ended
+    for run in runs:  # each lane trained as vpg-train would with its settings and seed (timings aside)
+        alone = Trainer(run.config)
+        history = []
+        try:
+            for stats in run.history:  # lane 2's hot change, where it took effect
+                alone.apply(alone.config.replace(lr=stats.lr, weighting=stats.weighting))
+                history.append(alone.train_epoch())
+        finally:
+            alone.close()
+        assert [untimed(s) for s in history] == [untimed(s) for s in run.history]
     window.workspace.select(runs[0].number, 1)  # time travel works on a lane as on any run
     assert window.workspace.selected().run is runs[0]
 
