@@ -14,7 +14,8 @@ summed training throughput against vpg-train's alone, memory, and how fast End r
    Targets (issue 26): lateness p99 <= 15 ms, worst <= 50 ms, each lane >= 45 frames a second,
    summed throughput >= 0.7 x the baseline x the cores. Beside it, the same lanes raced without
    the window (as vpg-train --race): what the machine gives parallel training at all.
-3. Memory: the window process's resident size before and after the measured seconds.
+3. Memory: the window process's resident size at each quarter of the measured seconds (each
+   lane keeps its policies within 32 MB and its batch records for 10 epochs: it levels off).
 4. End race: from the click until every lane's process has ended (target: within a second).
 """
 
@@ -106,8 +107,12 @@ def race(app: QApplication, lanes: int, seconds: float) -> dict:
     start = time.perf_counter()
     probe.start()
     loop = QEventLoop()
+    memory = []  # the window process's resident size at each quarter of the measured time
+    sampler = QTimer(interval=round(seconds * 250), timeout=lambda: memory.append(rss_mb()))
+    sampler.start()
     QTimer.singleShot(round(seconds * 1000), loop.quit)
     loop.exec()
+    sampler.stop()
     probe.stop()
     elapsed = time.perf_counter() - start  # the throughput: the lanes' epochs first..last that ended in it
     last = min(lane.epoch for lane in model.lanes)
@@ -127,7 +132,7 @@ def race(app: QApplication, lanes: int, seconds: float) -> dict:
         "lateness": probe.late,
         "fps": fps,
         "steps_per_s": steps / elapsed,
-        "rss": (rss_before, rss_after),
+        "rss": (rss_before, *memory[:3], rss_after),
         "epochs": epochs,
         "end_s": end_s,
         "lane_pids": len(pids),
@@ -208,8 +213,11 @@ def report(app: QApplication, args, cores: int) -> None:
         f"   the same lanes raced without the window (vpg-train --race's way): {bare:,.0f} steps/s = "
         f"{bare / (alone_sps * cores):.2f} x alone x cores (what this machine gives parallel training)"
     )
-    before, after = result["rss"]
-    print(f"3. window process memory: {before:.0f} MB -> {after:.0f} MB ({after - before:+.1f} MB)")
+    sizes = result["rss"]
+    print(
+        f"3. window process memory at 0, 1/4, 1/2, 3/4 and all of the time: {', '.join(f'{m:.0f}' for m in sizes)} MB "
+        f"({sizes[-1] - sizes[0]:+.1f} MB; from the first quarter on {sizes[-1] - sizes[1]:+.1f} MB)"
+    )
     print(
         f"4. End race: all {result['lane_pids']} lane processes ended {result['end_s'] * 1000:.0f} ms after "
         "the click (target 1000)"

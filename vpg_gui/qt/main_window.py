@@ -498,7 +498,10 @@ class MainWindow(QMainWindow):
         self._refresh()
 
     def _redraw_race(self) -> None:
-        self.plots.redraw(growing=self.workspace.race is not None)  # x keeps room ahead while the lanes grow
+        # x keeps room ahead while the lanes grow; the diagnostics plot is painted apart, a moment
+        # later, so that no single pass of the event loop paints all three plots.
+        self.plots.redraw(growing=self.workspace.race is not None, diagnostics=False)
+        QTimer.singleShot(RACE_REDRAW_MS // 2, self.plots.redraw_diagnostics)
 
     def _on_lane_epoch(self, _lane: int, _stats: EpochStats) -> None:
         if not self._redraw_lanes.isActive():

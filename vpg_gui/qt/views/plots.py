@@ -173,7 +173,7 @@ class TrainingPlots(QWidget):
         self.length_plot.setXLink(self.return_plot)
         self.diagnostics = DiagnosticsPlot()
         self.diagnostics.plot.setXLink(self.return_plot)
-        self.diagnostics.changed.connect(self._render_diagnostics)
+        self.diagnostics.changed.connect(self.redraw_diagnostics)
         layout.addWidget(self.return_plot, 3)
         layout.addWidget(self.length_plot, 2)
         layout.addWidget(self.diagnostics, 2)
@@ -243,9 +243,10 @@ class TrainingPlots(QWidget):
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def redraw(self, growing: bool = False) -> None:
+    def redraw(self, growing: bool = False, diagnostics: bool = True) -> None:
         """Everything: kept runs and seed groups as the workspace has them, shown or hidden, the
-        live run. ``growing``: runs are training (a race's lanes), so x keeps room ahead."""
+        live run. ``growing``: runs are training (a race's lanes), so x keeps room ahead.
+        ``diagnostics=False`` leaves the diagnostics plot for a ``redraw_diagnostics()`` of its own."""
         ws = self.workspace
         for number in [n for n, items in self._kept.items() if items.run not in ws.kept]:
             self._drop_kept(number)
@@ -265,9 +266,9 @@ class TrainingPlots(QWidget):
         if style != self._styled:
             self._styled = style
             self._restyle()
-        self.redraw_live(growing)
+        self.redraw_live(growing, diagnostics)
 
-    def redraw_live(self, growing: bool = False) -> None:
+    def redraw_live(self, growing: bool = False, diagnostics: bool = True) -> None:
         """The live run's curves, band and markers (cheap: each epoch is converted once, in the
         model). ``growing``: it is training, so x keeps room ahead (plot_ranges.whole_x)."""
         run = self.workspace.live
@@ -284,7 +285,8 @@ class TrainingPlots(QWidget):
         if self._sync_markers(self._live_markers, run, label=True, color=QColor(MARKER_COLOR)):
             self._show_items(self._live_markers, self.workspace.shown(run))
             self._place_marker_labels()
-        self._render_diagnostics()
+        if diagnostics:
+            self.redraw_diagnostics()
         self._fit(growing)
 
     def redraw_seeds(self, growing: bool = False) -> None:
@@ -313,7 +315,7 @@ class TrainingPlots(QWidget):
         if number != self._highlight:
             self._highlight = number
             self._restyle()
-            self._render_diagnostics()
+            self.redraw_diagnostics()
 
     def _scale(self, number: int) -> float:
         return self._width * (HIGHLIGHT if number == self._highlight else 1.0)
@@ -348,7 +350,8 @@ class TrainingPlots(QWidget):
             for line in pair:
                 line.setVisible(shown)
 
-    def _render_diagnostics(self) -> None:
+    def redraw_diagnostics(self) -> None:
+        """The diagnostics plot: the live run's series and each shown kept run's."""
         name = self.diagnostics.field
         ws = self.workspace
         live = ws.live
@@ -488,7 +491,7 @@ class TrainingPlots(QWidget):
         self.auto_button.hide()
         self.diagnostics.fitting = True
         self._fit()
-        self._render_diagnostics()
+        self.redraw_diagnostics()
         self.fitted.emit(True)
 
     def _on_manual_range(self, *_) -> None:
