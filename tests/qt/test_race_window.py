@@ -117,21 +117,37 @@ def test_closing_the_window_mid_race_leaves_no_process(qtbot, open_window, forks
     assert window.jobs.running() == [] and not started & live_descendants()
 
 
-def test_three_lanes_in_presentation_mode_at_1920x1080(tmp_path):
+def race_on_a_screen(tmp_path, width, height, lanes, mode, gif=None) -> dict:
+    """What race_on_a_screen.py measured of a race in a window on a ``width`` x ``height`` screen."""
     screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080}]}))
-    gif = tmp_path / "race.gif"
+    screen.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height}]}))
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
-    script = Path(__file__).with_name("race_on_a_1920_screen.py")
-    done = subprocess.run([sys.executable, str(script), str(gif)], env=env, capture_output=True, text=True, timeout=300)
+    script = Path(__file__).with_name("race_on_a_screen.py")
+    argv = [sys.executable, str(script), str(width), str(height), str(lanes), mode, *([str(gif)] if gif else [])]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["window"] == [1920, 1080] and seen["trained"] and seen["written"]
-    assert all(w >= 300 and h >= 150 for w, h in seen["frames"])  # each lane's episode, large enough to see
-    (x0, y0, w0, _), (x1, y1, _, _), (x2, y2, _, _) = seen["lanes"]
-    assert y0 == y1 < y2 and x0 == x2 < x1  # a 2x2 grid: lanes 1 and 2 side by side, lane 3 below lane 1
+    assert seen["window"] == [width, height] and seen["trained"] and seen["written"]
     view = seen["view"]
-    assert all(x + w <= view[2] and y + h <= view[3] for x, y, w, h in seen["lanes"])  # none cut off
+    assert all(x + w <= view[2] and y + h <= view[3] for x, y, w, h in seen["lanes"])  # no lane cut off
+    return seen
+
+
+@pytest.mark.parametrize("width, height, lanes", [(1024, 600, 2), (1500, 860, 3), (1920, 1080, 4)])
+def test_every_lane_and_the_plots_fit_at_each_window_size(tmp_path, width, height, lanes):
+    seen = race_on_a_screen(tmp_path, width, height, lanes, "normal")
+    tops = sorted({y for _, y, _, _ in seen["lanes"]})
+    assert len(tops) == (1 if lanes == 2 else 2)  # two side by side; three or four in a 2x2 grid
+    assert all(w >= 150 and h >= 60 for w, h in seen["frames"])
+    assert seen["plot_data_area"][0] >= 300 and seen["plot_data_area"][1] >= 120  # the plots keep their room
+
+
+def test_three_lanes_in_presentation_mode_at_1920x1080(tmp_path):
+    gif = tmp_path / "race.gif"
+    seen = race_on_a_screen(tmp_path, 1920, 1080, 3, "presentation", gif)
+    assert all(w >= 300 and h >= 150 for w, h in seen["frames"])  # each lane's episode, large enough to see
+    (x0, y0, _, _), (x1, y1, _, _), (x2, y2, _, _) = seen["lanes"]
+    assert y0 == y1 < y2 and x0 == x2 < x1  # a 2x2 grid: lanes 1 and 2 side by side, lane 3 below lane 1
     assert seen["smallest_text_px"] >= 22 and seen["frame_text_px"] >= 22
     first = imageio.mimread(gif, memtest=False)[0]  # the race as one GIF: the lanes side by side
     assert first.shape[1] == 3 * 600

@@ -42,7 +42,8 @@ class RaceLane(QFrame):
         palette.setColor(QPalette.ColorRole.Window, color)
         stripe.setPalette(palette)
         self.title = QLabel(objectName="raceLaneTitle")
-        self.title.setMinimumWidth(40)  # a long label is cut, never widens the lane (its tooltip has it all)
+        self.title.setMinimumWidth(40)  # a long label is elided, never widens the lane (its tooltip has it all)
+        self.title_text = ""
         palette = self.title.palette()
         palette.setColor(QPalette.ColorRole.WindowText, color)
         self.title.setPalette(palette)
@@ -76,6 +77,24 @@ class RaceLane(QFrame):
         layout.addLayout(settings)
         self.player = None  # EpisodePlayer, made at the first policy
         self.policy, self.epoch, self.playing_epoch, self.hold = None, 0, 0, 0
+
+    def set_title(self, text: str, tip: str) -> None:
+        self.title_text = text
+        self.title.setToolTip(tip)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presentation mode: wider letters
+            self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width() - 12  # the layout's margins
+        self.title.setText(self.title.fontMetrics().elidedText(self.title_text, Qt.TextElideMode.ElideRight, width))
 
     def settings(self) -> TrainConfig:
         """The lane's run's settings with its controls' values."""
@@ -155,7 +174,7 @@ class RaceView(QWidget):
             grid.addWidget(view, index // columns, index % columns)
             self.lanes.append(view)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 6, 0)  # the last lane's edge clear of the window's
         layout.addLayout(top)
         layout.addLayout(grid, 1)
         self.timer = QTimer(self, timerType=Qt.TimerType.PreciseTimer, interval=20)  # CartPole's 50 fps
@@ -175,8 +194,7 @@ class RaceView(QWidget):
         labels = dict((item.number, text) for item, text in self.workspace.listed())
         for lane, view in zip(race.lanes, self.lanes, strict=True):
             label = labels.get(lane.run.number, lane.run.name)
-            view.title.setText(f"{view.index + 1}. {label}")
-            view.title.setToolTip(label)
+            view.set_title(f"{view.index + 1}. {label}", label)
             view.pause.setChecked(not lane.running)
             view.pause.setText("Resume" if not lane.running else "Pause")
         self.lockstep.setChecked(race.lockstep)
