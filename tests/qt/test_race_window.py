@@ -10,7 +10,9 @@ from pathlib import Path
 
 import imageio.v2 as imageio
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from vpg_gui.algo.remote import start_server
@@ -95,6 +97,17 @@ def test_a_race_from_the_dialog_runs_in_lock_step_and_its_lanes_become_kept_runs
         assert [untimed(s) for s in history] == [untimed(s) for s in run.history]
     window.workspace.select(runs[0].number, 1)  # time travel works on a lane as on any run
     assert window.workspace.selected().run is runs[0]
+
+
+def test_return_in_the_dialog_starts_the_race_whatever_was_clicked_before(qtbot, window):
+    dialog = start_from_dialog(qtbot, window)
+    add = dialog.findChild(QPushButton, "raceAddLane")
+    QTest.mouseClick(add, Qt.MouseButton.LeftButton)  # a third lane; the focus is on Add lane now
+    QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace.race is not None)
+    assert len(window.workspace.race.lanes) == 3 and not dialog.isVisible()
+    window.race.end()
+    qtbot.waitUntil(lambda: window.workspace.race is None, timeout=10000)
 
 
 def test_a_bad_lane_is_named_inline_and_start_waits(qtbot, window):

@@ -61,9 +61,14 @@ class RaceDialog(QDialog):
         self.grid.addWidget(QLabel("<b>Starts from</b>"), 0, 1)
         self.grid.addWidget(QLabel("<b>What differs</b>"), 0, 2)
         layout.addLayout(self.grid)
-        self.add_button = QPushButton("Add lane", objectName="raceAddLane", toolTip="Up to four lanes")
+        # Not auto-default: Return in the dialog is Start, whichever of these had the focus last.
+        self.add_button = QPushButton(
+            "Add lane", objectName="raceAddLane", toolTip="Up to four lanes", autoDefault=False
+        )
         self.add_button.clicked.connect(lambda: self.add_lane())
-        self.remove_button = QPushButton("Remove lane", objectName="raceRemoveLane", toolTip="At least two lanes")
+        self.remove_button = QPushButton(
+            "Remove lane", objectName="raceRemoveLane", toolTip="At least two lanes", autoDefault=False
+        )
         self.remove_button.clicked.connect(self.remove_lane)
         buttons = QDialogButtonBox()
         buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -78,10 +83,11 @@ class RaceDialog(QDialog):
         self.error = QLabel(objectName="raceError", wordWrap=True, visible=False)
         self.error.setStyleSheet("color: #c62828;")
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        # OK renamed, not a button added: the box makes OK the default, so Return is Start.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.start_button.setText("Start")
         self.start_button.setObjectName("raceStartButton")
-        self.start_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
