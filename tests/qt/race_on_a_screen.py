@@ -38,7 +38,9 @@ def main() -> None:
     window = MainWindow(TrainConfig(batch_steps=500, seed=1, epochs=0), offer_restore=False)
     window.show()
     window.setGeometry(0, 0, width, height)
-    configs = [TrainConfig(batch_steps=500, seed=1, weighting=w, baseline=b) for w, b in LANES[:lanes]]
+    # Three epochs in presentation mode: a finished race's longer status is on screen when measured.
+    epochs = 3 if mode == "presentation" else 0
+    configs = [TrainConfig(batch_steps=500, seed=1, epochs=epochs, weighting=w, baseline=b) for w, b in LANES[:lanes]]
     window.race.start(configs)
     if mode == "presentation":
         window.presentation_action.trigger()
@@ -46,7 +48,9 @@ def main() -> None:
     view = window.findChild(QWidget, "raceView")
     boxes = [view.findChild(QWidget, f"raceLane{i}") for i in range(lanes)]
     frames = [lane.findChild(FrameView) for lane in boxes]
-    trained = wait(app, lambda: min(lane.epoch for lane in race.lanes) >= 2 and all(f.shown for f in frames))
+    trained = wait(
+        app, lambda: min(lane.epoch for lane in race.lanes) >= (epochs or 2) and all(f.shown for f in frames)
+    )
     texts = [t for lane in boxes for t in lane.findChildren(QWidget) if isinstance(t, TEXTS) and t.isVisible()]
     data = window.plots.return_plot.getViewBox().size()
     written = True

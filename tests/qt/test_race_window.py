@@ -162,6 +162,7 @@ def test_three_lanes_in_presentation_mode_at_1920x1080(tmp_path):
     (x0, y0, _, _), (x1, y1, _, _), (x2, y2, _, _) = seen["lanes"]
     assert y0 == y1 < y2 and x0 == x2 < x1  # a 2x2 grid: lanes 1 and 2 side by side, lane 3 below lane 1
     assert seen["smallest_text_px"] >= 22 and seen["frame_text_px"] >= 22
+    assert seen["plot_data_area"][0] >= 300 and seen["plot_data_area"][1] >= 120  # the race's status never narrows them
     first = imageio.mimread(gif, memtest=False)[0]  # the race as one GIF: the lanes side by side
     assert first.shape[1] == 3 * 600
 

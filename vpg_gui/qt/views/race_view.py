@@ -157,7 +157,9 @@ class RaceView(QWidget):
         self.end = QPushButton("End race", objectName="raceEndButton")
         self.end.setToolTip("Stop every lane; the lanes stay on the plots as kept runs")
         self.end.clicked.connect(self.end_requested)
-        self.status = QLabel(objectName="raceStatus")
+        # Wrapped: a long status never widens the view (and so never narrows the plots).
+        self.status = QLabel(objectName="raceStatus", wordWrap=True)
+        self.status.setMinimumWidth(40)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.lockstep)
@@ -203,7 +205,10 @@ class RaceView(QWidget):
     def _show_status(self) -> None:
         race = self.workspace.race
         epochs = [lane.epoch for lane in race.lanes]
-        self.status.setText(f"Race: epoch {min(epochs)}" if race.lockstep else f"Race: epochs {epochs}")
+        text = f"Race: epoch {min(epochs)}" if race.lockstep else f"Race: epochs {', '.join(map(str, epochs))}"
+        if all(lane.run.at_cap(lane.run.settings) for lane in race.lanes):
+            text += " (every lane has its epochs: End race to train again)"
+        self.status.setText(text)
 
     def _on_epoch(self, index: int, stats) -> None:
         run = self.lanes[index].run
