@@ -99,6 +99,24 @@ def test_a_race_from_the_dialog_runs_in_lock_step_and_its_lanes_become_kept_runs
     assert window.workspace.selected().run is runs[0]
 
 
+def test_a_finished_race_is_kept_in_a_session(qtbot, open_window, tmp_path):
+    window = open_window()
+    weightings = ("episode-return", "reward-to-go")
+    window.race.start([TrainConfig(batch_steps=300, epochs=2, seed=1, weighting=w) for w in weightings])
+    qtbot.waitUntil(lambda: all(lane.epoch == 2 for lane in window.workspace.race.lanes), timeout=60000)
+    window.race.end()
+    qtbot.waitUntil(lambda: window.workspace.race is None, timeout=10000)
+    path = tmp_path / "race.vpgsession"
+    window.files.save_session_file(path)
+    qtbot.waitUntil(path.exists, timeout=10000)
+    again = open_window()
+    assert again.files.open_session_file(path)
+    labels = [label for _, label in again.workspace.listed()]
+    assert any("reward-to-go" in label for label in labels) and any("episode-return" in label for label in labels)
+    lane = next(run for run in again.workspace.kept if run.config.weighting == "reward-to-go")
+    assert len(lane.history) == 2 and sorted(lane.snapshots) == [1, 2]  # its curves and its policies, for time travel
+
+
 def test_return_in_the_dialog_starts_the_race_whatever_was_clicked_before(qtbot, window):
     dialog = start_from_dialog(qtbot, window)
     add = dialog.findChild(QPushButton, "raceAddLane")
