@@ -206,9 +206,9 @@ class RaceView(QWidget):
         race = self.workspace.race
         epochs = [lane.epoch for lane in race.lanes]
         text = f"Race: epoch {min(epochs)}" if race.lockstep else f"Race: epochs {', '.join(map(str, epochs))}"
-        if all(lane.run.at_cap(lane.run.settings) for lane in race.lanes):
-            text += " (every lane has its epochs: End race to train again)"
-        self.status.setText(text)
+        done = all(lane.run.at_cap(lane.run.settings) for lane in race.lanes)
+        self.status.setText(f"{text} (done)" if done else text)
+        self.status.setToolTip("Every lane has its epochs: End race to train again" if done else "")
 
     def _on_epoch(self, index: int, stats) -> None:
         run = self.lanes[index].run
@@ -224,10 +224,11 @@ class RaceView(QWidget):
             lane.tick()
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation keeps the lanes' episodes and pause buttons; the text follows the window's font."""
+        """Presentation keeps the lanes' episodes, action bars and Pause / Step (the text follows
+        the window's font); a lane's settings are changed outside it, where there is room."""
         for lane in self.lanes:
             for editor in lane.editors.values():
-                editor.widget.setVisible(not on or editor is lane.editors["lr"])
+                editor.widget.setVisible(not on)
 
     def close_players(self) -> None:
         self.timer.stop()
