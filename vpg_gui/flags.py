@@ -135,7 +135,11 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 def given_settings(args: argparse.Namespace) -> dict:
     """The settings the flags give: the preset's (if any), overridden by each setting flag given."""
     given = {name: getattr(args, name) for name in FIELD_NAMES if getattr(args, name) is not None}
-    preset = getattr(args, "preset", None)
+    return _over_preset(getattr(args, "preset", None), given)
+
+
+def _over_preset(preset, given: dict) -> dict:
+    """``given`` settings over every setting of ``preset`` (None: ``given`` alone)."""
     return given if preset is None else {**{n: getattr(preset.config, n) for n in FIELD_NAMES}, **given}
 
 
@@ -235,4 +239,4 @@ def parse_lane(text: str) -> dict:
             raise argparse.ArgumentTypeError(f"{text!r}: {name} is given twice")
         else:
             given[_field(name)] = _value(_field(name), value.strip())
-    return given if preset is None else {**{n: getattr(preset.config, n) for n in FIELD_NAMES}, **given}
+    return _over_preset(preset, given)

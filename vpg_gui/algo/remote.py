@@ -101,7 +101,7 @@ class TrainerProcess:
 
     def begin_epoch(self) -> None:
         """Start an epoch and return at once, so several children train at the same time (a race);
-        ``end_epoch`` waits for it (``ready`` tells when it would not wait)."""
+        ``end_epoch`` waits for it (``connection`` is ready when it would not wait)."""
         self._send(("epoch",))
 
     def end_epoch(self, cancel: Cancel = None) -> EpochStats:

@@ -100,7 +100,8 @@ def _run(prog: str, lanes, out: Path | None, as_json: bool) -> int:
                     opened.callback(files[-1][1].close)
             except OSError as exc:
                 return fail(os_reason(exc), prog=prog)
-        total = sum(lane.config.epochs for lane in lanes.lanes) or None
+        epochs = [lane.config.epochs for lane in lanes.lanes]
+        total = sum(epochs) if all(epochs) else None  # a lane until stopped (0): no total
         bar = tqdm(total=total, unit="epoch", file=sys.stderr)
         opened.callback(bar.close)
         while not lanes.idle and not stop.is_set():

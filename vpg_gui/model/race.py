@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from psygnal import Signal
 
-from vpg_gui.algo.metrics import EpochStats, hot_changes
+from vpg_gui.algo.metrics import EpochStats
 from vpg_gui.config import HOT_FIELDS, TrainConfig
 
 
@@ -50,12 +50,9 @@ class RaceModel:
 
     def add_epoch(self, index: int, stats: EpochStats, snapshot, record=None) -> None:
         """Lane ``index`` finished an epoch: its stats, its policy after the update, its batch record."""
-        run = self.lanes[index].run
-        before = run.history[-1] if run.history else None
-        run.history.append(stats)
-        run.keep_epoch(stats.epoch, snapshot, record)
+        relabel = self.lanes[index].run.grow(stats, snapshot, record)
         self.epoch_added.emit(index, stats)
-        if before is None or hot_changes([before, stats]):
+        if relabel:
             self.labels_changed.emit()
 
     def edit(self, index: int, config: TrainConfig) -> None:

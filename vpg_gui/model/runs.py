@@ -135,6 +135,19 @@ class Run:
     def labelled(self) -> Labelled:
         return Labelled(self.name, self.end_settings(), self.setting_changes())
 
+    def grow(self, stats: EpochStats, snapshot, record=None) -> bool:
+        """Add an epoch: its stats, its policy after the update, its batch record. True when the
+        run's label may read otherwise (its first epoch, or a hot change at it).
+
+        >>> run = Run(1, TrainConfig())
+        >>> run.grow(EpochStats(1, 9.0, 0, 9, 9, 9, 1, 9, 0, 0, 0.01, 9, 1, "", 0.1, 90), None)
+        True
+        """
+        before = self.history[-1] if self.history else None
+        self.history.append(stats)
+        self.keep_epoch(stats.epoch, snapshot, record)
+        return before is None or bool(hot_changes([before, stats]))
+
     def keep_epoch(self, epoch: int, snapshot, record=None) -> None:
         """Keep epoch ``epoch``'s policy (and its batch record), within the budgets above.
 
@@ -304,13 +317,11 @@ class Workspace:
         """
         if run is not None and run != self.live.number:
             return
-        before = self.live.history[-1] if self.live.history else None
-        self.live.history.append(stats)
-        self.live.keep_epoch(stats.epoch, snapshot, record)
+        relabel = self.live.grow(stats, snapshot, record)
         if self.autosave is not None:
             self.autosave.append(self.live.history)
         self.epoch_added.emit(stats)
-        if before is None or hot_changes([before, stats]):
+        if relabel:
             self.labels_changed.emit()
 
     def reset(self, config: TrainConfig, origin: str = "settings", preset=KEEP) -> None:

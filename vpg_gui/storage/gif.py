@@ -64,6 +64,7 @@ def race_frames(
     from the same start, frame by frame, each captioned with its title; a lane whose episode has
     ended holds its last frame until the longest ends."""
     players = [play_frames(env_id, policy, seed, max_steps, physics) for _, env_id, policy, physics in lanes]
+    titles = [title for title, *_ in lanes]
     last: list[np.ndarray | None] = [None] * len(lanes)
     while True:
         frames = [next(player, None) for player in players]
@@ -71,7 +72,6 @@ def race_frames(
             return
         last = [frame if frame is not None else held for frame, held in zip(frames, last, strict=True)]
         height = max(frame.shape[0] for frame in last if frame is not None)
-        titles = [title for title, *_ in lanes]
         yield np.hstack([_padded(caption(frame, title), height) for frame, title in zip(last, titles, strict=True)])
 
 

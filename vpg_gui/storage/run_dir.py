@@ -29,6 +29,7 @@ from vpg_gui.algo.metrics import EpochStats, read_csv
 from vpg_gui.formats.files import open_no_follow
 
 MARKER = "vpg-run.lock"
+RACE_FILE = "race.csv"  # vpg-train --race: a row per epoch and lane; lane N's run in lane-N/
 # What --overwrite removes: a run's files, and a sweep's (vpg-sweep, vpg-train --seeds).
 RUN_FILES = (
     "metrics.csv",
@@ -38,11 +39,10 @@ RUN_FILES = (
     "summary.csv",
     "sweep.toml",
     "sensitivity.png",
-    "race.csv",
+    RACE_FILE,
 )
 TRIAL_FILES = frozenset({"metrics.csv", "config.toml"})
 BATCHES = "batches"  # vpg-train --record-batches: batches/epoch-NNNN.npz (algo/batch_record.py)
-RACE_FILE = "race.csv"  # vpg-train --race: a row per epoch and lane; lane N's run in lane-N/
 LANE_FILES = frozenset({"metrics.csv", "config.toml", "checkpoint.pt", MARKER})
 
 

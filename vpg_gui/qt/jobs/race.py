@@ -32,7 +32,6 @@ LANE_NICE = 10
 
 class RaceJob(Job):
     epoch_finished = Signal(int, object, object, object)  # lane index, EpochStats, NumpyPolicy, BatchRecord
-    started = Signal(object)  # the lanes' EnvInfo (they share one environment's kind)
     diverged = Signal(int, str)  # a lane's training diverged: that lane is paused
     failed = Signal(str, str)  # the race cannot go on: message, details
 
@@ -75,7 +74,6 @@ class RaceJob(Job):
             start_server()
             race = Race(self.configs, self._lockstep, record=True, cancel=self.cancelled.is_set, nice=LANE_NICE)
             race.pace = self._pace
-            self.started.emit(race.lanes[0].info)
             while not self.cancelled.is_set():
                 self._take_commands(race)
                 for index, result in race.advance(cancel=self.cancelled.is_set):

@@ -270,7 +270,8 @@ class TrainingPlots(QWidget):
 
     def redraw_live(self, growing: bool = False, diagnostics: bool = True) -> None:
         """The live run's curves, band and markers (cheap: each epoch is converted once, in the
-        model). ``growing``: it is training, so x keeps room ahead (plot_ranges.whole_x)."""
+        model). ``growing``: it is training, so x keeps room ahead (plot_ranges.whole_x);
+        ``diagnostics=False``: the diagnostics plot is left for its own redraw."""
         run = self.workspace.live
         if run is not self._live:  # a new live run: its markers start over
             self._remove_markers(self._live_markers)
