@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSizeF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
@@ -30,6 +30,7 @@ from vpg_gui.model.runs import Run, SeedGroup, Workspace
 from vpg_gui.qt.views.diagnostics_plot import DiagnosticsPlot
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, pixel_font, set_plot_fonts
 from vpg_gui.qt.views.plot_ranges import grow_range, whole_x
+from vpg_gui.qt.views.plot_title import clip_title
 from vpg_gui.qt.views.run_colors import LIVE_COLOR, run_color
 
 # Measured (benchmarks/bench_gui.py; figures in docs/performance.md): a pyqtgraph grid and a
@@ -57,35 +58,10 @@ TITLES = {  # plot -> (title, in presentation mode)
 LABEL_TOP, LABEL_LOWEST = 0.96, 0.3
 
 
-class TitleLabel(pg.LabelItem):
-    """A plot title that never sets its plot's minimum width: pyqtgraph's title asks for its
-    text's width, so a long title (or large text) widened the plot past its column. Text wider
-    than the plot is clipped at the plot's edges."""
-
-    def __init__(self):
-        super().__init__()
-        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
-
-    def updateMin(self):  # noqa: N802 (pyqtgraph's name)
-        super().updateMin()
-        self.setMinimumWidth(0)
-
-    def sizeHint(self, which, constraint=None):  # noqa: N802 (Qt's name)
-        hint = super().sizeHint(which, QSizeF() if constraint is None else constraint)
-        if which == Qt.SizeHint.MinimumSize:
-            hint.setWidth(0)
-        return hint
-
-
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
     plot.setObjectName(name)  # PlotWidget hands its keyword arguments to its PlotItem, not to Qt
-    item = plot.getPlotItem()
-    item.layout.removeItem(item.titleLabel)
-    item.scene().removeItem(item.titleLabel)
-    item.titleLabel = TitleLabel()  # setTitle draws into it
-    item.titleLabel.setParentItem(item)
-    item.layout.addItem(item.titleLabel, 0, 1)
+    clip_title(plot)
     plot.setTitle(title, color="#222", size="12pt")
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)

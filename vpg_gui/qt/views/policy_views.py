@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vpg_gui.playback.policy_view import ANGLE_LIMIT, ANGULAR_VELOCITY_LIMIT, cartpole_heatmap
 from vpg_gui.qt.views.plot_fonts import NORMAL_PX, PRESENTATION_PX, set_axis_fonts, set_plot_fonts
+from vpg_gui.qt.views.plot_title import clip_title
 
 REFRESH_MS = 500  # the policy's shape changes slowly; redrawing the map costs the GUI thread
 DIVERGING = pg.colormap.get("CET-D1")  # blue below 0 (or left), white at 0 (or even odds), red above
@@ -122,6 +123,7 @@ class PolicyHeatmap(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, background="w")
         self.setObjectName("policyHeatmap")
+        clip_title(self)  # its 22 px title had pushed the colour bar out of the panel
         self.setTitle("P(push right), cart at rest", color="#222", size="10pt")
         self.setLabel("bottom", "pole angle (degrees)")
         self.setLabel("left", "angular velocity (rad/s)")
